@@ -1,0 +1,98 @@
+/**
+ * The one intermediate model every reader produces and every writer consumes:
+ *
+ *   reader (keras_archive | legacy_h5 | saved_model | weights-only h5 + config)
+ *     → SourceModel   (config JSON exactly as the file has it + weights per layer, as stored)
+ *     → normalize_config + layer_map + weights
+ *     → IntermediateModel (tfjs-loadable Keras-2-style topology + ordered, tfjs-named weights)
+ *     → writer (write_tfjs: model.json + shards | in-memory ModelArtifacts | write_keras)
+ *
+ * Readers never rewrite configs; Keras-specific rewrites live only in normalize_config/layer_map.
+ */
+
+/** Which container the model came from (detected from content, not from the extension). */
+export type SourceFormat =
+  | 'keras-zip' // Keras 3 / tf.keras ≥2.13 `.keras` zip
+  | 'keras-dir' // unzipped `.keras` directory (config.json + model.weights.h5)
+  | 'h5-full' // legacy full-model HDF5 (root attribute model_config)
+  | 'h5-weights' // weights-only HDF5 (needs the architecture from elsewhere)
+  | 'savedmodel'; // tf.keras SavedModel directory with keras_metadata.pb
+
+export type WeightDType = 'float32' | 'int32';
+
+/** One stored array: shape in Keras order (C order data). */
+export interface StoredArray {
+  shape: number[];
+  dtype: WeightDType;
+  data: Float32Array | Int32Array;
+}
+
+/** A weight as the source file stores it, before tfjs naming. */
+export interface SourceWeight extends StoredArray {
+  /**
+   * The name the file gives it, if any: legacy h5 `weight_names` entries ('dense_1/kernel:0'),
+   * SavedModel checkpoint attribute names ('kernel'), or null where the file only has an index
+   * (Keras 3 `vars/0`).
+   */
+  storedName: string | null;
+}
+
+/** What a reader returns: the file's own config and weights, untouched. */
+export interface SourceModel {
+  /** The input path (for error messages). */
+  file: string;
+  format: SourceFormat;
+  /** keras_version as recorded by the file (metadata.json / h5 attribute), or null. */
+  kerasVersion: string | null;
+  /** Keras backend recorded by the file ('tensorflow', 'jax', ...), or null. */
+  backend: string | null;
+  /** The serialized model, `{class_name, config, ...}`, exactly as in the file. */
+  modelConfig: Record<string, unknown>;
+  /** Keras 3 `compile_config` or Keras 2 `training_config`, as in the file; null if absent. */
+  trainingConfig: Record<string, unknown> | null;
+  /**
+   * Weights grouped by layer, in the order the file stores them for that layer
+   * (Keras 3: vars/0, vars/1, ...; legacy h5: weight_names order; SavedModel: checkpoint keys).
+   * Key = the layer path inside the model: 'dense_1', or 'outer_model/dense_1' for nested models.
+   */
+  layerWeights: Map<string, SourceWeight[]>;
+}
+
+/** A weight ready for tfjs: named exactly as tfjs' LayersModel.loadWeights matches it. */
+export interface NamedWeight extends StoredArray {
+  /** '<layer name>/<variable name>', e.g. 'dense_1/kernel' (no ':0', no model prefix). */
+  name: string;
+}
+
+/** How one Lambda (or custom class) layer was mapped, for the report and `inspect`. */
+export interface LayerMapping {
+  layer: string;
+  /** Class in the source file ('Lambda', 'keras2tfjs>ManualDropout', 'Dropout', ...). */
+  sourceClass: string;
+  /** Python function name for Lambdas (from the config or read from marshal data), else null. */
+  functionName: string | null;
+  /** The registered tfjs class it became. */
+  targetClass: string;
+  /** The tfjs config it was given. */
+  targetConfig: Record<string, unknown>;
+}
+
+/** The intermediate model: what every writer starts from. */
+export interface IntermediateModel {
+  source: {
+    file: string;
+    format: SourceFormat;
+    kerasVersion: string | null;
+    backend: string | null;
+  };
+  /** tfjs-loadable topology: `{class_name, config, keras_version, backend}` (Keras 2 style). */
+  modelTopology: Record<string, unknown>;
+  /** Weights in the order tfjs expects them (model.weights order), named for tfjs. */
+  weights: NamedWeight[];
+  /** tfjs TrainingConfig if the file had a compile config tfjs can express, else null. */
+  trainingConfig: Record<string, unknown> | null;
+  /** Lambda / custom / dropout layers and what they became. */
+  mappings: LayerMapping[];
+  /** Non-fatal notes for the user (dropped compile settings, NaN weights, ...). */
+  warnings: string[];
+}

@@ -1,0 +1,88 @@
+/**
+ * Every error keras2tfjs throws on purpose is a `Keras2TfjsError` with a stable `code`
+ * that callers can branch on (like fflate's one error-code table). Messages are one line:
+ * what went wrong, where (file, layer), and how to fix it.
+ *
+ * Add new codes here, in the table, never inline at the throw site.
+ */
+export const ErrorCode = {
+  // --- arguments (layers, API) ---
+  /** A layer or function argument is out of range or of the wrong type. */
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+
+  // --- files on disk (io) ---
+  /** A file or directory that should exist does not. */
+  FILE_NOT_FOUND: 'FILE_NOT_FOUND',
+  /** A file exists but its content is not what its format promises (bad JSON, short shard, ...). */
+  CORRUPT_FILE: 'CORRUPT_FILE',
+  /** Writing the output failed; nothing was left half-written. */
+  WRITE_FAILED: 'WRITE_FAILED',
+
+  // --- converter input ---
+  /** The input is none of the formats we read (.keras zip, HDF5, SavedModel dir). */
+  UNKNOWN_FORMAT: 'UNKNOWN_FORMAT',
+  /** The zip archive is truncated, corrupt, or unsafe (path traversal, zip bomb). */
+  BAD_ARCHIVE: 'BAD_ARCHIVE',
+  /** The HDF5 file is not a Keras file, or uses links/datasets that Keras refuses. */
+  BAD_HDF5: 'BAD_HDF5',
+  /** The SavedModel directory lacks what is needed (keras_metadata.pb, variables). */
+  BAD_SAVED_MODEL: 'BAD_SAVED_MODEL',
+  /** The model config is malformed or uses something we cannot express in tfjs. */
+  BAD_CONFIG: 'BAD_CONFIG',
+  /** A weights-only file was given without the architecture (--config). */
+  WEIGHTS_ONLY: 'WEIGHTS_ONLY',
+  /** A layer class that neither tfjs nor keras2tfjs implements. */
+  UNKNOWN_LAYER: 'UNKNOWN_LAYER',
+  /** A Lambda layer with no mapping to a registered TypeScript layer. */
+  UNMAPPED_LAMBDA: 'UNMAPPED_LAMBDA',
+  /** Something tfjs would compute differently than Keras (refused rather than silently changed). */
+  UNSUPPORTED_SEMANTICS: 'UNSUPPORTED_SEMANTICS',
+  /** Weight count, name or shape does not match what the layer expects. */
+  WEIGHT_MISMATCH: 'WEIGHT_MISMATCH',
+
+  // --- fixtures / parity ---
+  /** A fixture file is missing or does not match MANIFEST.json. */
+  FIXTURE_MISMATCH: 'FIXTURE_MISMATCH',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorContext {
+  /** The file the error is about, if any. */
+  file?: string;
+  /** The layer the error is about, if any. */
+  layer?: string;
+}
+
+export class Keras2TfjsError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly layer?: string;
+
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
+    super(message);
+    this.name = 'Keras2TfjsError';
+    this.code = code;
+    this.file = context.file;
+    this.layer = context.layer;
+  }
+}
+
+/**
+ * The one argument-error template shared with the Python twin:
+ * "Invalid value for `rate`: expected a number in [0, 1). Received: rate=1.5"
+ */
+export function invalidArgument(name: string, expected: string, received: unknown): Keras2TfjsError {
+  return new Keras2TfjsError(
+    ErrorCode.INVALID_ARGUMENT,
+    `Invalid value for \`${name}\`: expected ${expected}. Received: ${name}=${formatValue(received)}`,
+  );
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (v === null) return 'None';
+  if (v === undefined) return 'undefined';
+  return String(v);
+}
