@@ -1,0 +1,178 @@
+/**
+ * JAX's Threefry2x32-20 stream, as `jax.random.uniform` / `jax.random.bernoulli` draw float32
+ * values from a raw uint32[2] key — which is how Keras 3's JAX backend uses its SeedGenerator
+ * state `[S, n]` (no PRNGKey, split or fold_in: the state *is* the key).
+ *
+ * Bits (jax/_src/random/core.py, threefry2x32.py, prng.py):
+ * - `partitionable: true` (jax_threefry_partitionable, the default since JAX 0.5.0):
+ *   bits[i] = y0 ^ y1 where (y0, y1) = threefry2x32(key, hi32(i), lo32(i)), i the row-major index.
+ * - `partitionable: false` (JAX ≤ 0.4.x): counts 0..n-1 (padded with one 0 if n is odd) are split
+ *   in halves of length h; pair j = (counts[j], counts[h+j]) gives bits[j] = y0 and bits[h+j] = y1.
+ *   So the values depend on the total count, not just on i.
+ * Float: bitcast((bits >>> 9) | 0x3f800000) − 1 = (bits >>> 9) / 2^23 — the HIGH 23 bits.
+ *
+ * Pure functions on typed arrays; the hot loop keeps its state in locals and allocates nothing.
+ */
+import { invalidArgument } from '../errors.js';
+
+/** Threefry key-schedule parity constant (Skein). */
+const KS_PARITY = 0x1bd11bda;
+/** 2^-23: scales a 23-bit mantissa to [0, 1) exactly. */
+const MANTISSA_SCALE = 1 / 8388608;
+const TWO_POW_32 = 4294967296;
+
+export interface ThreefryOptions {
+  /**
+   * JAX's `jax_threefry_partitionable` flag. Default true: JAX ≥ 0.5.0 (and the JAX this
+   * project's fixtures were made with). Set false for fixtures or models trained with JAX < 0.5.
+   */
+  partitionable?: boolean;
+}
+
+/** Scratch for `threefry2x32` results of the lower-level helpers (single-threaded JS). */
+const PAIR = new Uint32Array(2);
+
+/**
+ * One Threefry2x32 block, 20 rounds, key (k0, k1), counter (x0, x1). Writes (y0, y1) to
+ * `out[offset]`, `out[offset+1]`. Inputs are uint32 (int32 bit patterns are accepted too).
+ */
+export function threefry2x32Block(
+  k0: number,
+  k1: number,
+  x0: number,
+  x1: number,
+  out: Uint32Array,
+  offset = 0,
+): void {
+  const ks0 = k0 | 0;
+  const ks1 = k1 | 0;
+  const ks2 = ks0 ^ ks1 ^ KS_PARITY;
+  let a = (x0 + ks0) | 0;
+  let b = (x1 + ks1) | 0;
+  // Rotations 13, 15, 26, 6 then 17, 29, 16, 24; key injection after every 4 rounds.
+  a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
+  a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
+  a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
+  a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
+  a = (a + ks1) | 0; b = (b + ks2 + 1) | 0;
+  a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
+  a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
+  a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
+  a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
+  a = (a + ks2) | 0; b = (b + ks0 + 2) | 0;
+  a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
+  a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
+  a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
+  a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
+  a = (a + ks0) | 0; b = (b + ks1 + 3) | 0;
+  a = (a + b) | 0; b = (b << 17) | (b >>> 15); b ^= a;
+  a = (a + b) | 0; b = (b << 29) | (b >>> 3); b ^= a;
+  a = (a + b) | 0; b = (b << 16) | (b >>> 16); b ^= a;
+  a = (a + b) | 0; b = (b << 24) | (b >>> 8); b ^= a;
+  a = (a + ks1) | 0; b = (b + ks2 + 4) | 0;
+  a = (a + b) | 0; b = (b << 13) | (b >>> 19); b ^= a;
+  a = (a + b) | 0; b = (b << 15) | (b >>> 17); b ^= a;
+  a = (a + b) | 0; b = (b << 26) | (b >>> 6); b ^= a;
+  a = (a + b) | 0; b = (b << 6) | (b >>> 26); b ^= a;
+  a = (a + ks2) | 0; b = (b + ks0 + 5) | 0;
+  out[offset] = a;
+  out[offset + 1] = b;
+}
+
+/** Convenience form of `threefry2x32Block` returning [y0, y1] as uint32 numbers. */
+export function threefry2x32(key: readonly [number, number], x0: number, x1: number): [number, number] {
+  threefry2x32Block(key[0], key[1], x0, x1, PAIR);
+  return [PAIR[0], PAIR[1]];
+}
+
+/**
+ * `count` raw uint32 words of `jax.random.bits(key, (count,), uint32)` (any shape with `count`
+ * elements, row-major) for a raw threefry key. Fills `out` if given (length ≥ count).
+ */
+export function threefryBits(
+  key: readonly [number, number],
+  count: number,
+  opts: ThreefryOptions = {},
+  out?: Uint32Array,
+): Uint32Array {
+  checkKey(key);
+  checkCount(count);
+  const words = out ?? new Uint32Array(count);
+  if (words.length < count) {
+    throw invalidArgument('out', `a Uint32Array of length >= count (${count})`, `length ${words.length}`);
+  }
+  const k0 = key[0] >>> 0;
+  const k1 = key[1] >>> 0;
+  if (opts.partitionable ?? true) fillPartitionable(words, count, k0, k1);
+  else fillOriginal(words, count, k0, k1);
+  return words;
+}
+
+/**
+ * `count` float32 values of `jax.random.uniform(key, (count,), float32)` (minval 0, maxval 1)
+ * for the raw key `[k0, k1]` — for Keras' JAX backend, the SeedGenerator state `[S, n]` as
+ * uint32 (see `jaxKeyPair` in seed_state.ts). Values outside uint32 are read as their low
+ * 32 bits (two's complement), like a uint32 cast. Fills `out` if given (length ≥ count).
+ */
+export function threefryUniform(
+  key: readonly [number, number],
+  count: number,
+  opts: ThreefryOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  checkKey(key);
+  checkCount(count);
+  const floats = out ?? new Float32Array(count);
+  if (floats.length < count) {
+    throw invalidArgument('out', `a Float32Array of length >= count (${count})`, `length ${floats.length}`);
+  }
+  // Bits go into the same memory and are converted in place (word i is read before float i
+  // replaces it), so no scratch buffer is allocated.
+  const words = new Uint32Array(floats.buffer, floats.byteOffset, count);
+  threefryBits(key, count, opts, words);
+  for (let i = 0; i < count; i++) floats[i] = (words[i] >>> 9) * MANTISSA_SCALE;
+  return floats;
+}
+
+/** JAX's float32 conversion: the high 23 bits of a word as a float32 in [0, 1). */
+export function threefryWordToUniform(word: number): number {
+  return (word >>> 9) * MANTISSA_SCALE;
+}
+
+function fillPartitionable(out: Uint32Array, count: number, k0: number, k1: number): void {
+  const ks0 = k0 | 0;
+  const ks1 = k1 | 0;
+  for (let i = 0; i < count; i++) {
+    // Counter = the 64-bit row-major index, high word first.
+    const hi = i < TWO_POW_32 ? 0 : Math.floor(i / TWO_POW_32);
+    threefry2x32Block(ks0, ks1, hi, i >>> 0, PAIR);
+    out[i] = PAIR[0] ^ PAIR[1];
+  }
+}
+
+function fillOriginal(out: Uint32Array, count: number, k0: number, k1: number): void {
+  if (count >= 0xffffffff) {
+    // JAX splits the key into blocks beyond 2^32-1 words; no dropout mask is that large.
+    throw invalidArgument('count', 'fewer than 2^32 - 1 values in the original (non-partitionable) layout', count);
+  }
+  const half = Math.ceil(count / 2);
+  for (let j = 0; j < half; j++) {
+    const second = j + half;
+    // An odd count is padded with a single 0 counter at the end.
+    threefry2x32Block(k0, k1, j, second < count ? second : 0, PAIR);
+    out[j] = PAIR[0];
+    if (second < count) out[second] = PAIR[1];
+  }
+}
+
+function checkKey(key: readonly [number, number]): void {
+  if (key == null || key.length !== 2 || !Number.isSafeInteger(key[0]) || !Number.isSafeInteger(key[1])) {
+    throw invalidArgument('key', 'a pair of integers [k0, k1]', key);
+  }
+}
+
+function checkCount(count: number): void {
+  if (!Number.isSafeInteger(count) || count < 0) {
+    throw invalidArgument('count', 'a non-negative integer', count);
+  }
+}
