@@ -91,7 +91,7 @@ describe.each(TEST_BACKENDS)('predictWithDropout on %s', (backend) => {
     expect(movingStats(bn)).toEqual(before);
 
     // The tempting shortcut, apply(x, {training: true}), would have updated them.
-    tf.tidy(() => model.apply(x, { training: true }));
+    tf.tidy(() => model.apply(x, { training: true }) as tf.Tensor);
     expect(movingStats(bn)).not.toEqual(before);
     tf.dispose([mean, std, x]);
     model.dispose();
