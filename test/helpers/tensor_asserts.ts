@@ -39,3 +39,17 @@ export function keepPattern(y: ArrayLike<number>): number[] {
 export function binomialBand(n: number, p: number, sigmas: number): number {
   return sigmas * Math.sqrt((p * (1 - p)) / n);
 }
+
+/**
+ * Bit-for-bit equality of two float arrays, fast for millions of values (a deep `toEqual`
+ * on large typed arrays is slow); on mismatch, reports the first differing index.
+ */
+export function expectSameFloats(actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  const a = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
+  const b = Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength);
+  if (!a.equals(b)) {
+    const i = actual.findIndex((v, k) => !Object.is(v, expected[k]));
+    expect({ index: i, value: actual[i] }).toEqual({ index: i, value: expected[i] });
+  }
+}
