@@ -18,9 +18,8 @@ import { threefryUniform } from '../random/threefry.js';
 import { jaxKeyPair, SeedState, tfSeedPair } from '../random/seed_state.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
-// tfjs-layers does not export its Kwargs type; this is its shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Kwargs = { [key: string]: any };
+// tfjs-layers does not export its Kwargs type (string keys, e.g. `training`); this is its shape.
+type Kwargs = Record<string, unknown>;
 
 /** How kept units are scaled: Keras' inverted dropout, or the original paper's test-time scaling. */
 export type DropoutScaling = 'train' | 'test';

@@ -66,16 +66,25 @@ export function predictWithDropout(
   }
 }
 
-/** Every ManualDropout in the model, including those inside nested models. */
+/**
+ * Every ManualDropout in the model, including those inside nested models. Matched by class
+ * name too, so a layer built by another copy of this package (e.g. a bundled one) counts.
+ */
 function findManualDropouts(model: LayersModel): ManualDropout[] {
   const found: ManualDropout[] = [];
   const visit = (layer: unknown): void => {
-    if (layer instanceof ManualDropout) found.push(layer);
+    if (isManualDropout(layer)) found.push(layer);
     const inner = (layer as { layers?: unknown[] }).layers;
     if (Array.isArray(inner)) inner.forEach(visit);
   };
   model.layers.forEach(visit);
   return found;
+}
+
+function isManualDropout(layer: unknown): layer is ManualDropout {
+  if (layer instanceof ManualDropout) return true;
+  const candidate = layer as { getClassName?: () => string; alwaysOn?: unknown };
+  return candidate?.getClassName?.() === ManualDropout.className && typeof candidate.alwaysOn === 'boolean';
 }
 
 /**
