@@ -29,14 +29,13 @@ FIXED_DATE_SAVED = "1980-01-01@00:00:00"  # Keras' own "%Y-%m-%d@%H:%M:%S" forma
 # --------------------------------------------------------------------------- setup
 
 
-def seed_everything(seed=DEFAULT_SEED):
-    """Python, numpy and (when loaded) TensorFlow and Keras' global seed generator."""
+def seed_everything(keras, seed=DEFAULT_SEED):
+    """Python, numpy, TensorFlow (when loaded) and Keras' global seed generator.
+
+    `keras` is the Keras module the case uses (Keras 3 or tf_keras)."""
     random.seed(seed)
     np.random.seed(seed)
-    if "keras" in sys.modules or os.environ.get("KERAS_BACKEND"):
-        import keras
-
-        keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(seed)
     if "tensorflow" in sys.modules:
         import tensorflow as tf
 

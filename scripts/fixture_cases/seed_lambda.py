@@ -60,7 +60,7 @@ class MaskRecorder:
 
 def main():
     fc.deterministic_tensorflow()
-    fc.seed_everything()
+    fc.seed_everything(keras)
     out = fc.case_dir(CASE)
 
     x_train, y_train, x_val, y_val = fc.imdb_arrays(INPUT_DIM)
