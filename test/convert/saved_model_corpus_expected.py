@@ -1,10 +1,13 @@
-"""Writes saved_model_corpus.expected.json: what real tf.keras loads from each corpus SavedModel.
+"""Writes saved_model_corpus.expected.json: what real TensorFlow reads from each corpus SavedModel.
 
-For every SavedModel directory in the shared corpus, tf_keras.models.load_model restores the
-weights with TensorFlow's own checkpoint code; we record, per layer (nested models as
-'outer/inner') and in `layer.weights` order: the variable name, shape, dtype and the sha256
-of its values as the little-endian float32 (or int32) bytes TensorFlow.js would hold.
-The TypeScript test compares readSavedModel's output to this, value for value.
+For every SavedModel directory in the shared corpus:
+* "layers": tf_keras.models.load_model restores the model with TensorFlow's own checkpoint code;
+  we record, per layer (nested models as 'outer/inner') and in `layer.weights` order, the
+  variable name, shape, dtype and the sha256 of its values as the little-endian float32
+  (or int32) bytes TensorFlow.js would hold;
+* "checkpoint": every tensor of variables/ as tf.train.load_checkpoint(...).get_tensor(key)
+  returns it (optimizer slots and the object graph string included), hashed the same way.
+The TypeScript tests compare readSavedModel's and TensorBundle's output to this, value for value.
 
 Run: /work/venvtry/.venv/bin/python test/convert/saved_model_corpus_expected.py [corpus_dir]
 """
@@ -51,6 +54,23 @@ def layer_entries(model, prefix=""):
     return out
 
 
+def checkpoint_entries(path):
+    reader = tf.train.load_checkpoint(os.path.join(path, "variables", "variables"))
+    dtypes = reader.get_variable_to_dtype_map()
+    out = {}
+    for key in sorted(reader.get_variable_to_shape_map()):
+        value = reader.get_tensor(key)
+        if dtypes[key] == tf.string:
+            out[key] = {"dtype": "string", "shape": [], "sha256": hashlib.sha256(value).hexdigest()}
+        else:
+            out[key] = {
+                "dtype": dtypes[key].name,
+                "shape": list(value.shape),
+                "sha256": hashlib.sha256(tfjs_bytes(value)).hexdigest(),
+            }
+    return out
+
+
 def main():
     result = {
         "generator": "test/convert/saved_model_corpus_expected.py",
@@ -62,6 +82,7 @@ def main():
         result["models"][os.path.basename(path)] = {
             "modelClass": type(model).__name__,
             "layers": layer_entries(model),
+            "checkpoint": checkpoint_entries(path),
         }
     with open(OUT, "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
