@@ -10,3 +10,5 @@ export { predictWithDropout } from './layers/mc_dropout.js';
 export type { PredictWithDropoutOptions, DropoutPrediction } from './layers/mc_dropout.js';
 export { fileSystem, writeArtifactsToDirectory } from './io/file_system.js';
 export type { WriteArtifactsOptions } from './io/file_system.js';
+export { exportKeras } from './convert/write_keras.js';
+export type { ExportKerasOptions } from './convert/write_keras.js';

@@ -1,0 +1,360 @@
+/**
+ * One table, one entry per tfjs layer class keras2tfjs can write for Keras 3.15:
+ *   - the Keras class, its module and registered name (what `serialize_keras_object` writes),
+ *   - the class-specific config keys, in the order and with the defaults Keras writes,
+ *   - whether Keras records a `build_config` for it,
+ *   - its variables in Keras' order (how `model.weights.h5` numbers them `vars/0..N`).
+ *
+ * A class missing here cannot be exported: the caller refuses it, naming the layer.
+ * Facts checked against Keras 3.15 source (`keras/src/layers/**`) and its own saved files.
+ */
+import type { serialization } from '@tensorflow/tfjs-core';
+import { ErrorCode, Keras2TfjsError } from '../errors.js';
+import { activation, constraint, initializer, regularizer, type Json, type JsonObject, type Where } from './keras3_objects.js';
+
+/** What a spec's config builder gets: the tfjs config (snake_case) and the live layer. */
+export interface LayerSource {
+  /** The layer's config as tfjs serializes it (`model.toJSON(null, false)`): snake_case. */
+  config: JsonObject;
+  /** The tfjs layer object, for the few fields tfjs leaves out of its config. */
+  layer: { getConfig(): serialization.ConfigDict } & Record<string, unknown>;
+  where: Where;
+}
+
+export interface Keras3LayerSpec {
+  /** Keras class name (also the source of the weights-file group name, snake_cased). */
+  className: string;
+  /** `module` in config.json: the public export path, or the Python module of a custom class. */
+  module: string;
+  /** `registered_name`: null for public Keras classes, "package>Class" for registered custom ones. */
+  registeredName: string | null;
+  /** Keras writes `build_config` only for layers built from an input shape (see layer.py). */
+  buildConfig: boolean;
+  /** tfjs weight names (the part after the layer name) in Keras' variable order. */
+  variables: string[];
+  /** Keras keeps RNN weights on the cell: `layers/lstm/cell/vars/0..2`. */
+  cellVariables?: boolean;
+  /** Merge layers take one positional list of tensors (`"args": [[kt1, kt2]]`). */
+  listInput?: boolean;
+  /** The class-specific config keys (the base name/trainable/dtype are added by the caller). */
+  config(src: LayerSource): JsonObject;
+  /** SpatialDropout writes its own short base: {rate, seed, name, dtype: "<string>"}, no trainable. */
+  plainBase?: boolean;
+}
+
+const LAYERS = 'keras.layers';
+
+function spec(className: string, buildConfig: boolean, variables: string[], config: (s: LayerSource) => JsonObject,
+  extra: Partial<Keras3LayerSpec> = {}): Keras3LayerSpec {
+  return { className, module: LAYERS, registeredName: null, buildConfig, variables, config, ...extra };
+}
+
+// ---------------------------------------------------------------- shared pieces
+
+const get = (c: JsonObject, key: string, fallback: Json): Json => (c[key] === undefined || c[key] === null ? fallback : c[key]);
+
+/** Keras writes tuples for kernel sizes/strides: tfjs may hold a bare number. */
+function tuple(value: Json, rank: number): Json {
+  if (Array.isArray(value)) return value;
+  return Array.from({ length: rank }, () => value);
+}
+
+const init = (s: LayerSource, key: string, fallback: Json = null) => initializer(get(s.config, key, fallback), s.where);
+const reg = (s: LayerSource, key: string) => regularizer(get(s.config, key, null), s.where);
+const con = (s: LayerSource, key: string) => constraint(get(s.config, key, null), s.where);
+const act = (s: LayerSource, key = 'activation') => activation(get(s.config, key, 'linear'), s.where, key);
+const ZEROS: Json = { class_name: 'Zeros', config: {} };
+const ONES: Json = { class_name: 'Ones', config: {} };
+const GLOROT_UNIFORM: Json = { class_name: 'GlorotUniform', config: { seed: null } };
+
+function refuse(s: LayerSource, what: string, fix: string): never {
+  throw new Keras2TfjsError(
+    ErrorCode.UNSUPPORTED_SEMANTICS,
+    `${s.where.file}: layer '${s.where.layer}' ${what}, which Keras 3 computes differently; ${fix}`,
+    s.where,
+  );
+}
+
+function dataFormat(s: LayerSource): Json {
+  return get(s.config, 'data_format', 'channels_last');
+}
+
+// ---------------------------------------------------------------- convolutions
+
+function conv(rank: number) {
+  return (s: LayerSource): JsonObject => ({
+    filters: s.config.filters,
+    kernel_size: tuple(s.config.kernel_size, rank),
+    strides: tuple(get(s.config, 'strides', 1), rank),
+    padding: get(s.config, 'padding', 'valid'),
+    data_format: dataFormat(s),
+    dilation_rate: tuple(get(s.config, 'dilation_rate', 1), rank),
+    groups: 1,
+    activation: act(s),
+    use_bias: get(s.config, 'use_bias', true),
+    kernel_initializer: init(s, 'kernel_initializer', GLOROT_UNIFORM),
+    bias_initializer: init(s, 'bias_initializer', ZEROS),
+    kernel_regularizer: reg(s, 'kernel_regularizer'),
+    bias_regularizer: reg(s, 'bias_regularizer'),
+    activity_regularizer: reg(s, 'activity_regularizer'),
+    kernel_constraint: con(s, 'kernel_constraint'),
+    bias_constraint: con(s, 'bias_constraint'),
+  });
+}
+
+function convTranspose(s: LayerSource): JsonObject {
+  const { groups: _groups, ...base } = conv(2)(s);
+  const { filters, kernel_size, strides, padding, ...rest } = base;
+  return { filters, kernel_size, strides, padding, output_padding: null, ...rest };
+}
+
+function depthwise(s: LayerSource): JsonObject {
+  return {
+    depth_multiplier: get(s.config, 'depth_multiplier', 1),
+    kernel_size: tuple(s.config.kernel_size, 2),
+    strides: tuple(get(s.config, 'strides', 1), 2),
+    padding: get(s.config, 'padding', 'valid'),
+    data_format: dataFormat(s),
+    dilation_rate: tuple(get(s.config, 'dilation_rate', 1), 2),
+    activation: act(s),
+    use_bias: get(s.config, 'use_bias', true),
+    depthwise_initializer: init(s, 'depthwise_initializer', GLOROT_UNIFORM),
+    bias_initializer: init(s, 'bias_initializer', ZEROS),
+    depthwise_regularizer: reg(s, 'depthwise_regularizer'),
+    bias_regularizer: reg(s, 'bias_regularizer'),
+    activity_regularizer: reg(s, 'activity_regularizer'),
+    depthwise_constraint: con(s, 'depthwise_constraint'),
+    bias_constraint: con(s, 'bias_constraint'),
+  };
+}
+
+function separable(s: LayerSource): JsonObject {
+  // tfjs leaves depth_multiplier out of SeparableConv2D's config; the layer object has it.
+  const multiplier = typeof s.layer.depthMultiplier === 'number' ? s.layer.depthMultiplier : 1;
+  return {
+    depth_multiplier: get(s.config, 'depth_multiplier', multiplier),
+    filters: s.config.filters,
+    kernel_size: tuple(s.config.kernel_size, 2),
+    strides: tuple(get(s.config, 'strides', 1), 2),
+    padding: get(s.config, 'padding', 'valid'),
+    data_format: dataFormat(s),
+    dilation_rate: tuple(get(s.config, 'dilation_rate', 1), 2),
+    activation: act(s),
+    use_bias: get(s.config, 'use_bias', true),
+    depthwise_initializer: init(s, 'depthwise_initializer', GLOROT_UNIFORM),
+    pointwise_initializer: init(s, 'pointwise_initializer', GLOROT_UNIFORM),
+    bias_initializer: init(s, 'bias_initializer', ZEROS),
+    depthwise_regularizer: reg(s, 'depthwise_regularizer'),
+    pointwise_regularizer: reg(s, 'pointwise_regularizer'),
+    bias_regularizer: reg(s, 'bias_regularizer'),
+    activity_regularizer: reg(s, 'activity_regularizer'),
+    depthwise_constraint: con(s, 'depthwise_constraint'),
+    pointwise_constraint: con(s, 'pointwise_constraint'),
+    bias_constraint: con(s, 'bias_constraint'),
+  };
+}
+
+function pooling(rank: number) {
+  return (s: LayerSource): JsonObject => {
+    const poolSize = tuple(get(s.config, 'pool_size', 2), rank);
+    return {
+      pool_size: poolSize,
+      padding: get(s.config, 'padding', 'valid'),
+      strides: tuple(get(s.config, 'strides', poolSize), rank),
+      data_format: dataFormat(s),
+    };
+  };
+}
+
+const globalPooling = (s: LayerSource): JsonObject => ({ data_format: dataFormat(s), keepdims: false });
+
+// ---------------------------------------------------------------- recurrent
+
+function recurrent(kind: 'lstm' | 'gru' | 'simple') {
+  return (s: LayerSource): JsonObject => {
+    const c = s.config;
+    const out: JsonObject = {
+      return_sequences: get(c, 'return_sequences', false),
+      return_state: get(c, 'return_state', false),
+      go_backwards: get(c, 'go_backwards', false),
+      stateful: get(c, 'stateful', false),
+      unroll: get(c, 'unroll', false),
+      zero_output_for_mask: false,
+      units: c.units,
+      activation: act(s),
+    };
+    if (kind !== 'simple') out.recurrent_activation = act(s, 'recurrent_activation');
+    out.use_bias = get(c, 'use_bias', true);
+    out.kernel_initializer = init(s, 'kernel_initializer', GLOROT_UNIFORM);
+    out.recurrent_initializer = init(s, 'recurrent_initializer', { class_name: 'Orthogonal', config: {} });
+    out.bias_initializer = init(s, 'bias_initializer', ZEROS);
+    // tfjs writes null when the user left unitForgetBias out; its LSTM then defaults to true, like Keras.
+    if (kind === 'lstm') out.unit_forget_bias = get(c, 'unit_forget_bias', true);
+    Object.assign(out, {
+      kernel_regularizer: reg(s, 'kernel_regularizer'),
+      recurrent_regularizer: reg(s, 'recurrent_regularizer'),
+      bias_regularizer: reg(s, 'bias_regularizer'),
+      activity_regularizer: reg(s, 'activity_regularizer'),
+      kernel_constraint: con(s, 'kernel_constraint'),
+      recurrent_constraint: con(s, 'recurrent_constraint'),
+      bias_constraint: con(s, 'bias_constraint'),
+      dropout: get(c, 'dropout', 0),
+      recurrent_dropout: get(c, 'recurrent_dropout', 0),
+    });
+    // tfjs' GRU is the original "reset before" GRU (3·units bias), Keras' reset_after=False.
+    if (kind === 'gru') out.reset_after = false;
+    if (kind !== 'simple') out.seed = null;
+    return out;
+  };
+}
+
+// ---------------------------------------------------------------- the table
+
+const RECURRENT_VARS = ['kernel', 'recurrent_kernel', 'bias'];
+
+const SPECS: Keras3LayerSpec[] = [
+  spec('Dense', true, ['kernel', 'bias'], (s) => ({
+    units: s.config.units,
+    activation: act(s),
+    use_bias: get(s.config, 'use_bias', true),
+    kernel_initializer: init(s, 'kernel_initializer', GLOROT_UNIFORM),
+    bias_initializer: init(s, 'bias_initializer', ZEROS),
+    kernel_regularizer: reg(s, 'kernel_regularizer'),
+    bias_regularizer: reg(s, 'bias_regularizer'),
+    kernel_constraint: con(s, 'kernel_constraint'),
+    bias_constraint: con(s, 'bias_constraint'),
+    quantization_config: null,
+  })),
+  spec('Activation', false, [], (s) => ({ activation: act(s) })),
+  spec('Dropout', false, [], (s) => ({
+    rate: s.config.rate,
+    seed: get(s.config, 'seed', null),
+    noise_shape: get(s.config, 'noise_shape', null),
+  })),
+  spec('SpatialDropout1D', false, [], (s) => ({ rate: s.config.rate, seed: get(s.config, 'seed', null) }), { plainBase: true }),
+  spec('GaussianNoise', false, [], (s) => ({ stddev: s.config.stddev, seed: null })),
+  spec('GaussianDropout', false, [], (s) => ({ rate: s.config.rate, seed: null })),
+  spec('AlphaDropout', false, [], (s) => ({ rate: s.config.rate, seed: null, noise_shape: get(s.config, 'noise_shape', null) })),
+  spec('Flatten', true, [], (s) => ({ data_format: dataFormat(s) })),
+  spec('Reshape', false, [], (s) => ({ target_shape: s.config.target_shape })),
+  spec('Permute', true, [], (s) => ({ dims: s.config.dims })),
+  spec('RepeatVector', true, [], (s) => ({ n: s.config.n })),
+  spec('Masking', false, [], (s) => ({ mask_value: get(s.config, 'mask_value', 0) })),
+  spec('Rescaling', true, [], (s) => ({ scale: s.config.scale, offset: get(s.config, 'offset', 0) })),
+  spec('Embedding', true, ['embeddings'], (s) => ({
+    input_dim: s.config.input_dim,
+    output_dim: s.config.output_dim,
+    embeddings_initializer: init(s, 'embeddings_initializer', {
+      class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null },
+    }),
+    embeddings_regularizer: reg(s, 'embeddings_regularizer'),
+    activity_regularizer: reg(s, 'activity_regularizer'),
+    embeddings_constraint: con(s, 'embeddings_constraint'),
+    mask_zero: get(s.config, 'mask_zero', false),
+    quantization_config: null,
+  })),
+  spec('Conv1D', true, ['kernel', 'bias'], conv(1)),
+  spec('Conv2D', true, ['kernel', 'bias'], conv(2)),
+  spec('Conv2DTranspose', true, ['kernel', 'bias'], convTranspose),
+  spec('DepthwiseConv2D', true, ['depthwise_kernel', 'bias'], depthwise),
+  spec('SeparableConv2D', true, ['depthwise_kernel', 'pointwise_kernel', 'bias'], separable),
+  spec('MaxPooling1D', false, [], pooling(1)),
+  spec('MaxPooling2D', false, [], pooling(2)),
+  spec('AveragePooling1D', false, [], pooling(1)),
+  spec('AveragePooling2D', false, [], pooling(2)),
+  spec('GlobalAveragePooling1D', false, [], globalPooling),
+  spec('GlobalAveragePooling2D', false, [], globalPooling),
+  spec('GlobalMaxPooling1D', false, [], globalPooling),
+  spec('GlobalMaxPooling2D', false, [], globalPooling),
+  spec('BatchNormalization', true, ['gamma', 'beta', 'moving_mean', 'moving_variance'], (s) => ({
+    axis: get(s.config, 'axis', -1),
+    momentum: get(s.config, 'momentum', 0.99),
+    epsilon: get(s.config, 'epsilon', 0.001),
+    center: get(s.config, 'center', true),
+    scale: get(s.config, 'scale', true),
+    beta_initializer: init(s, 'beta_initializer', ZEROS),
+    gamma_initializer: init(s, 'gamma_initializer', ONES),
+    moving_mean_initializer: init(s, 'moving_mean_initializer', ZEROS),
+    moving_variance_initializer: init(s, 'moving_variance_initializer', ONES),
+    beta_regularizer: reg(s, 'beta_regularizer'),
+    gamma_regularizer: reg(s, 'gamma_regularizer'),
+    beta_constraint: con(s, 'beta_constraint'),
+    gamma_constraint: con(s, 'gamma_constraint'),
+    synchronized: false,
+    renorm: false,
+    renorm_clipping: null,
+    renorm_momentum: 0.99,
+  })),
+  spec('LayerNormalization', true, ['gamma', 'beta'], (s) => ({
+    axis: get(s.config, 'axis', -1),
+    epsilon: get(s.config, 'epsilon', 0.001),
+    center: get(s.config, 'center', true),
+    scale: get(s.config, 'scale', true),
+    rms_scaling: false,
+    beta_initializer: init(s, 'beta_initializer', ZEROS),
+    gamma_initializer: init(s, 'gamma_initializer', ONES),
+    beta_regularizer: reg(s, 'beta_regularizer'),
+    gamma_regularizer: reg(s, 'gamma_regularizer'),
+    beta_constraint: con(s, 'beta_constraint'),
+    gamma_constraint: con(s, 'gamma_constraint'),
+  })),
+  spec('Add', true, [], () => ({}), { listInput: true }),
+  spec('Multiply', true, [], () => ({}), { listInput: true }),
+  spec('Average', true, [], () => ({}), { listInput: true }),
+  spec('Maximum', true, [], () => ({}), { listInput: true }),
+  spec('Minimum', true, [], () => ({}), { listInput: true }),
+  spec('Concatenate', true, [], (s) => ({ axis: get(s.config, 'axis', -1) }), { listInput: true }),
+  spec('Dot', true, [], (s) => ({ axes: s.config.axes, normalize: get(s.config, 'normalize', false) }), { listInput: true }),
+  spec('LSTM', true, RECURRENT_VARS, recurrent('lstm'), { cellVariables: true }),
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru'), { cellVariables: true }),
+  spec('SimpleRNN', true, RECURRENT_VARS, recurrent('simple'), { cellVariables: true }),
+  spec('ReLU', false, [], (s) => ({ max_value: get(s.config, 'max_value', null), negative_slope: 0, threshold: 0 })),
+  spec('LeakyReLU', false, [], (s) => ({ negative_slope: get(s.config, 'alpha', 0.3) })),
+  spec('ELU', false, [], (s) => ({ alpha: get(s.config, 'alpha', 1) })),
+  spec('Softmax', false, [], (s) => ({ axis: get(s.config, 'axis', -1) })),
+  spec('PReLU', true, ['alpha'], (s) => ({
+    alpha_initializer: init(s, 'alpha_initializer', ZEROS),
+    alpha_regularizer: reg(s, 'alpha_regularizer'),
+    alpha_constraint: con(s, 'alpha_constraint'),
+    shared_axes: get(s.config, 'shared_axes', null),
+  })),
+  spec('ZeroPadding2D', true, [], (s) => ({ padding: s.config.padding, data_format: dataFormat(s) })),
+  spec('Cropping2D', true, [], (s) => ({ cropping: s.config.cropping, data_format: dataFormat(s) })),
+  spec('UpSampling2D', true, [], (s) => {
+    const interpolation = get(s.config, 'interpolation', 'nearest');
+    // Integer-factor nearest upsampling repeats pixels in both; bilinear sampling grids differ.
+    if (interpolation !== 'nearest') {
+      refuse(s, `uses interpolation '${String(interpolation)}'`, "use interpolation: 'nearest'");
+    }
+    return { size: tuple(get(s.config, 'size', 2), 2), data_format: dataFormat(s), interpolation };
+  }),
+  // keras2tfjs' own layer: the Python twin lives in python/keras2tfjs/manual_dropout.py and
+  // registers itself as keras2tfjs>ManualDropout; like Dropout it is built at construction.
+  {
+    className: 'ManualDropout',
+    module: 'keras2tfjs.manual_dropout',
+    registeredName: 'keras2tfjs>ManualDropout',
+    buildConfig: false,
+    variables: [],
+    config: (s) => ({
+      rate: s.config.rate,
+      noise_shape: get(s.config, 'noise_shape', null),
+      seed: get(s.config, 'seed', null),
+      scaling: get(s.config, 'scaling', 'train'),
+      always_on: get(s.config, 'always_on', false),
+      rng: get(s.config, 'rng', 'tensorflow'),
+    }),
+  },
+];
+
+const BY_TFJS_CLASS = new Map(SPECS.map((s) => [s.className, s]));
+
+/** The spec for a tfjs class name (tfjs and Keras share these names), or undefined. */
+export function layerSpec(tfjsClassName: string): Keras3LayerSpec | undefined {
+  return BY_TFJS_CLASS.get(tfjsClassName);
+}
+
+/** Every tfjs layer class keras2tfjs can export, for error messages and docs. */
+export function exportableClasses(): string[] {
+  return [...BY_TFJS_CLASS.keys()].sort();
+}
