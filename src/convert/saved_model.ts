@@ -87,12 +87,12 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
   const metadata = await readKerasMetadata(sm);
   const root = metadata.root;
   const modelConfig = root.model_config;
-  if (!isObject(modelConfig) || typeof modelConfig.class_name !== 'string') {
+  if (!isObject(modelConfig) || typeof modelConfig.class_name !== 'string' || !hasLayerList(modelConfig)) {
     const cls = typeof root.class_name === 'string' ? ` '${root.class_name}'` : '';
     sm.fail(
       ErrorCode.BAD_SAVED_MODEL,
       metadata.file,
-      `the model${cls} has no model_config: it is a subclassed Keras model, whose architecture is Python code; rebuild it as a Sequential or Functional model in Python, load the weights into it, and save that`,
+      `the model${cls} has no layer graph in its config: it is a subclassed Keras model, whose architecture is Python code; rebuild it as a Sequential or Functional model in Python, load the weights into it, and save that`,
     );
   }
   const layerWeights = await readLayerWeights(sm, metadata, modelConfig);
@@ -216,6 +216,12 @@ function metadataFrom(
       return cache.get(path);
     },
   };
+}
+
+/** Sequential and Functional configs list their layers; a subclassed model's config does not. */
+function hasLayerList(modelConfig: Json): boolean {
+  const inner = modelConfig.config;
+  return Array.isArray(inner) || (isObject(inner) && Array.isArray(inner.layers));
 }
 
 function isObject(v: unknown): v is Json {
