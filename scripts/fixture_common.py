@@ -128,8 +128,8 @@ START, OOV, INDEX_FROM = 1, 2, 3
 WORD_ZIPF_EXPONENT = 1.1
 LENGTH_ZIPF_EXPONENT = 2.2
 SENTIMENT_WORDS = 300
-SENTIMENT_RATE = 0.08  # share of tokens that are sentiment words
-SENTIMENT_NOISE = 0.25  # share of those drawn from the other label's words
+SENTIMENT_RATE = 0.12  # share of tokens that are sentiment words
+SENTIMENT_NOISE = 0.2  # share of those drawn from the other label's words
 
 
 def synthetic_imdb():
@@ -141,8 +141,9 @@ def synthetic_imdb():
     ranks = np.arange(1, IMDB_VOCABULARY - INDEX_FROM)  # word index = rank + 3 <= 9999
     word_p = ranks ** -WORD_ZIPF_EXPONENT
     word_p /= word_p.sum()
-    # Sentiment words: mid-frequency ranks, half positive, half negative.
-    sentiment = rng.choice(np.arange(30, 2000), size=SENTIMENT_WORDS, replace=False)
+    # Sentiment words: mid-frequency ranks (all within the 1,000 most frequent words, so the
+    # smaller-vocabulary models see them too), half positive, half negative.
+    sentiment = rng.choice(np.arange(20, 900), size=SENTIMENT_WORDS, replace=False)
     polar = {1: sentiment[: SENTIMENT_WORDS // 2], 0: sentiment[SENTIMENT_WORDS // 2 :]}
 
     total = IMDB_TRAIN + IMDB_VAL
