@@ -1,0 +1,181 @@
+/**
+ * Parses the `keras2tfjs` command line into one typed command, or a usage error.
+ * Only syntax and value ranges are checked here; whether files exist is the library's job.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type QuantizeDtype = 'float16' | 'uint8' | 'uint16';
+export type RngBackend = 'tensorflow' | 'jax';
+
+/** One `--lambda name=Class[:json]` flag. */
+export interface LambdaFlag {
+  /** Python function name or layer name of the Lambda. */
+  name: string;
+  /** Registered TensorFlow.js class it becomes. */
+  className: string;
+  /** Config given to that class ({} if none). */
+  config: Record<string, unknown>;
+}
+
+export interface ConvertCommand {
+  command: 'convert';
+  input: string;
+  outDir: string;
+  lambdas: LambdaFlag[];
+  exactDropout: boolean;
+  backend?: RngBackend;
+  config?: string;
+  quantize?: QuantizeDtype;
+  shardSizeMb?: number;
+  json: boolean;
+}
+export interface InspectCommand {
+  command: 'inspect';
+  input: string;
+  json: boolean;
+}
+export interface DemoCommand {
+  command: 'demo';
+  /** Arguments after `demo`, passed through to the demo. */
+  args: string[];
+  json: boolean;
+}
+export interface InfoCommand {
+  command: 'help' | 'version';
+  json: boolean;
+}
+export type Command = ConvertCommand | InspectCommand | DemoCommand | InfoCommand;
+
+/** A command line we cannot run: exit status 2, with the usage line for `command`. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string,
+    readonly json = false,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const COMMANDS = ['convert', 'inspect', 'demo'] as const;
+const QUANTIZE: readonly QuantizeDtype[] = ['float16', 'uint8', 'uint16'];
+const BACKENDS: readonly RngBackend[] = ['tensorflow', 'jax'];
+
+const CONVERT_OPTIONS = {
+  lambda: { type: 'string', multiple: true },
+  'exact-dropout': { type: 'boolean' },
+  backend: { type: 'string' },
+  config: { type: 'string' },
+  quantize: { type: 'string' },
+  'shard-size-mb': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const INSPECT_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseCommandLine(argv: string[]): Command {
+  const json = argv.includes('--json');
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new UsageError('missing command', undefined, json);
+  if (first === '-h' || first === '--help' || first === 'help') return { command: 'help', json };
+  if (first === '-v' || first === '--version') return { command: 'version', json };
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    throw new UsageError(`unknown command '${first}' (expected ${COMMANDS.join(', ')})`, undefined, json);
+  }
+  const command = first as (typeof COMMANDS)[number];
+  if (rest.includes('-h') || rest.includes('--help')) return { command: 'help', json };
+  switch (command) {
+    case 'convert':
+      return parseConvert(rest, json);
+    case 'inspect':
+      return parseInspect(rest, json);
+    case 'demo':
+      return { command: 'demo', args: rest, json };
+  }
+}
+
+/** node:util parseArgs, with its errors turned into our UsageError. */
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, command: string, json: boolean) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true } as const);
+  } catch (e) {
+    throw new UsageError(cleanParseError(e), command, json);
+  }
+}
+
+/** parseArgs' messages are multi-line and Node-flavoured; keep the first sentence. */
+function cleanParseError(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/\.$/, '');
+}
+
+function parseConvert(args: string[], json: boolean): ConvertCommand {
+  const { values, positionals } = parse(args, CONVERT_OPTIONS, 'convert', json);
+  const usage = (message: string) => new UsageError(message, 'convert', json);
+  if (positionals.length < 2) throw usage(positionals.length === 0 ? 'missing <input> and <outDir>' : 'missing <outDir>');
+  if (positionals.length > 2) throw usage(`unexpected argument '${positionals[2]}'`);
+  const [input, outDir] = positionals;
+  const cmd: ConvertCommand = {
+    command: 'convert',
+    input,
+    outDir,
+    lambdas: (values.lambda ?? []).map((flag) => parseLambdaFlag(flag, json)),
+    exactDropout: values['exact-dropout'] ?? false,
+    json: values.json ?? false,
+  };
+  if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json);
+  if (values.quantize !== undefined) cmd.quantize = oneOf(values.quantize, QUANTIZE, '--quantize', json);
+  if (values.config !== undefined) {
+    if (values.config === '') throw usage('--config needs a file (model.json or config.json)');
+    cmd.config = values.config;
+  }
+  if (values['shard-size-mb'] !== undefined) {
+    const raw = values['shard-size-mb'];
+    const mb = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(mb) || mb <= 0) throw usage(`--shard-size-mb expects a positive number of MiB, got '${raw}'`);
+    cmd.shardSizeMb = mb;
+  }
+  return cmd;
+}
+
+function parseInspect(args: string[], json: boolean): InspectCommand {
+  const { values, positionals } = parse(args, INSPECT_OPTIONS, 'inspect', json);
+  if (positionals.length === 0) throw new UsageError('missing <input>', 'inspect', json);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, 'inspect', json);
+  return { command: 'inspect', input: positionals[0], json: values.json ?? false };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string, json: boolean): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`, 'convert', json);
+}
+
+/**
+ * `--lambda <name>=<Class>[:<json>]`. The JSON starts at the first ':' after the class name,
+ * so it may itself contain ':' and '=' (`dropout=ManualDropout:{"rate":0.5}`).
+ */
+export function parseLambdaFlag(flag: string, json = false): LambdaFlag {
+  const usage = (why: string) =>
+    new UsageError(`--lambda '${flag}': ${why} (expected <name>=<Class>[:<json>], e.g. dropout=ManualDropout:{"rate":0.5})`, 'convert', json);
+  const eq = flag.indexOf('=');
+  if (eq <= 0) throw usage(eq === 0 ? 'missing the Lambda name' : "missing '='");
+  const name = flag.slice(0, eq).trim();
+  const rest = flag.slice(eq + 1);
+  const colon = rest.indexOf(':');
+  const className = (colon < 0 ? rest : rest.slice(0, colon)).trim();
+  if (!/^[A-Za-z_][\w.>]*$/.test(className)) throw usage(className ? `'${className}' is not a class name` : 'missing the class name');
+  if (colon < 0) return { name, className, config: {} };
+  const text = rest.slice(colon + 1);
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (e) {
+    throw usage(`the config is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw usage('the config must be a JSON object');
+  return { name, className, config: config as Record<string, unknown> };
+}

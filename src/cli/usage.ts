@@ -1,0 +1,58 @@
+/**
+ * The words the `keras2tfjs` command prints about itself: one usage line per command
+ * (printed after a usage error) and the full help.
+ */
+
+export const USAGE_LINES = [
+  'keras2tfjs convert <input> <outDir> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax]',
+  '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N] [--json]',
+  'keras2tfjs inspect <input> [--json]',
+  'keras2tfjs demo',
+];
+
+/** The short usage line for one command (or all of them). */
+export function usageFor(command?: string): string {
+  const lines =
+    command === 'convert'
+      ? USAGE_LINES.slice(0, 2)
+      : command === 'inspect'
+        ? [USAGE_LINES[2]]
+        : command === 'demo'
+          ? [USAGE_LINES[3]]
+          : USAGE_LINES;
+  return `usage: ${lines.join('\n       ')}`;
+}
+
+export const HELP = `keras2tfjs: Keras models (.keras, .h5, tf.keras SavedModel) to TensorFlow.js LayersModels, without Python.
+
+${usageFor()}
+
+Commands:
+  convert <input> <outDir>   Convert a Keras model file or SavedModel directory into outDir
+                             (model.json + weight shards). Written atomically: on failure
+                             nothing is left behind.
+  inspect <input>            List the layers, output shapes, parameter counts, source format,
+                             Keras version, and every Lambda with how it would be mapped.
+  demo                       Convert the bundled seed model (with its dropout Lambda) and show
+                             the parity with Python Keras.
+
+Options (convert):
+  --lambda <name>=<Class>[:<json>]
+                             Map a Lambda layer, by its Python function name or its layer name,
+                             to a registered TensorFlow.js layer class with that config.
+                             Repeatable. Example: --lambda 'dropout=ManualDropout:{"rate":0.5}'
+  --exact-dropout            Turn built-in Dropout layers into ManualDropout, which draws Keras'
+                             own dropout masks (see --backend).
+  --backend tensorflow|jax   Which Keras backend's random stream ManualDropout replays
+                             (default: the backend the file records, else tensorflow).
+  --config <file>            The architecture (model.json or config.json) for a weights-only .h5.
+  --quantize float16|uint8|uint16
+                             Store weights quantized (smaller files, approximate values).
+  --shard-size-mb N          Largest weight shard, in MiB (default 4).
+
+Options (all):
+  --json                     Print one JSON object on stdout (the report, or {"error": {...}}).
+  -h, --help                 Show this help.
+  -v, --version              Show the version.
+
+Exit status: 0 on success, 1 when the conversion fails, 2 on bad usage.`;

@@ -1,0 +1,128 @@
+/**
+ * The command line, parsed: every flag of convert/inspect, and the usage errors a user
+ * makes (each a UsageError → exit status 2 with the usage line of that command).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine, parseLambdaFlag, UsageError } from '../../src/cli/args.js';
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCommandLine(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return e as UsageError;
+  }
+  throw new Error(`expected a usage error for: ${argv.join(' ')}`);
+}
+
+describe('convert', () => {
+  it('takes input, outDir and every option', () => {
+    expect(
+      parseCommandLine([
+        'convert', 'model.keras', 'out',
+        '--lambda', 'dropout=ManualDropout:{"rate":0.5}',
+        '--lambda', 'noise=GaussianNoise:{"stddev":0.1}',
+        '--exact-dropout', '--backend', 'jax', '--config', 'config.json',
+        '--quantize', 'uint8', '--shard-size-mb', '0.5', '--json',
+      ]),
+    ).toEqual({
+      command: 'convert',
+      input: 'model.keras',
+      outDir: 'out',
+      lambdas: [
+        { name: 'dropout', className: 'ManualDropout', config: { rate: 0.5 } },
+        { name: 'noise', className: 'GaussianNoise', config: { stddev: 0.1 } },
+      ],
+      exactDropout: true,
+      backend: 'jax',
+      config: 'config.json',
+      quantize: 'uint8',
+      shardSizeMb: 0.5,
+      json: true,
+    });
+  });
+
+  it('defaults: no lambdas, no exact dropout, text output', () => {
+    expect(parseCommandLine(['convert', 'a.h5', 'out'])).toEqual({
+      command: 'convert', input: 'a.h5', outDir: 'out', lambdas: [], exactDropout: false, json: false,
+    });
+  });
+
+  it('options may come before the positionals, and --opt=value works', () => {
+    const cmd = parseCommandLine(['convert', '--quantize=float16', 'in.keras', '--json', 'out']);
+    expect(cmd).toMatchObject({ input: 'in.keras', outDir: 'out', quantize: 'float16', json: true });
+  });
+
+  it.each([
+    [['convert'], /^missing <input> and <outDir>$/],
+    [['convert', 'in.keras'], /^missing <outDir>$/],
+    [['convert', 'in.keras', 'out', 'extra'], /^unexpected argument 'extra'$/],
+    [['convert', 'in', 'out', '--quantize', 'int4'], /^--quantize must be one of float16, uint8, uint16, got 'int4'$/],
+    [['convert', 'in', 'out', '--backend', 'torch'], /^--backend must be one of tensorflow, jax, got 'torch'$/],
+    [['convert', 'in', 'out', '--shard-size-mb', '0'], /^--shard-size-mb expects a positive number of MiB, got '0'$/],
+    [['convert', 'in', 'out', '--shard-size-mb', 'big'], /--shard-size-mb expects a positive number/],
+    [['convert', 'in', 'out', '--shard-size-mb'], /Option '--shard-size-mb <value>' argument missing/],
+    [['convert', 'in', 'out', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['convert', 'in', 'out', '--lambda', 'dropout'], /--lambda 'dropout': missing '='/],
+  ])('%j is a usage error', (argv, message) => {
+    const err = usageError(argv as string[]);
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toContain('\n');
+    expect(err.command).toBe('convert');
+  });
+});
+
+describe('--lambda', () => {
+  it('name=Class with no config', () => {
+    expect(parseLambdaFlag('lambda_1=ManualDropout')).toEqual({ name: 'lambda_1', className: 'ManualDropout', config: {} });
+  });
+
+  it('keeps ":" and "=" inside the JSON config', () => {
+    expect(parseLambdaFlag('f=My.Layer:{"a":"x:y=z","b":[1,2]}')).toEqual({
+      name: 'f',
+      className: 'My.Layer',
+      config: { a: 'x:y=z', b: [1, 2] },
+    });
+  });
+
+  it.each([
+    ['=ManualDropout', /missing the Lambda name/],
+    ['dropout=', /missing the class name/],
+    ['dropout=:{}', /missing the class name/],
+    ['dropout=Manual Dropout', /'Manual Dropout' is not a class name/],
+    ['dropout=ManualDropout:{rate:0.5}', /the config is not valid JSON/],
+    ['dropout=ManualDropout:[0.5]', /the config must be a JSON object/],
+  ])('%s is refused', (flag, message) => {
+    expect(() => parseLambdaFlag(flag)).toThrow(UsageError);
+    expect(() => parseLambdaFlag(flag)).toThrow(message);
+    expect(() => parseLambdaFlag(flag)).toThrow(/e\.g\. dropout=ManualDropout:\{"rate":0\.5\}/);
+  });
+});
+
+describe('inspect, demo, help, version', () => {
+  it('inspect <input> [--json]', () => {
+    expect(parseCommandLine(['inspect', 'm.h5'])).toEqual({ command: 'inspect', input: 'm.h5', json: false });
+    expect(parseCommandLine(['inspect', '--json', 'm.h5'])).toEqual({ command: 'inspect', input: 'm.h5', json: true });
+    expect(usageError(['inspect']).message).toBe('missing <input>');
+    expect(usageError(['inspect', 'a', 'b']).message).toBe("unexpected argument 'b'");
+    expect(usageError(['inspect', 'a', '--quantize', 'uint8']).message).toMatch(/Unknown option '--quantize'/);
+  });
+
+  it('demo passes its arguments through', () => {
+    expect(parseCommandLine(['demo'])).toEqual({ command: 'demo', args: [], json: false });
+  });
+
+  it('help and version, as commands or flags', () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['convert', '--help'], ['inspect', '-h']]) {
+      expect(parseCommandLine(argv).command).toBe('help');
+    }
+    expect(parseCommandLine(['--version']).command).toBe('version');
+    expect(parseCommandLine(['-v']).command).toBe('version');
+  });
+
+  it('no command or an unknown one is a usage error', () => {
+    expect(usageError([]).message).toBe('missing command');
+    expect(usageError(['convet', 'a', 'b']).message).toBe("unknown command 'convet' (expected convert, inspect, demo)");
+    expect(usageError(['--json', 'x']).json).toBe(true);
+  });
+});
