@@ -207,8 +207,12 @@ function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, nu
     );
   }
   const kwargs: JsonObject = {};
-  // `apply(x, {training: true})` is the one call argument Keras' functional nodes keep.
-  if (typeof node.callArgs?.training === 'boolean') kwargs.training = node.callArgs.training;
+  // Keras records `training` (False unless the tfjs call fixed it, e.g. apply(x, {training: true}))
+  // and `mask` (null: Keras recomputes masks from Masking/Embedding on load) for layers taking them.
+  const explicitTraining = node.callArgs?.training;
+  if (typeof explicitTraining === 'boolean') kwargs.training = explicitTraining;
+  else if (spec?.nodeKwargs?.training) kwargs.training = false;
+  if (spec?.nodeKwargs?.mask || isSequential(layer) || isFunctional(layer)) kwargs.mask = null;
   return { args, kwargs };
 }
 
@@ -241,9 +245,9 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   const own = spec.config({ config, layer: layer as unknown as Parameters<typeof spec.config>[0]['layer'], where });
   let full: JsonObject;
   if (spec.plainBase) {
-    full = { ...own, name: layer.name, dtype: layer.dtype };
+    full = { ...own, name: layer.name, dtype: layerDtype(layer) };
   } else {
-    full = { name: layer.name, trainable: layer.trainable, dtype: dtypePolicy(layer.dtype), ...own };
+    full = { name: layer.name, trainable: layer.trainable, dtype: dtypePolicy(layerDtype(layer)), ...own };
     // Keras' base Layer.get_config adds activity_regularizer only when one is set.
     if (!('activity_regularizer' in own) && config.activity_regularizer) {
       full.activity_regularizer = regularizer(config.activity_regularizer, where);
@@ -252,6 +256,11 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   const entry = kerasObjectDict(spec.module, spec.className, full, spec.registeredName);
   if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
   return entry;
+}
+
+/** tfjs leaves `dtype` unset on layers built without one: they compute in float32. */
+function layerDtype(layer: TfjsLayer): string {
+  return layer.dtype ?? 'float32';
 }
 
 function kerasObjectDict(module: string, className: string, config: JsonObject, registeredName: string | null): JsonObject {

@@ -40,6 +40,11 @@ export interface Keras3LayerSpec {
   config(src: LayerSource): JsonObject;
   /** SpatialDropout writes its own short base: {rate, seed, name, dtype: "<string>"}, no trainable. */
   plainBase?: boolean;
+  /**
+   * Call arguments Keras records in every functional node of this class: `training: false` for
+   * layers whose `call` defaults `training=False`, `mask: null` for those taking a `mask`.
+   */
+  nodeKwargs?: { training?: boolean; mask?: boolean };
 }
 
 const LAYERS = 'keras.layers';
@@ -211,6 +216,9 @@ function recurrent(kind: 'lstm' | 'gru' | 'simple') {
 // ---------------------------------------------------------------- the table
 
 const RECURRENT_VARS = ['kernel', 'recurrent_kernel', 'bias'];
+const TRAINING = { training: true };
+const MASK = { mask: true };
+const TRAINING_MASK = { training: true, mask: true };
 
 const SPECS: Keras3LayerSpec[] = [
   spec('Dense', true, ['kernel', 'bias'], (s) => ({
@@ -230,11 +238,16 @@ const SPECS: Keras3LayerSpec[] = [
     rate: s.config.rate,
     seed: get(s.config, 'seed', null),
     noise_shape: get(s.config, 'noise_shape', null),
-  })),
-  spec('SpatialDropout1D', false, [], (s) => ({ rate: s.config.rate, seed: get(s.config, 'seed', null) }), { plainBase: true }),
-  spec('GaussianNoise', false, [], (s) => ({ stddev: s.config.stddev, seed: null })),
-  spec('GaussianDropout', false, [], (s) => ({ rate: s.config.rate, seed: null })),
-  spec('AlphaDropout', false, [], (s) => ({ rate: s.config.rate, seed: null, noise_shape: get(s.config, 'noise_shape', null) })),
+  }), { nodeKwargs: TRAINING }),
+  spec('SpatialDropout1D', false, [], (s) => ({ rate: s.config.rate, seed: get(s.config, 'seed', null) }), {
+    plainBase: true,
+    nodeKwargs: TRAINING,
+  }),
+  spec('GaussianNoise', false, [], (s) => ({ stddev: s.config.stddev, seed: null }), { nodeKwargs: TRAINING }),
+  spec('GaussianDropout', false, [], (s) => ({ rate: s.config.rate, seed: null }), { nodeKwargs: TRAINING }),
+  spec('AlphaDropout', false, [], (s) => ({ rate: s.config.rate, seed: null, noise_shape: get(s.config, 'noise_shape', null) }), {
+    nodeKwargs: TRAINING,
+  }),
   spec('Flatten', true, [], (s) => ({ data_format: dataFormat(s) })),
   spec('Reshape', false, [], (s) => ({ target_shape: s.config.target_shape })),
   spec('Permute', true, [], (s) => ({ dims: s.config.dims })),
@@ -262,7 +275,7 @@ const SPECS: Keras3LayerSpec[] = [
   spec('MaxPooling2D', false, [], pooling(2)),
   spec('AveragePooling1D', false, [], pooling(1)),
   spec('AveragePooling2D', false, [], pooling(2)),
-  spec('GlobalAveragePooling1D', false, [], globalPooling),
+  spec('GlobalAveragePooling1D', false, [], globalPooling, { nodeKwargs: MASK }),
   spec('GlobalAveragePooling2D', false, [], globalPooling),
   spec('GlobalMaxPooling1D', false, [], globalPooling),
   spec('GlobalMaxPooling2D', false, [], globalPooling),
@@ -284,7 +297,7 @@ const SPECS: Keras3LayerSpec[] = [
     renorm: false,
     renorm_clipping: null,
     renorm_momentum: 0.99,
-  })),
+  }), { nodeKwargs: MASK }),
   spec('LayerNormalization', true, ['gamma', 'beta'], (s) => ({
     axis: get(s.config, 'axis', -1),
     epsilon: get(s.config, 'epsilon', 0.001),
@@ -305,13 +318,13 @@ const SPECS: Keras3LayerSpec[] = [
   spec('Minimum', true, [], () => ({}), { listInput: true }),
   spec('Concatenate', true, [], (s) => ({ axis: get(s.config, 'axis', -1) }), { listInput: true }),
   spec('Dot', true, [], (s) => ({ axes: s.config.axes, normalize: get(s.config, 'normalize', false) }), { listInput: true }),
-  spec('LSTM', true, RECURRENT_VARS, recurrent('lstm'), { cellVariables: true }),
-  spec('GRU', true, RECURRENT_VARS, recurrent('gru'), { cellVariables: true }),
-  spec('SimpleRNN', true, RECURRENT_VARS, recurrent('simple'), { cellVariables: true }),
+  spec('LSTM', true, RECURRENT_VARS, recurrent('lstm'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
+  spec('SimpleRNN', true, RECURRENT_VARS, recurrent('simple'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
   spec('ReLU', false, [], (s) => ({ max_value: get(s.config, 'max_value', null), negative_slope: 0, threshold: 0 })),
   spec('LeakyReLU', false, [], (s) => ({ negative_slope: get(s.config, 'alpha', 0.3) })),
   spec('ELU', false, [], (s) => ({ alpha: get(s.config, 'alpha', 1) })),
-  spec('Softmax', false, [], (s) => ({ axis: get(s.config, 'axis', -1) })),
+  spec('Softmax', false, [], (s) => ({ axis: get(s.config, 'axis', -1) }), { nodeKwargs: MASK }),
   spec('PReLU', true, ['alpha'], (s) => ({
     alpha_initializer: init(s, 'alpha_initializer', ZEROS),
     alpha_regularizer: reg(s, 'alpha_regularizer'),
@@ -344,6 +357,7 @@ const SPECS: Keras3LayerSpec[] = [
       always_on: get(s.config, 'always_on', false),
       rng: get(s.config, 'rng', 'tensorflow'),
     }),
+    nodeKwargs: TRAINING,
   },
 ];
 
