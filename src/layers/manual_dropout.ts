@@ -10,7 +10,7 @@
  * Learned from tfjs-layers `layers/core.ts` (Dropout) and Keras 3
  * `layers/regularization/dropout.py`; the stream facts are in notes/dropout-rng.md.
  */
-import { mul, div, randomUniform, scalar, serialization, tensor, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
+import { mul, randomUniform, scalar, serialization, tensor, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
 import { philoxUniform } from '../random/philox.js';
@@ -57,8 +57,9 @@ export interface ManualDropoutArgs extends LayerArgs {
   alwaysOn?: boolean;
   /**
    * Mask stream. `'tensorflow'` (default): Keras 3's TensorFlow backend (Philox, `u >= rate`,
-   * kept × f32(1/(1−rate))). `'jax'`: Keras 3's JAX backend (Threefry, partitionable layout,
-   * `u < 1−rate`, kept ÷ f32(1−rate)). `'tfjs'`: `tf.randomUniform`, seeded from `[seed, n]`.
+   * kept × f32(1/(1−rate)), the reciprocal taken in float64). `'jax'`: Keras 3's JAX backend
+   * (Threefry, partitionable layout of JAX ≥ 0.5, `u < 1−rate`, kept × f32(1)/f32(1−rate), the
+   * reciprocal taken in float32). `'tfjs'`: `tf.randomUniform`, seeded from `[seed, n]`.
    */
   rng?: DropoutRng;
 }
@@ -135,11 +136,9 @@ export class ManualDropout extends layers.Layer {
   private drop(x: Tensor): Tensor {
     const shape = this.maskShape(x.shape);
     const mask = this.drawMask(shape);
-    const kept = mul(x, tensor(mask, shape, 'float32'));
-    // JAX divides the kept units by f32(1-rate); multiplying by a precomputed reciprocal can
-    // differ by one ulp, so that mode divides too.
-    if (this.rng === 'jax' && this.scaling === 'train') return div(kept, scalar(1 - this.rate));
-    return kept;
+    // One multiply: the mask holds 0 for dropped units and the kept units' factor, so the
+    // gradient is the same mask (kept units only, scaled like the output).
+    return mul(x, tensor(mask, shape, 'float32'));
   }
 
   /**
@@ -150,8 +149,7 @@ export class ManualDropout extends layers.Layer {
     const count = util.sizeFromShape(shape);
     const [seed, n] = this.stream.next();
     const values = new Float32Array(count);
-    // What a kept unit is multiplied by; the 'jax' mode divides afterwards instead.
-    const keepValue = this.scaling === 'train' && this.rng !== 'jax' ? Math.fround(1 / (1 - this.rate)) : 1;
+    const keepValue = this.scaling === 'train' ? this.trainScale() : 1;
     if (this.rng === 'jax') {
       threefryUniform(jaxKeyPair(seed, n), count, { partitionable: true }, values);
       const keepBelow = Math.fround(1 - this.rate); // jax.random.bernoulli: keep <=> u < f32(p)
@@ -169,6 +167,18 @@ export class ManualDropout extends layers.Layer {
     const dropBelow = Math.fround(this.rate); // tf.nn dropout: keep <=> u >= f32(rate)
     for (let i = 0; i < count; i++) values[i] = values[i] >= dropBelow ? keepValue : 0;
     return values;
+  }
+
+  /**
+   * What a kept unit is multiplied by under 'train' scaling, as each backend computes it
+   * (measured on real Keras 3, fixtures mask_streams_tf/jax): TensorFlow converts the float64
+   * 1/(1-rate) to float32; JAX writes `x / keep_prob`, but XLA folds the constant divisor
+   * into a multiply by its float32 reciprocal f32(1)/f32(1-rate). The two differ for some
+   * rates (e.g. 0.45: 1.8181819 vs 1.8181818).
+   */
+  private trainScale(): number {
+    if (this.rng === 'jax') return Math.fround(1 / Math.fround(1 - this.rate));
+    return Math.fround(1 / (1 - this.rate));
   }
 
   /** The noise shape for this input: null entries filled in, checked to broadcast. */
