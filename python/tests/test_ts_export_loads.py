@@ -1,0 +1,230 @@
+"""TypeScript → Python: `.keras` files written by keras2tfjs' `exportKeras` load in Keras 3.
+
+scripts/export_from_ts.mjs builds tfjs models with the built package (dist/), exports each with
+exportKeras and writes the tfjs predictions for a fixed input. Here real Keras loads every file
+with `keras.saving.load_model` (safe_mode on, the default) and must
+
+* predict what TypeScript predicted,
+* hold the same layers (class and name) with bit-identical weights,
+* re-serialize the loaded model to exactly the config.json we wrote (Keras' own schema), and
+* re-save a model.weights.h5 with exactly our groups, attributes, shapes and dtypes.
+
+`npm test` builds dist/ first; without it this test fails (it is never skipped).
+"""
+
+import io
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import h5py
+import keras
+import numpy as np
+import pytest
+
+import keras2tfjs  # registers keras2tfjs>ManualDropout with Keras serialization
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST_INDEX = ROOT / "dist" / "index.js"
+EXPORT_SCRIPT = ROOT / "scripts" / "export_from_ts.mjs"
+
+CASES = ["seed_model", "two_branches", "small_cnn", "lstm_text", "zoo_sequential", "zoo_conv", "zoo_graph"]
+
+# Predictions: tfjs (cpu backend) and TensorFlow compute the same float32 graph but sum dot
+# products and convolutions in different orders, so results differ by a few units in the last
+# place (measured at most 6e-8 on outputs of size ~1). 1e-6 is ~16 ulps at 1.0: far above that
+# rounding noise and far below any real difference (a wrong weight, activation or layer order
+# moves outputs by 1e-2 or more).
+PREDICTION_ATOL = 1e-6
+
+# Config numbers: Keras stores some floats through float32 (regularizer factors, the optimizer's
+# learning rate), so 0.01 comes back as 0.009999999776482582. A relative 1e-6 is above float32's
+# 6e-8 relative precision and below any real change of a setting.
+CONFIG_RTOL = 1e-6
+
+# Keras' own `name` attribute and bookkeeping that differ between two saves of the same model.
+KERAS_SAVE_NOISE = {"shared_object_id"}
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    if not DIST_INDEX.exists():
+        pytest.fail(f"{DIST_INDEX} is missing: run `npm run build` (npm test does it) before the Python tests")
+    out = tmp_path_factory.mktemp("ts_export")
+    done = subprocess.run(
+        ["node", str(EXPORT_SCRIPT), str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, f"export_from_ts.mjs failed:\n{done.stdout}\n{done.stderr}"
+    return out
+
+
+def load(exported, name):
+    return keras.saving.load_model(exported / f"{name}.keras")
+
+
+def read_cases(exported):
+    return {c["name"]: c for c in json.loads((exported / "cases.json").read_text())}
+
+
+def test_every_case_was_exported(exported):
+    assert sorted(read_cases(exported)) == sorted(CASES)
+
+
+# --- the archive --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_archive_members_are_what_saving_lib_writes(exported, name):
+    with zipfile.ZipFile(exported / f"{name}.keras") as z:
+        infos = z.infolist()
+        assert [i.filename for i in infos] == ["metadata.json", "config.json", "model.weights.h5"]
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)
+        metadata = json.loads(z.read("metadata.json"))
+    assert sorted(metadata) == ["date_saved", "keras_version"]
+    assert metadata["keras_version"] == "3.15.1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d", metadata["date_saved"])
+
+
+# --- predictions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_keras_predicts_what_typescript_predicted(exported, name):
+    case = read_cases(exported)[name]
+    model = load(exported, name)
+    xs = [np.load(exported / f"{name}.input{k}.npy") for k in range(case["inputs"])]
+    ys = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+    assert len(ys) == case["outputs"]
+    for k, y in enumerate(ys):
+        expected = np.load(exported / f"{name}.output{k}.npy")
+        y = np.asarray(y)
+        assert y.shape == expected.shape
+        assert y.dtype == expected.dtype == np.float32
+        diff = float(np.max(np.abs(y - expected)))
+        print(f"{name} output {k}: max |keras - tfjs| = {diff:.3g}")
+        np.testing.assert_allclose(y, expected, rtol=0, atol=PREDICTION_ATOL)
+
+
+# --- layers and weights -------------------------------------------------------------
+
+
+def keras_leaf_layers(model):
+    """Layers by name, nested models opened (the models themselves left out)."""
+    found = {}
+    for layer in model.layers:
+        if hasattr(layer, "layers"):
+            found.update(keras_leaf_layers(layer))
+        else:
+            found[layer.name] = layer
+    return found
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_layers_and_weights_are_the_typescript_ones(exported, name):
+    model = load(exported, name)
+    by_name = keras_leaf_layers(model)
+    ts_layers = json.loads((exported / f"{name}.layers.json").read_text())
+    assert sorted(by_name) == sorted(t["name"] for t in ts_layers)
+    for ts in ts_layers:
+        layer = by_name[ts["name"]]
+        assert type(layer).__name__ == ts["class_name"]
+        assert len(layer.weights) == len(ts["weights"]), ts["name"]
+        for kv, tw in zip(layer.weights, ts["weights"]):
+            value = keras.ops.convert_to_numpy(kv)
+            assert list(value.shape) == tw["shape"], tw["name"]
+            np.testing.assert_array_equal(value, np.asarray(tw["values"], np.float32).reshape(tw["shape"]))
+
+
+def test_manual_dropout_comes_back_as_the_python_twin(exported):
+    model = load(exported, "seed_model")
+    dropout = model.get_layer("manual_dropout")
+    assert isinstance(dropout, keras2tfjs.ManualDropout)
+    assert (dropout.rate, dropout.seed, dropout.scaling, dropout.always_on, dropout.rng) == (
+        0.5, 1337, "train", False, "tensorflow"
+    )
+    x = np.load(exported / "seed_model.input0.npy")
+    # Dropped at training time, stepped aside at inference: the two passes differ, inference matches TS.
+    hidden = keras.Model(model.inputs[0], dropout.output)
+    trained = keras.ops.convert_to_numpy(hidden(x, training=True))
+    inferred = keras.ops.convert_to_numpy(hidden(x, training=False))
+    assert np.count_nonzero(trained == 0) > np.count_nonzero(inferred == 0)
+
+
+def test_compile_settings_come_back(exported):
+    model = load(exported, "seed_model")
+    assert model.compiled
+    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
+    assert model.optimizer.rho == pytest.approx(0.9)
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.001, rel=CONFIG_RTOL)
+    assert model.loss == "binary_crossentropy"
+
+
+# --- config.json is Keras' own serialization ----------------------------------------
+
+
+def strip_noise(obj):
+    if isinstance(obj, dict):
+        return {k: strip_noise(v) for k, v in obj.items() if k not in KERAS_SAVE_NOISE}
+    if isinstance(obj, (list, tuple)):
+        return [strip_noise(v) for v in obj]
+    return obj
+
+
+def assert_same_json(ours, keras_own, path="config"):
+    if isinstance(ours, dict) and isinstance(keras_own, dict):
+        assert sorted(ours) == sorted(keras_own), f"{path}: keys differ"
+        for key in ours:
+            assert_same_json(ours[key], keras_own[key], f"{path}/{key}")
+    elif isinstance(ours, list) and isinstance(keras_own, list):
+        assert len(ours) == len(keras_own), f"{path}: lengths differ"
+        for i, (a, b) in enumerate(zip(ours, keras_own)):
+            assert_same_json(a, b, f"{path}[{i}]")
+    elif isinstance(ours, bool) or isinstance(keras_own, bool) or not isinstance(ours, (int, float)):
+        assert ours == keras_own, f"{path}: {ours!r} != {keras_own!r}"
+    else:
+        assert keras_own == pytest.approx(ours, rel=CONFIG_RTOL), path
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_config_json_is_what_keras_serializes_for_the_loaded_model(exported, name):
+    with zipfile.ZipFile(exported / f"{name}.keras") as z:
+        ours = json.loads(z.read("config.json"))
+    model = load(exported, name)
+    keras_own = strip_noise(json.loads(json.dumps(keras.saving.serialize_keras_object(model))))
+    assert_same_json(ours, keras_own)
+
+
+# --- model.weights.h5 is what Keras writes ------------------------------------------
+
+
+def h5_tree(data):
+    tree = {}
+    with h5py.File(io.BytesIO(data), "r") as f:
+        def visit(path, obj):
+            attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in obj.attrs.items()}
+            if isinstance(obj, h5py.Dataset):
+                tree[path] = ("dataset", attrs, obj.shape, obj.dtype.str, obj[()].tobytes())
+            else:
+                tree[path] = ("group", attrs)
+        f.visititems(visit)
+    return tree
+
+
+# Optimizer state is not exported for tfjs' built-in optimizers (their update rules are not
+# Keras'); Keras then builds its optimizer fresh and re-saves its zero state under optimizer/.
+def without_optimizer(tree):
+    return {k: v for k, v in tree.items() if k != "optimizer" and not k.startswith("optimizer/")}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_weights_file_is_laid_out_as_keras_lays_it_out(exported, name, tmp_path):
+    with zipfile.ZipFile(exported / f"{name}.keras") as z:
+        ours = h5_tree(z.read("model.weights.h5"))
+    model = load(exported, name)
+    model.save(tmp_path / "resaved.keras")
+    with zipfile.ZipFile(tmp_path / "resaved.keras") as z:
+        keras_own = h5_tree(z.read("model.weights.h5"))
+    assert without_optimizer(ours) == without_optimizer(keras_own)
