@@ -12,3 +12,21 @@ export { fileSystem, writeArtifactsToDirectory } from './io/file_system.js';
 export type { WriteArtifactsOptions } from './io/file_system.js';
 export { exportKeras } from './convert/write_keras.js';
 export type { ExportKerasOptions } from './convert/write_keras.js';
+export { KerasSGD } from './train/sgd.js';
+export { KerasRMSprop } from './train/rmsprop.js';
+export { KerasAdam } from './train/adam.js';
+export { KerasAdamW } from './train/adamw.js';
+export type { KerasSGDArgs } from './train/sgd.js';
+export type { KerasRMSpropArgs } from './train/rmsprop.js';
+export type { KerasAdamArgs } from './train/adam.js';
+export type { KerasAdamWArgs } from './train/adamw.js';
+export type { KerasOptimizer, KerasOptimizerArgs } from './train/keras_optimizer.js';
+export { compileFromKerasConfig, kerasCompileArgs } from './train/compile_config.js';
+export type { KerasCompileResult } from './train/compile_config.js';
+export { optimizerFromKerasConfig } from './train/optimizer_config.js';
+export {
+  kerasBinaryCrossentropy,
+  kerasCategoricalCrossentropy,
+  kerasSparseCategoricalCrossentropy,
+} from './train/losses.js';
+export type { CrossentropyOptions, KerasLossFn } from './train/losses.js';
