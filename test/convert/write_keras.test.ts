@@ -1,0 +1,184 @@
+/**
+ * exportKeras as a user calls it: the archive Keras' saving_lib writes (member order, STORED),
+ * metadata.json, compile settings, refusals that name the layer, and atomic writing.
+ * Python Keras itself loads these files in python/tests/test_ts_export_loads.py.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportKeras, manualDropout } from '../../src/index.js';
+import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
+import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
+import { expectNoLeaks } from '../helpers/tensor_asserts.js';
+import { layersOf, readKerasArchive } from './write_keras_archive.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'write-keras-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The book's IMDB model (small input), hand-written dropout as ManualDropout. */
+function seedLike(): tfl.Sequential {
+  return tfl.sequential({
+    layers: [
+      tfl.layers.dense({ units: 16, inputShape: [20], activation: 'relu', kernelRegularizer: tfl.regularizers.l2({ l2: 0.001 }) }),
+      tfl.layers.dense({ units: 16, activation: 'relu', kernelRegularizer: tfl.regularizers.l2({ l2: 0.001 }) }),
+      manualDropout({ rate: 0.5, seed: 7 }),
+      tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+}
+
+async function expectError(promise: Promise<unknown>, code: string, ...fragments: string[]): Promise<Keras2TfjsError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected exportKeras to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Keras2TfjsError);
+  const k = error as Keras2TfjsError;
+  expect(k.code).toBe(code);
+  for (const f of fragments) expect(k.message).toContain(f);
+  expect(k.message).not.toContain('\n');
+  return k;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe.each(TEST_BACKENDS)('exportKeras on %s', (backend) => {
+  beforeAll(async () => {
+    await switchBackend(backend);
+  });
+
+  it('writes metadata.json, config.json, model.weights.h5 in that order, uncompressed, as saving_lib does', async () => {
+    const path = join(dir, `${backend}-order.keras`);
+    await exportKeras(seedLike(), path, { dateSaved: new Date(2026, 4, 13, 21, 23, 40) });
+    const archive = await readKerasArchive(path);
+    expect(archive.members).toEqual(['metadata.json', 'config.json', 'model.weights.h5']);
+    expect(archive.methods).toEqual([0, 0, 0]);
+    // Keras' metadata: its version and datetime.now().strftime("%Y-%m-%d@%H:%M:%S").
+    expect(archive.metadata).toEqual({ keras_version: '3.15.1', date_saved: '2026-05-13@21:23:40' });
+  });
+
+  it('records the export time when no date is given', async () => {
+    const path = join(dir, `${backend}-now.keras`);
+    const before = Date.now();
+    await exportKeras(seedLike(), path);
+    const { metadata } = await readKerasArchive(path);
+    const [date, time] = String(metadata.date_saved).split('@');
+    const saved = new Date(`${date}T${time}`).getTime();
+    // The format keeps whole seconds only.
+    expect(saved).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(saved).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('reads the weights without leaving tensors behind', async () => {
+    const model = seedLike();
+    await expectNoLeaks(() => exportKeras(model, join(dir, `${backend}-leak.keras`)));
+    model.dispose();
+  });
+
+  it('writes compile settings Keras can rebuild: optimizer, loss and metrics', async () => {
+    const model = seedLike();
+    model.compile({ optimizer: tf.train.rmsprop(0.002, 0.8, 0.1, 1e-6), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const path = join(dir, `${backend}-compiled.keras`);
+    await exportKeras(model, path);
+    const { config } = await readKerasArchive(path);
+    const compile = config.compile_config as Record<string, unknown>;
+    expect(compile.loss).toBe('binary_crossentropy');
+    expect(compile.metrics).toEqual(['accuracy']);
+    expect(compile).toMatchObject({ loss_weights: null, weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: false });
+    expect(compile.optimizer).toMatchObject({
+      module: 'keras.optimizers',
+      class_name: 'RMSprop',
+      registered_name: null,
+      config: { name: 'rm_sprop', learning_rate: 0.002, rho: 0.8, momentum: 0.1, epsilon: 1e-6, centered: false, use_ema: false },
+    });
+  });
+
+  it('writes {} for an uncompiled model, as Keras does', async () => {
+    const path = join(dir, `${backend}-uncompiled.keras`);
+    await exportKeras(seedLike(), path);
+    expect((await readKerasArchive(path)).config.compile_config).toEqual({});
+  });
+
+  it('leaves compile settings out, and says why, when the loss is a function', async () => {
+    const model = seedLike();
+    model.compile({ optimizer: 'adam', loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.meanSquaredError(yTrue, yPred) });
+    const path = join(dir, `${backend}-fnloss.keras`);
+    const warnings: string[] = [];
+    await exportKeras(model, path, { onWarning: (m) => warnings.push(m) });
+    expect((await readKerasArchive(path)).config.compile_config).toEqual({});
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`${backend}-fnloss.keras: compile settings not exported (the loss is not a single built-in loss name)`);
+  });
+});
+
+describe('exportKeras refuses what Keras 3 would compute differently, and writes nothing', () => {
+  beforeAll(async () => {
+    await switchBackend('cpu');
+  });
+
+  it('names a layer class it cannot write', async () => {
+    const model = tfl.sequential({
+      layers: [tfl.layers.dense({ units: 3, inputShape: [2] }), tfl.layers.thresholdedReLU({ theta: 0.5, name: 'gate' })],
+    });
+    const path = join(dir, 'unknown.keras');
+    const error = await expectError(exportKeras(model, path), ErrorCode.UNKNOWN_LAYER, "unknown.keras: layer 'gate' is a ThresholdedReLU", 'ManualDropout');
+    expect(error.layer).toBe('gate');
+    expect(await exists(path)).toBe(false);
+  });
+
+  it("refuses tfjs' hard sigmoid (slope 0.2) where Keras 3's has slope 1/6, with the fix", async () => {
+    const model = tfl.sequential({
+      layers: [tfl.layers.lstm({ units: 2, inputShape: [3, 4], recurrentInitializer: 'glorotUniform', name: 'rnn' })],
+    });
+    const path = join(dir, 'hard_sigmoid.keras');
+    await expectError(exportKeras(model, path), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'rnn' uses recurrent_activation 'hard_sigmoid'", "recurrentActivation: 'sigmoid'");
+    expect(await exists(path)).toBe(false);
+  });
+
+  it('refuses bilinear upsampling, whose sampling grid differs', async () => {
+    const model = tfl.sequential({ layers: [tfl.layers.upSampling2d({ inputShape: [4, 4, 1], interpolation: 'bilinear', name: 'up' })] });
+    await expectError(exportKeras(model, join(dir, 'bilinear.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'up' uses interpolation 'bilinear'");
+  });
+
+  it('asks for the .keras extension Keras requires', async () => {
+    await expectError(exportKeras(seedLike(), join(dir, 'model.h5')), ErrorCode.INVALID_ARGUMENT, 'Invalid value for `path`: expected a file name ending in .keras');
+  });
+
+  it('keeps an existing file intact when the export fails', async () => {
+    const path = join(dir, 'keep.keras');
+    await writeFile(path, 'previous model');
+    const model = tfl.sequential({ layers: [tfl.layers.thresholdedReLU({ inputShape: [2] })] });
+    await expectError(exportKeras(model, path), ErrorCode.UNKNOWN_LAYER);
+    expect(await readFile(path, 'utf8')).toBe('previous model');
+  });
+
+  it('reports a write that fails and leaves no temporary file', async () => {
+    // A directory where the file should go: the final rename cannot replace it.
+    const sub = join(dir, 'blocked');
+    await mkdir(join(sub, 'model.keras'), { recursive: true });
+    await expectError(exportKeras(seedLike(), join(sub, 'model.keras')), ErrorCode.WRITE_FAILED, 'could not write the .keras file', 'nothing was written');
+    expect(await readdir(sub)).toEqual(['model.keras']);
+    expect((await stat(join(sub, 'model.keras'))).isDirectory()).toBe(true);
+  });
+
+  it('creates missing parent directories', async () => {
+    const path = join(dir, 'a', 'b', 'model.keras');
+    await exportKeras(seedLike(), path);
+    expect(layersOf((await readKerasArchive(path)).config)).toHaveLength(5);
+  });
+});
