@@ -1,0 +1,156 @@
+/**
+ * Conversion, side by side: the official tensorflowjs_converter and keras2tfjs on the same
+ * files — the seed model's .h5 (fixtures) and a generated ~100 MB model — plus where the
+ * official tool fails on Keras 3 files (it exits with an error, or it writes a model.json that
+ * tfjs-layers cannot load).
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadCheckResult } from '../sections/load_check.js';
+import type { ErrorLog } from '../run.js';
+import { runPythonScript, runSectionProcess, type TimedRun } from './child.js';
+import { OFFICIAL_CONVERTER, ensureOfficialConverter, runOfficial, type OfficialInputFormat } from './official.js';
+import { CACHE_DIR, REPO_ROOT, projectPython } from './paths.js';
+import { median, round4 } from './stats.js';
+
+const LARGE_DIR = join(CACHE_DIR, 'large');
+const OUT_DIR = join(CACHE_DIR, 'convert-out');
+export const LARGE_FILES = {
+  keras3Keras: join(LARGE_DIR, 'large_keras3.keras'),
+  keras3H5: join(LARGE_DIR, 'large_keras3.h5'),
+  tfkerasH5: join(LARGE_DIR, 'large_tfkeras.h5'),
+};
+const SEED_DIR = join(REPO_ROOT, 'fixtures', 'seed_lambda');
+
+export interface OfficialAttempt {
+  input: string;
+  input_format: OfficialInputFormat;
+  seconds: number;
+  peak_rss_mb: number;
+  /** The converter exited 0. */
+  converted: boolean;
+  /** tfjs-layers loads what it wrote. */
+  loads_in_tfjs: boolean | null;
+  /** The converter's error, or tfjs' error when loading its output. */
+  error: string | null;
+}
+
+export interface ConvertSummary {
+  seed_model_speedup_vs_official: number | null;
+  large_model_seconds: number | null;
+  large_model_read_floor_seconds: number | null;
+  peak_rss_mb: number | null;
+  seed_model: { file: string | null; official_seconds: number | null; official_runs: number[]; keras2tfjs_seconds: number | null };
+  official_large_tfkeras_h5: OfficialAttempt | null;
+  /** Keras 3 inputs given to the official converter, and what happened. */
+  official_on_keras3: OfficialAttempt[];
+  notes: string[];
+}
+
+function rel(path: string): string {
+  return path.startsWith(REPO_ROOT + '/') ? path.slice(REPO_ROOT.length + 1) : path;
+}
+
+/** The ~100 MB model in its three files, generated with Python Keras when missing. */
+export function ensureLargeModels(): void {
+  if (!existsSync(LARGE_FILES.keras3Keras) || !existsSync(LARGE_FILES.keras3H5)) {
+    process.stderr.write('bench: generating the ~100 MB model with Keras 3\n');
+    runPythonScript(projectPython(), 'make_large_model.py', ['--flavor', 'keras3', LARGE_DIR]);
+  }
+  if (!existsSync(LARGE_FILES.tfkerasH5)) {
+    process.stderr.write('bench: generating the ~100 MB model with tf_keras (Keras 2)\n');
+    runPythonScript(projectPython(), 'make_large_model.py', ['--flavor', 'tfkeras', LARGE_DIR]);
+  }
+}
+
+/** The seed model's HDF5 file among the fixtures, if that fixture exists yet. */
+export function seedModelH5(): string | null {
+  if (!existsSync(SEED_DIR)) return null;
+  const h5 = readdirSync(SEED_DIR).filter((f) => f.endsWith('.h5')).sort();
+  return h5.length > 0 ? join(SEED_DIR, h5[0]) : null;
+}
+
+function officialAttempt(input: string, format: OfficialInputFormat, name: string): OfficialAttempt {
+  const outDir = join(OUT_DIR, `official-${name}`);
+  const run: TimedRun = runOfficial(input, outDir, format);
+  const attempt: OfficialAttempt = {
+    input: rel(input),
+    input_format: format,
+    seconds: round4(run.seconds),
+    peak_rss_mb: round4(run.peak_rss_mb),
+    converted: run.returncode === 0,
+    loads_in_tfjs: null,
+    error: run.error ?? null,
+  };
+  if (attempt.converted) {
+    const check = runSectionProcess<LoadCheckResult>('load_check', ['--dir', outDir]);
+    attempt.loads_in_tfjs = check.loads;
+    if (!check.loads) attempt.error = `converted, but tfjs-layers cannot load it: ${check.error}`;
+  }
+  process.stderr.write(
+    `  official ${format} ${rel(input)}: ${attempt.seconds} s, ${attempt.converted ? 'converted' : 'FAILED'}` +
+      `${attempt.loads_in_tfjs === false ? ', does not load in tfjs' : ''}${attempt.error ? ` (${attempt.error})` : ''}\n`,
+  );
+  return attempt;
+}
+
+export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSummary {
+  const out: ConvertSummary = {
+    seed_model_speedup_vs_official: null,
+    large_model_seconds: null,
+    large_model_read_floor_seconds: null,
+    peak_rss_mb: null,
+    seed_model: { file: null, official_seconds: null, official_runs: [], keras2tfjs_seconds: null },
+    official_large_tfkeras_h5: null,
+    official_on_keras3: [],
+    notes: [],
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  try {
+    ensureLargeModels();
+  } catch (e) {
+    logError('convert/generate large model', e);
+  }
+
+  let official = existsSync(OFFICIAL_CONVERTER);
+  if (!official && !quick) {
+    process.stderr.write('bench: creating the official converter venv (bench/python/setup_official_converter.sh)\n');
+    try {
+      ensureOfficialConverter();
+      official = true;
+    } catch (e) {
+      logError('convert/official venv', e);
+    }
+  }
+  if (!official) out.notes.push('official converter venv missing: --quick does not create it (the full bench does)');
+
+  const seed = seedModelH5();
+  out.seed_model.file = seed === null ? null : rel(seed);
+  if (seed === null) out.notes.push('fixtures/seed_lambda/*.h5 does not exist yet: no seed-model comparison');
+
+  if (official) {
+    process.stderr.write('bench: official tensorflowjs_converter\n');
+    try {
+      if (seed !== null) {
+        const runs = quick ? 1 : 3;
+        for (let i = 0; i < runs; i++) out.seed_model.official_runs.push(round4(officialAttempt(seed, 'keras', 'seed').seconds));
+        out.seed_model.official_seconds = round4(median(out.seed_model.official_runs));
+      }
+      if (existsSync(LARGE_FILES.tfkerasH5)) out.official_large_tfkeras_h5 = officialAttempt(LARGE_FILES.tfkerasH5, 'keras', 'large-tfkeras-h5');
+      // Keras 3 files: the .keras zip (as a Keras file, and with the converter's own
+      // keras_keras reader) and a Keras 3 legacy .h5.
+      const keras3: Array<[string, OfficialInputFormat, string]> = [
+        [LARGE_FILES.keras3Keras, 'keras', 'keras3-keras-as-keras'],
+        [LARGE_FILES.keras3Keras, 'keras_keras', 'keras3-keras-as-keras_keras'],
+        [LARGE_FILES.keras3H5, 'keras', 'keras3-h5'],
+      ];
+      for (const [input, format, name] of keras3) {
+        if (existsSync(input)) out.official_on_keras3.push(officialAttempt(input, format, name));
+      }
+    } catch (e) {
+      logError('convert/official', e);
+    }
+  }
+  out.notes.push('keras2tfjs convert/convertToDirectory (src/convert/convert.ts) is not in the tree yet: its side is not measured');
+  return out;
+}

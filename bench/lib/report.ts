@@ -1,0 +1,243 @@
+/**
+ * The bench's outputs: bench/results/summary.json (numbers, keys as issue 7 names them, with
+ * the per-backend detail beside them) and the results section of BENCHMARKS.md, which is
+ * rewritten between two marker comments so the prose around it stays.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ConvertSummary } from './convert_bench.js';
+import type { DropoutOverhead, MaskStream } from './dropout_bench.js';
+import type { MachineInfo } from './machine.js';
+import type { TfjsNodeStatus } from './tfjs_node_setup.js';
+import type { TrainSummary } from './train_bench.js';
+import { BENCHMARKS_MD, RESULTS_DIR, SUMMARY_JSON } from './paths.js';
+
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+export interface Summary {
+  mode: 'full' | 'quick';
+  generated_at: string;
+  duration_s: number;
+  machine: MachineInfo;
+  versions: Record<string, unknown>;
+  dropout_overhead: DropoutOverhead | null;
+  mask_stream: MaskStream | null;
+  convert: ConvertSummary | null;
+  train: TrainSummary | null;
+  tfjs_node: TfjsNodeStatus;
+  targets: Target[];
+  errors: Array<{ part: string; error: string }>;
+}
+
+export const BEGIN_MARKER = '<!-- bench:results:begin (written by npm run bench; edits inside are overwritten) -->';
+export const END_MARKER = '<!-- bench:results:end -->';
+
+function fmt(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return 'n/a';
+  return value.toPrecision(digits);
+}
+
+function mps(value: number | null | undefined): string {
+  return value === null || value === undefined ? 'n/a' : `${(value / 1e6).toFixed(1)} M/s`;
+}
+
+function met(ok: boolean | null): string {
+  return ok === null ? 'not measured' : ok ? 'met' : 'MISSED';
+}
+
+export function evaluateTargets(s: Summary): Target[] {
+  const d = s.dropout_overhead?.ratio_vs_tf_layers_dropout ?? null;
+  const m = s.mask_stream?.philox_vs_tfjs_random_uniform ?? null;
+  const c = s.convert;
+  const speedup = c?.seed_model_speedup_vs_official ?? null;
+  const floorRatio =
+    c?.large_model_seconds != null && c.large_model_read_floor_seconds != null
+      ? c.large_model_seconds / c.large_model_read_floor_seconds
+      : null;
+  const t = s.train?.ratio ?? null;
+  return [
+    {
+      name: 'ManualDropout (default rng) vs tf.layers.dropout, wasm, [512, 4096]',
+      target: 'time ratio <= 0.5',
+      measured: fmt(d),
+      met: d === null ? null : d <= 0.5,
+    },
+    { name: 'Philox vs tf.randomUniform, values/s', target: '>= 20x', measured: m === null ? 'n/a' : `${fmt(m)}x`, met: m === null ? null : m >= 20 },
+    {
+      name: 'conversion vs official tensorflowjs_converter (seed model .h5, whole process)',
+      target: '>= 10x faster',
+      measured: speedup === null ? 'n/a' : `${fmt(speedup)}x`,
+      met: speedup === null ? null : speedup >= 10,
+    },
+    {
+      name: 'large-model conversion vs just reading the file',
+      target: '<= 2x the read time',
+      measured: floorRatio === null ? 'n/a' : `${fmt(floorRatio)}x`,
+      met: floorRatio === null ? null : floorRatio <= 2,
+    },
+    {
+      name: `TypeScript training (best backend: ${s.train?.best_backend ?? 'n/a'}) vs Python Keras`,
+      target: '>= 0.8x samples/s',
+      measured: t === null ? 'n/a' : `${fmt(t)}x`,
+      met: t === null ? null : t >= 0.8,
+    },
+  ];
+}
+
+/** Writes summary.json atomically (a .tmp file renamed into place). */
+export function writeSummary(s: Summary): void {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const tmp = `${SUMMARY_JSON}.tmp`;
+  writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n');
+  renameSync(tmp, SUMMARY_JSON);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function resultsMarkdown(s: Summary): string {
+  const parts: string[] = [];
+  const v = s.versions as Record<string, unknown> & {
+    python_keras_env?: Record<string, string | null>;
+    official_converter_env?: Record<string, string | null> | null;
+  };
+  parts.push(
+    `Measured ${s.generated_at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${s.mode === 'quick' ? ' -- --quick' : ''}\` ` +
+      `(${s.mode}, ${s.duration_s} s), keras2tfjs ${v['keras2tfjs']} @ ${v['git_commit'] ?? '?'}.`,
+    '',
+    `**Machine:** ${s.machine.cpu_model}, ${s.machine.cores} cores, ${s.machine.memory_gb} GB RAM, ${s.machine.os}.`,
+    '',
+    `**Versions:** Node ${s.machine.node}; tfjs-core ${v['tfjs_core']}, tfjs-layers ${v['tfjs_layers']}, ` +
+      `tfjs-backend-wasm ${v['tfjs_backend_wasm']}, tfjs-node ${v['tfjs_node'] ?? 'absent'} (${s.tfjs_node.note}); ` +
+      `Python ${v.python_keras_env?.['python'] ?? '?'}, TensorFlow ${v.python_keras_env?.['tensorflow'] ?? '?'}, ` +
+      `Keras ${v.python_keras_env?.['keras'] ?? '?'}; official converter: tensorflowjs ` +
+      `${v.official_converter_env?.['tensorflowjs'] ?? 'absent'} on TensorFlow ${v.official_converter_env?.['tensorflow'] ?? '?'} / ` +
+      `tf_keras ${v.official_converter_env?.['tf_keras'] ?? '?'}.`,
+    '',
+    'Every number is the median of repeated runs in this one run.',
+    '',
+    '### Targets',
+    '',
+    table(
+      ['what', 'target', 'measured', ''],
+      s.targets.map((t) => [t.name, t.target, t.measured, met(t.met)]),
+    ),
+  );
+
+  if (s.dropout_overhead) {
+    const rows: string[][] = [];
+    for (const [backend, r] of Object.entries(s.dropout_overhead.per_backend)) {
+      for (const [shape, x] of Object.entries(r.shapes)) {
+        const cell = (rng: 'tensorflow' | 'jax' | 'tfjs') => `${fmt(x.manual[rng].ms)} (${fmt(x.manual[rng].ratio_vs_tf_layers_dropout)})`;
+        rows.push([
+          backend,
+          `[${shape.split('x').join(', ')}]`,
+          fmt(x.tf_layers_dropout_ms),
+          cell('tensorflow'),
+          cell('jax'),
+          cell('tfjs'),
+          `${fmt(x.draw_only_ms.philox)} / ${fmt(x.draw_only_ms.tf_random_uniform)}`,
+        ]);
+      }
+    }
+    parts.push(
+      '',
+      '### Dropout: forward + backward, ms (ratio to tf.layers.dropout)',
+      '',
+      table(
+        ['backend', 'shape', 'tf.layers.dropout', "ManualDropout rng 'tensorflow' (default)", "rng 'jax'", "rng 'tfjs'", 'draw only: Philox / tf.randomUniform'],
+        rows,
+      ),
+    );
+  }
+
+  if (s.mask_stream) {
+    parts.push(
+      '',
+      '### Mask streams: float32 uniforms per second',
+      '',
+      table(
+        ['process backend', 'Philox (TF)', 'Threefry (JAX, partitionable)', 'Threefry (original layout)', 'tf.randomUniform'],
+        Object.entries(s.mask_stream.per_backend).map(([b, r]) => [
+          b,
+          mps(r.philox_values_per_s),
+          mps(r.threefry_values_per_s),
+          mps(r.threefry_original_values_per_s),
+          mps(r.tfjs_random_uniform_values_per_s),
+        ]),
+      ),
+    );
+  }
+
+  if (s.convert) {
+    const c = s.convert;
+    const rows: string[][] = [];
+    if (c.seed_model.file) {
+      rows.push(['official tensorflowjs_converter', c.seed_model.file, fmt(c.seed_model.official_seconds), '', c.seed_model.official_seconds === null ? 'not run' : 'converted']);
+      rows.push(['keras2tfjs', c.seed_model.file, fmt(c.seed_model.keras2tfjs_seconds), '', c.seed_model.keras2tfjs_seconds === null ? 'not run' : 'converted']);
+    }
+    const attemptRow = (a: NonNullable<ConvertSummary['official_large_tfkeras_h5']>) => [
+      `official (--input_format ${a.input_format})`,
+      a.input,
+      fmt(a.seconds),
+      fmt(a.peak_rss_mb, 4),
+      a.converted ? (a.loads_in_tfjs ? 'converted, loads in tfjs' : `converted; ${a.error ?? ''}`) : `fails: ${a.error ?? ''}`,
+    ];
+    if (c.official_large_tfkeras_h5) rows.push(attemptRow(c.official_large_tfkeras_h5));
+    for (const a of c.official_on_keras3) rows.push(attemptRow(a));
+    if (c.large_model_seconds !== null) {
+      rows.push(['keras2tfjs', 'large model', fmt(c.large_model_seconds), fmt(c.peak_rss_mb, 4), 'converted']);
+      rows.push(['read the file only (floor)', 'large model', fmt(c.large_model_read_floor_seconds), '', '']);
+    }
+    parts.push(
+      '',
+      '### Conversion: whole-process wall time, s',
+      '',
+      table(['tool', 'input', 'seconds', 'peak RSS MB', 'result'], rows),
+    );
+    if (c.notes.length > 0) parts.push('', ...c.notes.map((n) => `- ${n}`));
+  }
+
+  if (s.train) {
+    const t = s.train;
+    const rows: string[][] = [];
+    if (t.keras) rows.push([`Python Keras ${t.keras.keras} (TensorFlow ${t.keras.tensorflow})`, fmt(t.samples_per_s_keras, 4), '1']);
+    for (const [backend, r] of Object.entries(t.per_backend)) {
+      rows.push([`TypeScript, ${backend}`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
+    }
+    if (t.tfjs_optimizer_on_best_backend) {
+      const r = t.tfjs_optimizer_on_best_backend;
+      rows.push([`TypeScript, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
+    }
+    parts.push(
+      '',
+      '### Training: seed model, batch 512, samples/s',
+      '',
+      table(['side', 'samples/s', 'vs Keras'], rows),
+    );
+  }
+
+  if (s.errors.length > 0) {
+    parts.push('', '### Parts that failed in this run', '', ...s.errors.map((e) => `- ${e.part}: ${e.error}`));
+  }
+  return parts.join('\n');
+}
+
+/** Replaces the results section of BENCHMARKS.md (between the markers), creating the file if needed. */
+export function writeBenchmarksMd(s: Summary): void {
+  const block = `${BEGIN_MARKER}\n${resultsMarkdown(s)}\n${END_MARKER}`;
+  let text = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : `# Benchmarks\n\n${BEGIN_MARKER}\n${END_MARKER}\n`;
+  const begin = text.indexOf(BEGIN_MARKER);
+  const end = text.indexOf(END_MARKER);
+  if (begin === -1 || end === -1 || end < begin) text = `${text.trimEnd()}\n\n${block}\n`;
+  else text = text.slice(0, begin) + block + text.slice(end + END_MARKER.length);
+  const tmp = `${BENCHMARKS_MD}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, BENCHMARKS_MD);
+}

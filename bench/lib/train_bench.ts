@@ -1,0 +1,94 @@
+/**
+ * Training speed, side by side: Python Keras (TensorFlow backend) first — it also writes the
+ * training arrays — then TypeScript on each backend, on those same arrays.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BackendName } from '../../src/backend.js';
+import type { TrainResult } from '../sections/train.js';
+import type { ErrorLog } from '../run.js';
+import { runPythonScript, runSectionProcess } from './child.js';
+import { CACHE_DIR, projectPython } from './paths.js';
+import { round4 } from './stats.js';
+
+const DATA_DIR = join(CACHE_DIR, 'train_data');
+
+export interface KerasTrainResult {
+  samples_per_s: number;
+  rows: number;
+  batch_size: number;
+  steps_per_epoch: number;
+  epoch_seconds: number[];
+  first_epoch_seconds: number;
+  keras: string;
+  tensorflow: string;
+}
+
+export interface TrainSummary {
+  samples_per_s_ts: number | null;
+  samples_per_s_keras: number | null;
+  ratio: number | null;
+  best_backend: BackendName | null;
+  keras: KerasTrainResult | null;
+  per_backend: Partial<Record<BackendName, TrainResult>>;
+  /** tfjs' own RMSProp on the best backend (not Keras-exact), to show what the exact optimizer costs. */
+  tfjs_optimizer_on_best_backend: TrainResult | null;
+}
+
+/** Timed epochs (one more runs untimed first on each side). The cpu backend needs ~30 s an epoch. */
+function epochs(side: 'keras' | BackendName, quick: boolean): number {
+  if (side === 'cpu') return quick ? 0 : 2;
+  if (side === 'wasm') return quick ? 2 : 5;
+  return quick ? 6 : 20;
+}
+
+export function runTrainBench(quick: boolean, tfjsNode: boolean, logError: ErrorLog): TrainSummary {
+  const out: TrainSummary = {
+    samples_per_s_ts: null,
+    samples_per_s_keras: null,
+    ratio: null,
+    best_backend: null,
+    keras: null,
+    per_backend: {},
+    tfjs_optimizer_on_best_backend: null,
+  };
+  process.stderr.write('bench: training, Python Keras (TensorFlow backend)\n');
+  try {
+    if (!existsSync(projectPython())) throw new Error(`no project Python at ${projectPython()} (python -m venv .venv && pip install -r python/requirements.txt)`);
+    out.keras = runPythonScript<KerasTrainResult>(projectPython(), 'train_keras.py', ['--data-dir', DATA_DIR, '--epochs', String(epochs('keras', quick))]);
+    out.samples_per_s_keras = round4(out.keras.samples_per_s);
+  } catch (e) {
+    logError('train/keras', e);
+  }
+  if (!existsSync(join(DATA_DIR, 'x_train.npy'))) {
+    logError('train/typescript', new Error('no training data (the Python side writes it)'));
+    return out;
+  }
+  const backends: BackendName[] = ['wasm', ...(tfjsNode ? (['tensorflow'] as BackendName[]) : []), 'cpu'];
+  for (const backend of backends) {
+    const n = epochs(backend, quick);
+    if (n === 0) continue;
+    process.stderr.write(`bench: training, TypeScript on ${backend}\n`);
+    try {
+      out.per_backend[backend] = runSectionProcess<TrainResult>('train', ['--backend', backend, '--data', DATA_DIR, '--epochs', String(n)]);
+    } catch (e) {
+      logError(`train/${backend}`, e);
+    }
+  }
+  const ranked = Object.values(out.per_backend).sort((a, b) => b.samples_per_s - a.samples_per_s);
+  if (ranked.length > 0) {
+    out.best_backend = ranked[0].backend;
+    out.samples_per_s_ts = ranked[0].samples_per_s;
+    if (out.samples_per_s_keras !== null) out.ratio = round4(out.samples_per_s_ts / out.samples_per_s_keras);
+    if (!quick) {
+      try {
+        out.tfjs_optimizer_on_best_backend = runSectionProcess<TrainResult>('train', [
+          '--backend', ranked[0].backend, '--data', DATA_DIR, '--epochs', String(epochs(ranked[0].backend, quick)), '--optimizer', 'tfjs',
+        ]);
+      } catch (e) {
+        logError('train/tfjs-optimizer', e);
+      }
+    }
+  }
+  return out;
+}
