@@ -211,7 +211,11 @@ function zooGraph() {
   const v1 = inner.apply(vecIn);
   const v2 = innerFn.apply(v1);
 
-  const added = L.add({ name: 'add' }).apply([rnn, v1]);
+  // One Dense called twice: Keras numbers its calls 0 and 1 like tfjs.
+  const shared = L.dense({ units: 4, activation: 'tanh', name: 'shared_dense' });
+  const s1 = shared.apply(v1);
+  const s2 = shared.apply(s1);
+  const added = L.add({ name: 'add' }).apply([rnn, s2]);
   const multiplied = L.multiply({ name: 'multiply' }).apply([rnn, v2]);
   const averaged = L.average({ name: 'average' }).apply([added, multiplied]);
   const maxed = L.maximum({ name: 'maximum' }).apply([added, v2]);
