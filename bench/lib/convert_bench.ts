@@ -4,13 +4,14 @@
  * official tool fails on Keras 3 files (it exits with an error, or it writes a model.json that
  * tfjs-layers cannot load).
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConvertSectionResult } from '../sections/convert.js';
 import type { LoadCheckResult } from '../sections/load_check.js';
 import type { ErrorLog } from '../run.js';
-import { runPythonScript, runSectionProcess, type TimedRun } from './child.js';
+import { runPythonScript, runSectionProcess, runTimed, type TimedRun } from './child.js';
 import { OFFICIAL_CONVERTER, ensureOfficialConverter, runOfficial, type OfficialInputFormat } from './official.js';
-import { CACHE_DIR, REPO_ROOT, projectPython } from './paths.js';
+import { CACHE_DIR, REPO_ROOT, SECTIONS_DIR, projectPython } from './paths.js';
 import { median, round4 } from './stats.js';
 
 const LARGE_DIR = join(CACHE_DIR, 'large');
@@ -40,7 +41,27 @@ export interface ConvertSummary {
   large_model_seconds: number | null;
   large_model_read_floor_seconds: number | null;
   peak_rss_mb: number | null;
-  seed_model: { file: string | null; official_seconds: number | null; official_runs: number[]; keras2tfjs_seconds: number | null };
+  seed_model: {
+    file: string | null;
+    /** Whole process (start-up included), median. */
+    official_seconds: number | null;
+    official_runs: number[];
+    /** Whole process (start-up included), median. */
+    keras2tfjs_seconds: number | null;
+    keras2tfjs_runs: number[];
+    /** convertToDirectory inside a warm process (no start-up), median. */
+    keras2tfjs_in_process: ConvertSectionResult | null;
+  };
+  large_model: {
+    file: string;
+    bytes: number;
+    in_process: ConvertSectionResult;
+    whole_process: { seconds: number; peak_rss_mb: number } | null;
+    /** keras2tfjs on the official converter's large input (Keras 2 .h5), whole process. */
+    same_h5_as_official: { file: string; seconds: number; peak_rss_mb: number } | null;
+  } | null;
+  /** The last official run on the seed model: whether its output loads in tfjs. */
+  official_seed_attempt: OfficialAttempt | null;
   official_large_tfkeras_h5: OfficialAttempt | null;
   /** Keras 3 inputs given to the official converter, and what happened. */
   official_on_keras3: OfficialAttempt[];
@@ -100,7 +121,9 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
     large_model_seconds: null,
     large_model_read_floor_seconds: null,
     peak_rss_mb: null,
-    seed_model: { file: null, official_seconds: null, official_runs: [], keras2tfjs_seconds: null },
+    seed_model: { file: null, official_seconds: null, official_runs: [], keras2tfjs_seconds: null, keras2tfjs_runs: [], keras2tfjs_in_process: null },
+    large_model: null,
+    official_seed_attempt: null,
     official_large_tfkeras_h5: null,
     official_on_keras3: [],
     notes: [],
@@ -133,7 +156,10 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
     try {
       if (seed !== null) {
         const runs = quick ? 1 : 3;
-        for (let i = 0; i < runs; i++) out.seed_model.official_runs.push(round4(officialAttempt(seed, 'keras', 'seed').seconds));
+        for (let i = 0; i < runs; i++) {
+          out.official_seed_attempt = officialAttempt(seed, 'keras', 'seed');
+          out.seed_model.official_runs.push(out.official_seed_attempt.seconds);
+        }
         out.seed_model.official_seconds = round4(median(out.seed_model.official_runs));
       }
       if (existsSync(LARGE_FILES.tfkerasH5)) out.official_large_tfkeras_h5 = officialAttempt(LARGE_FILES.tfkerasH5, 'keras', 'large-tfkeras-h5');
@@ -151,6 +177,51 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
       logError('convert/official', e);
     }
   }
-  out.notes.push('keras2tfjs convert/convertToDirectory (src/convert/convert.ts) is not in the tree yet: its side is not measured');
+  process.stderr.write('bench: keras2tfjs converter\n');
+  try {
+    runKeras2tfjs(quick, seed, out);
+  } catch (e) {
+    logError('convert/keras2tfjs', e);
+  }
   return out;
+}
+
+/** A fresh Node process converting one file once: wall time and peak RSS from outside. */
+function keras2tfjsProcess(input: string, name: string): TimedRun {
+  const run = runTimed([
+    process.execPath, join(SECTIONS_DIR, 'convert.js'), '--input', input, '--out', join(OUT_DIR, `keras2tfjs-${name}`), '--reps', '1', '--no-floor',
+  ]);
+  if (run.returncode !== 0) throw new Error(`keras2tfjs on ${rel(input)} failed: ${run.error}`);
+  return run;
+}
+
+function runKeras2tfjs(quick: boolean, seed: string | null, out: ConvertSummary): void {
+  if (seed !== null) {
+    const runs: number[] = [];
+    for (let i = 0; i < (quick ? 3 : 5); i++) runs.push(keras2tfjsProcess(seed, 'seed').seconds);
+    out.seed_model.keras2tfjs_runs = runs.map(round4);
+    out.seed_model.keras2tfjs_seconds = round4(median(runs));
+    out.seed_model.keras2tfjs_in_process = runSectionProcess<ConvertSectionResult>('convert', [
+      '--input', seed, '--out', join(OUT_DIR, 'keras2tfjs-seed'), '--reps', quick ? '5' : '15',
+    ]);
+    if (out.seed_model.official_seconds !== null) {
+      out.seed_model_speedup_vs_official = round4(out.seed_model.official_seconds / out.seed_model.keras2tfjs_seconds);
+    }
+    process.stderr.write(`  keras2tfjs ${rel(seed)}: ${out.seed_model.keras2tfjs_seconds} s (whole process, median of ${runs.length})\n`);
+  }
+  if (!existsSync(LARGE_FILES.keras3Keras)) return;
+  const large = runSectionProcess<ConvertSectionResult>('convert', [
+    '--input', LARGE_FILES.keras3Keras, '--out', join(OUT_DIR, 'keras2tfjs-large'), '--reps', quick ? '2' : '5',
+  ]);
+  out.large_model = { file: rel(LARGE_FILES.keras3Keras), bytes: statSync(LARGE_FILES.keras3Keras).size, in_process: large, whole_process: null, same_h5_as_official: null };
+  out.large_model_seconds = large.convert_to_directory_seconds;
+  out.large_model_read_floor_seconds = large.read_floor_seconds;
+  const whole = keras2tfjsProcess(LARGE_FILES.keras3Keras, 'large');
+  out.large_model.whole_process = { seconds: round4(whole.seconds), peak_rss_mb: round4(whole.peak_rss_mb) };
+  out.peak_rss_mb = round4(whole.peak_rss_mb);
+  if (!quick && existsSync(LARGE_FILES.tfkerasH5)) {
+    // The very file the official converter handles (Keras 2 .h5), whole process both sides.
+    const h5 = keras2tfjsProcess(LARGE_FILES.tfkerasH5, 'large-tfkeras-h5');
+    out.large_model.same_h5_as_official = { file: rel(LARGE_FILES.tfkerasH5), seconds: round4(h5.seconds), peak_rss_mb: round4(h5.peak_rss_mb) };
+  }
 }

@@ -179,21 +179,31 @@ export function resultsMarkdown(s: Summary): string {
     const c = s.convert;
     const rows: string[][] = [];
     if (c.seed_model.file) {
-      rows.push(['official tensorflowjs_converter', c.seed_model.file, fmt(c.seed_model.official_seconds), '', c.seed_model.official_seconds === null ? 'not run' : 'converted']);
-      rows.push(['keras2tfjs', c.seed_model.file, fmt(c.seed_model.keras2tfjs_seconds), '', c.seed_model.keras2tfjs_seconds === null ? 'not run' : 'converted']);
+      const sm = c.seed_model;
+      rows.push(['official tensorflowjs_converter', sm.file!, fmt(sm.official_seconds), '', sm.official_seconds === null ? 'not run' : officialSeedResult(c)]);
+      rows.push(['keras2tfjs (fresh node process)', sm.file!, fmt(sm.keras2tfjs_seconds), '', sm.keras2tfjs_seconds === null ? 'not run' : 'converted']);
+      if (sm.keras2tfjs_in_process) rows.push(['keras2tfjs convertToDirectory, in process', sm.file!, fmt(sm.keras2tfjs_in_process.convert_to_directory_seconds), '', '']);
     }
     const attemptRow = (a: NonNullable<ConvertSummary['official_large_tfkeras_h5']>) => [
       `official (--input_format ${a.input_format})`,
       a.input,
       fmt(a.seconds),
       fmt(a.peak_rss_mb, 4),
-      a.converted ? (a.loads_in_tfjs ? 'converted, loads in tfjs' : `converted; ${a.error ?? ''}`) : `fails: ${a.error ?? ''}`,
+      a.converted ? (a.loads_in_tfjs ? 'converted, loads in tfjs' : (a.error ?? '')) : `fails: ${a.error ?? ''}`,
     ];
     if (c.official_large_tfkeras_h5) rows.push(attemptRow(c.official_large_tfkeras_h5));
+    if (c.large_model?.same_h5_as_official) {
+      const h = c.large_model.same_h5_as_official;
+      rows.push(['keras2tfjs (fresh node process)', h.file, fmt(h.seconds), fmt(h.peak_rss_mb, 4), 'converted']);
+    }
     for (const a of c.official_on_keras3) rows.push(attemptRow(a));
-    if (c.large_model_seconds !== null) {
-      rows.push(['keras2tfjs', 'large model', fmt(c.large_model_seconds), fmt(c.peak_rss_mb, 4), 'converted']);
-      rows.push(['read the file only (floor)', 'large model', fmt(c.large_model_read_floor_seconds), '', '']);
+    if (c.large_model) {
+      const l = c.large_model;
+      const mb = `${l.file} (${(l.bytes / 1e6).toFixed(0)} MB)`;
+      if (l.whole_process) rows.push(['keras2tfjs (fresh node process)', mb, fmt(l.whole_process.seconds), fmt(l.whole_process.peak_rss_mb, 4), 'converted']);
+      rows.push(['keras2tfjs convertToDirectory, in process', mb, fmt(c.large_model_seconds), '', 'converted']);
+      rows.push(['read the file only, in process (floor)', mb, fmt(c.large_model_read_floor_seconds, 2), '', '']);
+      rows.push(['read it + write its bytes as 4 MiB files, in process', mb, fmt(l.in_process.copy_floor_seconds, 2), '', '']);
     }
     parts.push(
       '',
@@ -227,6 +237,12 @@ export function resultsMarkdown(s: Summary): string {
     parts.push('', '### Parts that failed in this run', '', ...s.errors.map((e) => `- ${e.part}: ${e.error}`));
   }
   return parts.join('\n');
+}
+
+function officialSeedResult(c: ConvertSummary): string {
+  const a = c.official_seed_attempt;
+  if (a === null) return 'converted';
+  return a.loads_in_tfjs ? 'converted, loads in tfjs' : (a.error ?? 'converted');
 }
 
 /** Replaces the results section of BENCHMARKS.md (between the markers), creating the file if needed. */
