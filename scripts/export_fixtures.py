@@ -33,6 +33,7 @@ NOT_IN_MANIFEST = {"MANIFEST.json", "README.md"}
 # by other owners; they run when their script exists.
 CASES = [
     ("imdb_synthetic", "tensorflow", False),
+    ("npy_formats", "tensorflow", False),
     ("seed_lambda", "tensorflow", False),
     ("seed_lambda_tfkeras", "tensorflow", False),
     ("manual_dropout_tf", "tensorflow", False),
