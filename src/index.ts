@@ -35,3 +35,7 @@ export type { ConvertOptions, ConversionReport, ConvertResult, ConvertedLayer, L
 export { parseLambdaMapping } from './convert/layer_map.js';
 export type { LambdaMappings, LambdaTarget } from './convert/layer_map.js';
 export type { QuantizeDtype } from './convert/write_tfjs.js';
+export { readNpy, writeNpy } from './io/npy.js';
+export type { NpyArray, NpyData, NpyDtype } from './io/npy.js';
+export { vectorizeSequences, multiHot, limitVocabulary, loadSyntheticImdb, SYNTHETIC_IMDB_DIR } from './data/imdb.js';
+export type { ImdbData, ImdbSplit } from './data/imdb.js';
