@@ -6,7 +6,9 @@
  *   <name>.output<k>.npy   what tfjs predicts for them (inference: dropout off)
  *   <name>.layers.json     each layer's class and its weights as tfjs holds them
  * plus cases.json listing the cases. python/tests/test_ts_export_loads.py loads every file in
- * Python Keras 3 and checks it predicts the same and holds the same weights.
+ * Python Keras 3 and checks it predicts the same and holds the same weights. Compiled cases are
+ * trained a few steps first with keras2tfjs' Keras-exact optimizers, so their optimizer state
+ * (iterations, slots) is real and must come back in Python too.
  *
  * Usage: node scripts/export_from_ts.mjs <outDir>      (run `npm run build` first)
  */
@@ -29,7 +31,7 @@ if (!outDir) {
 
 const tf = await import('@tensorflow/tfjs-core');
 const tfl = await import('@tensorflow/tfjs-layers');
-const { exportKeras, manualDropout, useBackend } = await import(pathToFileURL(distIndex).href);
+const { exportKeras, manualDropout, useBackend, KerasRMSprop, KerasAdam } = await import(pathToFileURL(distIndex).href);
 // The pure-JavaScript backend: every machine has it, and its float32 math is plain IEEE.
 await useBackend('cpu');
 
@@ -86,11 +88,11 @@ function seedModel() {
       L.dense({ units: 1, activation: 'sigmoid', name: 'dense_3' }),
     ],
   });
-  m.compile({ optimizer: tf.train.rmsprop(0.001), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-  // A multi-hot review, as vectorize_sequences makes them.
+  m.compile({ optimizer: new KerasRMSprop({ learningRate: 0.001 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  // Multi-hot reviews, as vectorize_sequences makes them.
   const x = new Float32Array(4 * 10000);
   for (let r = 0; r < 4; r++) for (let j = 0; j < 10000; j += 7 + r * 3) x[r * 10000 + j] = 1;
-  return { model: m, inputs: [[x, [4, 10000]]] };
+  return { model: m, inputs: [[x, [4, 10000]]], train: { y: [[1, 0, 1, 0], [4, 1]], epochs: 3 } };
 }
 
 function functionalModel() {
@@ -103,7 +105,12 @@ function functionalModel() {
   const normed = L.batchNormalization({ name: 'bn' }).apply(merged);
   const out = L.dense({ units: 2, activation: 'softmax', name: 'head' }).apply(normed);
   const m = tfl.model({ inputs: [a, b], outputs: out, name: 'two_branches' });
-  return { model: m, inputs: [[pattern(3 * 6, 11), [3, 6]], [pattern(3 * 4, 12), [3, 4]]] };
+  m.compile({ optimizer: new KerasAdam({ learningRate: 0.01 }), loss: 'categoricalCrossentropy' });
+  return {
+    model: m,
+    inputs: [[pattern(3 * 6, 11), [3, 6]], [pattern(3 * 4, 12), [3, 4]]],
+    train: { y: [[1, 0, 0, 1, 1, 0], [3, 2]], epochs: 2 },
+  };
 }
 
 function convModel() {
@@ -237,8 +244,17 @@ await mkdir(outDir, { recursive: true });
 const manifest = [];
 let seed = 1;
 for (const [name, build] of Object.entries(CASES)) {
-  const { model, inputs } = build();
+  const { model, inputs, train } = build();
   setDeterministicWeights(model, seed++);
+  let iterations = null;
+  if (train) {
+    // A few full-batch steps, unshuffled, so the optimizer holds real (deterministic) state.
+    const xs = inputs.map(([data, shape]) => tf.tensor(data, shape));
+    const y = tf.tensor(train.y[0], train.y[1]);
+    await model.fit(xs.length === 1 ? xs[0] : xs, y, { epochs: train.epochs, batchSize: train.y[1][0], shuffle: false, verbose: 0 });
+    tf.dispose([...xs, y]);
+    iterations = model.optimizer.iterations;
+  }
   const path = join(outDir, `${name}.keras`);
   await exportKeras(model, path, { onWarning: (m) => console.warn(m) });
 
@@ -254,7 +270,7 @@ for (const [name, build] of Object.entries(CASES)) {
     weights: l.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape, values: Array.from(w.read().dataSync()) })),
   }));
   await writeFile(join(outDir, `${name}.layers.json`), JSON.stringify(layers));
-  manifest.push({ name, file: `${name}.keras`, inputs: inputs.length, outputs: ys.length });
+  manifest.push({ name, file: `${name}.keras`, inputs: inputs.length, outputs: ys.length, iterations });
   model.dispose();
   console.log(`exported ${path}`);
 }

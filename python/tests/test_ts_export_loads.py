@@ -16,6 +16,7 @@ import io
 import json
 import re
 import subprocess
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -153,13 +154,24 @@ def test_manual_dropout_comes_back_as_the_python_twin(exported):
     assert np.count_nonzero(trained == 0) > np.count_nonzero(inferred == 0)
 
 
-def test_compile_settings_come_back(exported):
-    model = load(exported, "seed_model")
+@pytest.mark.parametrize(
+    "name, optimizer_class, loss", [("seed_model", "RMSprop", "binary_crossentropy"), ("two_branches", "Adam", "categorical_crossentropy")]
+)
+def test_compile_settings_and_optimizer_state_come_back(exported, name, optimizer_class, loss):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = load(exported, name)
+    # Keras warns "Skipping variable loading for optimizer" when the saved state does not fit.
+    assert not [w for w in caught if "Skipping variable loading" in str(w.message)]
     assert model.compiled
-    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
-    assert model.optimizer.rho == pytest.approx(0.9)
-    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(0.001, rel=CONFIG_RTOL)
-    assert model.loss == "binary_crossentropy"
+    assert type(model.optimizer).__name__ == optimizer_class
+    assert model.loss == loss
+    iterations = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+    assert iterations == read_cases(exported)[name]["iterations"] > 0
+    # Every slot was trained in TypeScript: none is still at Keras' zero start.
+    slots = model.optimizer.variables[2:]
+    assert len(slots) > 0
+    assert all(np.any(keras.ops.convert_to_numpy(v) != 0) for v in slots)
 
 
 # --- config.json is Keras' own serialization ----------------------------------------
@@ -213,12 +225,6 @@ def h5_tree(data):
     return tree
 
 
-# Optimizer state is not exported for tfjs' built-in optimizers (their update rules are not
-# Keras'); Keras then builds its optimizer fresh and re-saves its zero state under optimizer/.
-def without_optimizer(tree):
-    return {k: v for k, v in tree.items() if k != "optimizer" and not k.startswith("optimizer/")}
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_weights_file_is_laid_out_as_keras_lays_it_out(exported, name, tmp_path):
     with zipfile.ZipFile(exported / f"{name}.keras") as z:
@@ -227,4 +233,5 @@ def test_weights_file_is_laid_out_as_keras_lays_it_out(exported, name, tmp_path)
     model.save(tmp_path / "resaved.keras")
     with zipfile.ZipFile(tmp_path / "resaved.keras") as z:
         keras_own = h5_tree(z.read("model.weights.h5"))
-    assert without_optimizer(ours) == without_optimizer(keras_own)
+    # Compiled cases included: Keras re-saves the optimizer state it loaded from our file.
+    assert ours == keras_own

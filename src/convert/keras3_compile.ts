@@ -4,16 +4,33 @@
  * run_eagerly, steps_per_execution, jit_compile). An uncompiled model gets `{}`, as Keras writes.
  *
  * Only what Keras can rebuild with the same meaning is written; anything else (a loss given as a
- * function, an optimizer Keras has no twin for) leaves `{}` and a warning saying why, so Python
- * loads the weights and the user compiles there.
+ * function without a Keras identifier, an optimizer Keras has no twin for) leaves `{}` and a
+ * warning saying why, so Python loads the weights and the user compiles there.
+ *
+ * keras2tfjs' Keras-exact optimizers (src/train: KerasSGD, KerasRMSprop, KerasAdam, KerasAdamW)
+ * also hand over their state — iterations, learning rate and slots — in the order Keras' own
+ * optimizer saves its variables, so training resumes in Python where TypeScript left off.
+ * tfjs' built-in optimizers update differently from Keras: their state is not written and Keras
+ * starts its optimizer afresh (it warns "Skipping variable loading for optimizer").
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { KerasOptimizer } from '../train/keras_optimizer.js';
+import type { H5Dataset } from './h5_writer.js';
 import { kerasObject, type Json, type JsonObject } from './keras3_objects.js';
 
 export interface CompileConfigResult {
   compileConfig: JsonObject;
-  /** Why the compile settings were not written (empty when they were, or there were none). */
+  /** Why some compile settings were not written (empty when all were, or there were none). */
   warnings: string[];
+  /** `optimizer/vars` for model.weights.h5, when the optimizer's state maps onto Keras'. */
+  optimizerState: OptimizerState | null;
+}
+
+export interface OptimizerState {
+  /** The optimizer's name, recorded on its `vars` group. */
+  name: string;
+  /** iterations (int64), learning_rate (float32), then the slots in Keras' order. */
+  vars: H5Dataset[];
 }
 
 // tfjs loss identifiers (tfjs snake_cases them on save) → Keras 3 identifiers.
@@ -114,25 +131,41 @@ interface CompiledModel {
   metrics?: unknown;
 }
 
-/** Builds `compile_config` for `model`; see the module comment for what is left out. */
-export function kerasCompileConfig(model: LayersModel): CompileConfigResult {
+/** A loss function may name its Keras twin: a Keras loss name or serialized Keras loss object. */
+interface IdentifiedLoss {
+  kerasIdentifier?: Json;
+}
+
+/** Builds `compile_config` (and the optimizer state) for `model`; see the module comment. */
+export async function kerasCompileConfig(model: LayersModel): Promise<CompileConfigResult> {
   const m = model as unknown as CompiledModel;
-  if (!m.optimizer) return { compileConfig: {}, warnings: [] };
+  if (!m.optimizer) return { compileConfig: {}, warnings: [], optimizerState: null };
   const skip = (why: string): CompileConfigResult => ({
     compileConfig: {},
     warnings: [`compile settings not exported (${why}): compile the model again in Python after loading it`],
+    optimizerState: null,
   });
-  const optimizer = kerasOptimizer(m.optimizer.getClassName(), m.optimizer.getConfig());
+  // Not `instanceof`: tfjs' Optimizer answers instanceof by duck typing, for every subclass too.
+  const exact = KerasOptimizer.prototype.isPrototypeOf(m.optimizer) ? (m.optimizer as KerasOptimizer) : null;
+  const optimizer = exact ? kerasExactOptimizer(exact) : kerasOptimizer(m.optimizer.getClassName(), m.optimizer.getConfig());
   if (typeof optimizer === 'string') return skip(optimizer);
-  if (typeof m.loss !== 'string') return skip('the loss is not a single built-in loss name');
-  const loss = LOSSES[snake(m.loss)];
-  if (!loss) return skip(`Keras has no loss named like tfjs' '${m.loss}'`);
+  const loss = kerasLoss(m.loss);
+  if (loss === null) return skip('the loss is not a single built-in loss name');
+  if (typeof loss === 'string' && loss.startsWith('!')) return skip(loss.slice(1));
   const metricNames = m.metrics === undefined || m.metrics === null ? [] : Array.isArray(m.metrics) ? m.metrics : [m.metrics];
   const metrics: Json[] = [];
   for (const metric of metricNames) {
     const keras = typeof metric === 'string' ? METRICS[snake(metric)] : undefined;
     if (!keras) return skip(`metric ${typeof metric === 'string' ? `'${metric}'` : 'given as a function'} has no Keras name`);
     metrics.push(keras);
+  }
+  const warnings: string[] = [];
+  let optimizerState: OptimizerState | null = null;
+  if (exact) {
+    optimizerState = await kerasOptimizerState(exact, model);
+    if (!optimizerState) warnings.push('optimizer state not exported (its slots do not match the model\'s trainable weights): Keras starts the optimizer afresh');
+  } else {
+    warnings.push(`optimizer state not exported (tfjs' ${m.optimizer.getClassName()} updates differently from Keras'): Keras starts the optimizer afresh`);
   }
   return {
     compileConfig: {
@@ -145,10 +178,91 @@ export function kerasCompileConfig(model: LayersModel): CompileConfigResult {
       steps_per_execution: 1,
       jit_compile: false,
     },
-    warnings: [],
+    warnings,
+    optimizerState,
   };
 }
 
+/** A tfjs loss name, or a loss function carrying `kerasIdentifier`; '!reason' when unmappable. */
+function kerasLoss(loss: unknown): Json {
+  if (typeof loss === 'function') return (loss as IdentifiedLoss).kerasIdentifier ?? null;
+  if (typeof loss !== 'string') return null;
+  return LOSSES[snake(loss)] ?? `!Keras has no loss named like tfjs' '${loss}'`;
+}
+
+/** keras2tfjs' Keras-exact optimizers already speak Keras: class 'KerasAdam' is Keras' Adam. */
+function kerasExactOptimizer(optimizer: KerasOptimizer): JsonObject {
+  const config = optimizer.getConfig() as JsonObject;
+  const className = optimizer.getClassName().replace(/^Keras/, '');
+  return kerasObject('keras.optimizers', className, { ...optimizerBase(String(config.name), config.learning_rate), ...config });
+}
+
+/**
+ * Keras builds slots with `add_optimizer_variables(vars, names)`, which interleaves the names it
+ * is given per variable; each call appends after the previous one. Per class, the calls in order.
+ */
+const KERAS_SLOT_CALLS: Record<string, string[][]> = {
+  SGD: [['momentum']],
+  RMSprop: [['velocity'], ['momentum'], ['average_gradient']],
+  Adam: [['momentum', 'velocity'], ['velocity_hat']],
+  AdamW: [['momentum', 'velocity'], ['velocity_hat']],
+};
+
+/** The slots Keras' `build` creates for this configuration (e.g. SGD only with momentum ≠ 0). */
+function kerasSlots(className: string, config: Record<string, unknown>): string[] {
+  switch (className) {
+    case 'SGD':
+      return config.momentum ? ['momentum'] : [];
+    case 'RMSprop':
+      return ['velocity', ...(Number(config.momentum) > 0 ? ['momentum'] : []), ...(config.centered ? ['average_gradient'] : [])];
+    case 'Adam':
+    case 'AdamW':
+      return ['momentum', 'velocity', ...(config.amsgrad ? ['velocity_hat'] : [])];
+    default:
+      return [];
+  }
+}
+
+async function kerasOptimizerState(optimizer: KerasOptimizer, model: LayersModel): Promise<OptimizerState | null> {
+  const className = optimizer.getClassName().replace(/^Keras/, '');
+  const calls = KERAS_SLOT_CALLS[className];
+  if (!calls) return null;
+  const trainable = model.trainableWeights;
+  const [iterations, ...slotWeights] = await optimizer.getWeights();
+  // getWeights makes a fresh tensor for the iteration count; the slots are the optimizer's own.
+  iterations.tensor.dispose();
+  // getWeights lists each slot name's block in gradient order (the model's trainable weights).
+  const bySlot = new Map<string, Float32Array[]>();
+  for (const { name, tensor } of slotWeights) {
+    const slot = name.slice(name.lastIndexOf('/') + 1);
+    const list = bySlot.get(slot) ?? [];
+    list.push(Float32Array.from(tensor.dataSync()));
+    bySlot.set(slot, list);
+  }
+  const slotNames = calls.flat().filter((slot) => kerasSlots(className, optimizer.getConfig()).includes(slot));
+  if ([...bySlot.keys()].some((slot) => !slotNames.includes(slot))) return null;
+  const values = (slot: string, i: number): Float32Array => {
+    const list = bySlot.get(slot);
+    // Never stepped: Keras' slots start as zeros, so zeros are the exact state.
+    if (!list) return new Float32Array(trainable[i].read().size);
+    return list[i];
+  };
+  for (const slot of slotNames) {
+    const list = bySlot.get(slot);
+    if (list && (list.length !== trainable.length || list.some((v, i) => v.length !== trainable[i].read().size))) return null;
+  }
+  const vars: H5Dataset[] = [
+    { shape: [], dtype: 'int64', data: BigInt64Array.of(BigInt(optimizer.iterations)) },
+    { shape: [], dtype: 'float32', data: Float32Array.of(optimizer.learningRate) },
+  ];
+  for (const call of calls) {
+    const names = call.filter((slot) => slotNames.includes(slot));
+    trainable.forEach((w, i) => {
+      for (const slot of names) vars.push({ shape: w.read().shape, dtype: 'float32', data: values(slot, i) });
+    });
+  }
+  return { name: String(optimizer.getConfig().name), vars };
+}
 /** tfjs' toSnakeCase for identifiers: 'binaryCrossentropy' → 'binary_crossentropy'. */
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();

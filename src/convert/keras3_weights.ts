@@ -15,12 +15,21 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import { childGroup, emptyGroup, type H5Dataset, type H5Group } from './h5_writer.js';
 import { isFunctional, isSequential, kerasLayers, type TfjsLayer } from './keras3_config.js';
+import type { OptimizerState } from './keras3_compile.js';
 import { layerSpec } from './keras3_layers.js';
 
-/** Builds the weights tree for `model` (tfjs tensors are read, none are left allocated). */
-export function kerasWeightsTree(model: LayersModel, file: string): H5Group {
+/**
+ * Builds the weights tree for `model` (tfjs tensors are read, none are left allocated), with
+ * `optimizer/vars/0..N` when the optimizer's state is exported.
+ */
+export function kerasWeightsTree(model: LayersModel, file: string, optimizer: OptimizerState | null = null): H5Group {
   const root = emptyGroup();
   writeContainer(model as unknown as TfjsLayer, root, file);
+  if (optimizer) {
+    const vars = childGroup(childGroup(root, 'optimizer'), 'vars');
+    vars.attrs.set('name', optimizer.name);
+    optimizer.vars.forEach((ds, i) => vars.datasets.set(String(i), ds));
+  }
   return root;
 }
 

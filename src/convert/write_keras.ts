@@ -58,9 +58,9 @@ export async function exportKeras(model: LayersModel, path: string, options: Exp
 
 /** Builds config, metadata and weights for `model`; `file` names the output in errors. */
 export async function buildKerasArchiveParts(model: LayersModel, file: string, dateSaved: Date): Promise<KerasArchiveParts> {
-  const { compileConfig, warnings } = kerasCompileConfig(model);
+  const { compileConfig, warnings, optimizerState } = await kerasCompileConfig(model);
   const config = kerasModelConfig(model, file, compileConfig);
-  const weights = await writeH5(kerasWeightsTree(model, file));
+  const weights = await writeH5(kerasWeightsTree(model, file, optimizerState));
   return {
     metadata: { keras_version: KERAS_SCHEMA_VERSION, date_saved: pythonDate(dateSaved) },
     config,

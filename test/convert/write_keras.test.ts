@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile, readFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportKeras, manualDropout } from '../../src/index.js';
+import { KerasAdam, KerasSGD, exportKeras, manualDropout } from '../../src/index.js';
 import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectNoLeaks } from '../helpers/tensor_asserts.js';
@@ -94,8 +94,14 @@ describe.each(TEST_BACKENDS)('exportKeras on %s', (backend) => {
     const model = seedLike();
     model.compile({ optimizer: tf.train.rmsprop(0.002, 0.8, 0.1, 1e-6), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
     const path = join(dir, `${backend}-compiled.keras`);
-    await exportKeras(model, path);
-    const { config } = await readKerasArchive(path);
+    const warnings: string[] = [];
+    await exportKeras(model, path, { onWarning: (m) => warnings.push(m) });
+    const { config, weights } = await readKerasArchive(path);
+    // tfjs' own RMSProp is not Keras': its settings go over, its state does not.
+    expect(warnings).toEqual([
+      `${backend}-compiled.keras: optimizer state not exported (tfjs' RMSProp updates differently from Keras'): Keras starts the optimizer afresh`,
+    ]);
+    expect(weights.has('optimizer')).toBe(false);
     const compile = config.compile_config as Record<string, unknown>;
     expect(compile.loss).toBe('binary_crossentropy');
     expect(compile.metrics).toEqual(['accuracy']);
@@ -105,6 +111,58 @@ describe.each(TEST_BACKENDS)('exportKeras on %s', (backend) => {
       class_name: 'RMSprop',
       registered_name: null,
       config: { name: 'rm_sprop', learning_rate: 0.002, rho: 0.8, momentum: 0.1, epsilon: 1e-6, centered: false, use_ema: false },
+    });
+  });
+
+  it("hands a Keras-exact optimizer's state to Keras: iterations, learning rate, slots in Keras' order", async () => {
+    const model = seedLike();
+    const optimizer = new KerasAdam({ learningRate: 0.01, amsgrad: true });
+    model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const x = tf.tensor2d(Array.from({ length: 40 }, (_, i) => Math.sin(i)), [2, 20]);
+    const y = tf.tensor2d([1, 0], [2, 1]);
+    await model.fit(x, y, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
+    tf.dispose([x, y]);
+    const path = join(dir, `${backend}-adam.keras`);
+    const warnings: string[] = [];
+    await expectNoLeaks(() => exportKeras(model, path, { onWarning: (m) => warnings.push(m) }));
+    expect(warnings).toEqual([]);
+    const { config, weights } = await readKerasArchive(path);
+    expect((config.compile_config as Record<string, unknown>).optimizer).toMatchObject({
+      module: 'keras.optimizers',
+      class_name: 'Adam',
+      registered_name: null,
+      config: { name: 'adam', learning_rate: 0.01, beta_1: 0.9, beta_2: 0.999, amsgrad: true, use_ema: false, loss_scale_factor: null },
+    });
+    expect(weights.get('optimizer/vars')?.attrs).toEqual({ name: 'adam' });
+    // Scalars, as Keras keeps them: int64 iterations, float32 learning rate.
+    expect(weights.get('optimizer/vars/0')).toMatchObject({ shape: [], dtype: '<q', value: 3n });
+    expect(weights.get('optimizer/vars/1')).toMatchObject({ shape: [], dtype: '<f', value: Math.fround(0.01) });
+    // Keras' Adam.build: momentum and velocity interleaved per variable, then every velocity_hat.
+    const saved = await optimizer.getWeights();
+    const slot = (name: string) => saved.find((w) => w.name === name)?.tensor.dataSync();
+    const trainable = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+    const expected = [
+      ...trainable.flatMap((v) => [slot(`${v}/momentum`), slot(`${v}/velocity`)]),
+      ...trainable.map((v) => slot(`${v}/velocity_hat`)),
+    ];
+    expect(expected.every((v) => v !== undefined && v.some((n) => n !== 0))).toBe(true);
+    expected.forEach((values, i) => expect(weights.get(`optimizer/vars/${i + 2}`)?.value).toEqual(values));
+    expect(weights.has(`optimizer/vars/${expected.length + 2}`)).toBe(false);
+    tf.dispose(saved[0].tensor);
+  });
+
+  it('writes the zero state Keras starts from for a Keras-exact optimizer that never stepped', async () => {
+    const model = seedLike();
+    model.compile({ optimizer: new KerasSGD({ learningRate: 0.1, momentum: 0.9 }), loss: 'meanSquaredError' });
+    const path = join(dir, `${backend}-sgd.keras`);
+    await exportKeras(model, path);
+    const { config, weights } = await readKerasArchive(path);
+    expect((config.compile_config as Record<string, unknown>).loss).toBe('mean_squared_error');
+    expect(weights.get('optimizer/vars/0')?.value).toBe(0n);
+    model.trainableWeights.forEach((w, i) => {
+      const entry = weights.get(`optimizer/vars/${i + 2}`);
+      expect(entry?.shape).toEqual(w.shape);
+      expect(Array.from(entry?.value as Float32Array).every((v) => v === 0)).toBe(true);
     });
   });
 

@@ -12,7 +12,8 @@ export interface H5Entry {
   attrs: Record<string, unknown>;
   shape?: number[];
   dtype?: string;
-  value?: Float32Array | Int32Array | BigInt64Array;
+  /** An array, or a number/bigint for a scalar dataset (as h5wasm returns them). */
+  value?: Float32Array | Int32Array | BigInt64Array | number | bigint;
 }
 
 export interface KerasArchive {
@@ -94,7 +95,7 @@ function walk(group: Group, prefix: string, out: Map<string, H5Entry>): void {
         attrs: attrsOf(child),
         shape: child.shape ?? [],
         dtype: child.dtype as string,
-        value: child.value as Float32Array | Int32Array | BigInt64Array,
+        value: child.value as H5Entry['value'],
       });
     }
   }
