@@ -3,25 +3,18 @@
  * Only syntax and value ranges are checked here; whether files exist is the library's job.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseLambdaMapping, type LambdaMappings } from '../convert/layer_map.js';
+import { Keras2TfjsError } from '../errors.js';
 
 export type QuantizeDtype = 'float16' | 'uint8' | 'uint16';
 export type RngBackend = 'tensorflow' | 'jax';
-
-/** One `--lambda name=Class[:json]` flag. */
-export interface LambdaFlag {
-  /** Python function name or layer name of the Lambda. */
-  name: string;
-  /** Registered TensorFlow.js class it becomes. */
-  className: string;
-  /** Config given to that class ({} if none). */
-  config: Record<string, unknown>;
-}
 
 export interface ConvertCommand {
   command: 'convert';
   input: string;
   outDir: string;
-  lambdas: LambdaFlag[];
+  /** `--lambda` flags, keyed by Lambda function or layer name (the library's `lambdas` option). */
+  lambdas: LambdaMappings;
   exactDropout: boolean;
   backend?: RngBackend;
   config?: string;
@@ -123,7 +116,7 @@ function parseConvert(args: string[], json: boolean): ConvertCommand {
     command: 'convert',
     input,
     outDir,
-    lambdas: (values.lambda ?? []).map((flag) => parseLambdaFlag(flag, json)),
+    lambdas: parseLambdaFlags(values.lambda ?? [], json),
     exactDropout: values['exact-dropout'] ?? false,
     json: values.json ?? false,
   };
@@ -155,27 +148,22 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 }
 
 /**
- * `--lambda <name>=<Class>[:<json>]`. The JSON starts at the first ':' after the class name,
- * so it may itself contain ':' and '=' (`dropout=ManualDropout:{"rate":0.5}`).
+ * `--lambda <name>=<Class>[:<json>]`, repeatable, parsed by the library's own parser
+ * (so the CLI and the API accept the same text); a malformed or repeated flag is a usage error.
  */
-export function parseLambdaFlag(flag: string, json = false): LambdaFlag {
-  const usage = (why: string) =>
-    new UsageError(`--lambda '${flag}': ${why} (expected <name>=<Class>[:<json>], e.g. dropout=ManualDropout:{"rate":0.5})`, 'convert', json);
-  const eq = flag.indexOf('=');
-  if (eq <= 0) throw usage(eq === 0 ? 'missing the Lambda name' : "missing '='");
-  const name = flag.slice(0, eq).trim();
-  const rest = flag.slice(eq + 1);
-  const colon = rest.indexOf(':');
-  const className = (colon < 0 ? rest : rest.slice(0, colon)).trim();
-  if (!/^[A-Za-z_][\w.>]*$/.test(className)) throw usage(className ? `'${className}' is not a class name` : 'missing the class name');
-  if (colon < 0) return { name, className, config: {} };
-  const text = rest.slice(colon + 1);
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (e) {
-    throw usage(`the config is not valid JSON (${(e as Error).message})`);
+export function parseLambdaFlags(flags: string[], json = false): LambdaMappings {
+  const out: LambdaMappings = {};
+  for (const flag of flags) {
+    let name: string;
+    let target: LambdaMappings[string];
+    try {
+      [name, target] = parseLambdaMapping(flag);
+    } catch (e) {
+      if (e instanceof Keras2TfjsError) throw new UsageError(e.message, 'convert', json);
+      throw e;
+    }
+    if (name in out) throw new UsageError(`--lambda ${name} is given twice`, 'convert', json);
+    out[name] = target;
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw usage('the config must be a JSON object');
-  return { name, className, config: config as Record<string, unknown> };
+  return out;
 }

@@ -3,7 +3,7 @@
  * makes (each a UsageError → exit status 2 with the usage line of that command).
  */
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, parseLambdaFlag, UsageError } from '../../src/cli/args.js';
+import { parseCommandLine, parseLambdaFlags, UsageError } from '../../src/cli/args.js';
 
 function usageError(argv: string[]): UsageError {
   try {
@@ -29,10 +29,10 @@ describe('convert', () => {
       command: 'convert',
       input: 'model.keras',
       outDir: 'out',
-      lambdas: [
-        { name: 'dropout', className: 'ManualDropout', config: { rate: 0.5 } },
-        { name: 'noise', className: 'GaussianNoise', config: { stddev: 0.1 } },
-      ],
+      lambdas: {
+        dropout: { className: 'ManualDropout', config: { rate: 0.5 } },
+        noise: { className: 'GaussianNoise', config: { stddev: 0.1 } },
+      },
       exactDropout: true,
       backend: 'jax',
       config: 'config.json',
@@ -44,7 +44,7 @@ describe('convert', () => {
 
   it('defaults: no lambdas, no exact dropout, text output', () => {
     expect(parseCommandLine(['convert', 'a.h5', 'out'])).toEqual({
-      command: 'convert', input: 'a.h5', outDir: 'out', lambdas: [], exactDropout: false, json: false,
+      command: 'convert', input: 'a.h5', outDir: 'out', lambdas: {}, exactDropout: false, json: false,
     });
   });
 
@@ -63,7 +63,8 @@ describe('convert', () => {
     [['convert', 'in', 'out', '--shard-size-mb', 'big'], /--shard-size-mb expects a positive number/],
     [['convert', 'in', 'out', '--shard-size-mb'], /Option '--shard-size-mb <value>' argument missing/],
     [['convert', 'in', 'out', '--frobnicate'], /Unknown option '--frobnicate'/],
-    [['convert', 'in', 'out', '--lambda', 'dropout'], /--lambda 'dropout': missing '='/],
+    [['convert', 'in', 'out', '--lambda', 'dropout'], /^Invalid value for `--lambda`: expected NAME=Class or NAME=Class:\{json config\}.*Received: --lambda dropout$/],
+    [['convert', 'in', 'out', '--lambda', 'f=A', '--lambda', 'f=B'], /^--lambda f is given twice$/],
   ])('%j is a usage error', (argv, message) => {
     const err = usageError(argv as string[]);
     expect(err.message).toMatch(message);
@@ -73,29 +74,22 @@ describe('convert', () => {
 });
 
 describe('--lambda', () => {
-  it('name=Class with no config', () => {
-    expect(parseLambdaFlag('lambda_1=ManualDropout')).toEqual({ name: 'lambda_1', className: 'ManualDropout', config: {} });
-  });
-
-  it('keeps ":" and "=" inside the JSON config', () => {
-    expect(parseLambdaFlag('f=My.Layer:{"a":"x:y=z","b":[1,2]}')).toEqual({
-      name: 'f',
-      className: 'My.Layer',
-      config: { a: 'x:y=z', b: [1, 2] },
+  it('name=Class with no config, and JSON that contains ":" and "="', () => {
+    expect(parseLambdaFlags(['lambda_1=ManualDropout', 'f=MyLayer:{"a":"x:y=z","b":[1,2]}'])).toEqual({
+      lambda_1: { className: 'ManualDropout' },
+      f: { className: 'MyLayer', config: { a: 'x:y=z', b: [1, 2] } },
     });
   });
 
   it.each([
-    ['=ManualDropout', /missing the Lambda name/],
-    ['dropout=', /missing the class name/],
-    ['dropout=:{}', /missing the class name/],
-    ['dropout=Manual Dropout', /'Manual Dropout' is not a class name/],
-    ['dropout=ManualDropout:{rate:0.5}', /the config is not valid JSON/],
-    ['dropout=ManualDropout:[0.5]', /the config must be a JSON object/],
-  ])('%s is refused', (flag, message) => {
-    expect(() => parseLambdaFlag(flag)).toThrow(UsageError);
-    expect(() => parseLambdaFlag(flag)).toThrow(message);
-    expect(() => parseLambdaFlag(flag)).toThrow(/e\.g\. dropout=ManualDropout:\{"rate":0\.5\}/);
+    ['=ManualDropout'],
+    ['dropout='],
+    ['dropout=Manual Dropout'],
+    ['dropout=ManualDropout:{rate:0.5}'],
+    ['dropout=ManualDropout:[0.5]'],
+  ])('%s is a usage error that shows the expected form', (flag) => {
+    expect(() => parseLambdaFlags([flag])).toThrow(UsageError);
+    expect(() => parseLambdaFlags([flag])).toThrow(/e\.g\. dropout=ManualDropout:\{"rate":0\.5\}/);
   });
 });
 
