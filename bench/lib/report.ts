@@ -221,6 +221,9 @@ export function resultsMarkdown(s: Summary): string {
     for (const [backend, r] of Object.entries(t.per_backend)) {
       rows.push([`TypeScript, ${backend}`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
     }
+    for (const [backend, r] of Object.entries(t.dataset_feed)) {
+      rows.push([`TypeScript, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
+    }
     if (t.tfjs_optimizer_on_best_backend) {
       const r = t.tfjs_optimizer_on_best_backend;
       rows.push([`TypeScript, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);

@@ -36,6 +36,8 @@ export interface TrainSummary {
   per_backend: Partial<Record<BackendName, TrainResult>>;
   /** tfjs' own RMSProp on the best backend (not Keras-exact), to show what the exact optimizer costs. */
   tfjs_optimizer_on_best_backend: TrainResult | null;
+  /** fitDataset on batches cut in JavaScript instead of fit (which tf.gathers each batch). */
+  dataset_feed: Partial<Record<BackendName, TrainResult>>;
 }
 
 /** Timed epochs (one more runs untimed first on each side). The cpu backend needs ~30 s an epoch. */
@@ -55,6 +57,7 @@ export function runTrainBench(quick: boolean, tfjsNode: boolean, logError: Error
     keras_runs_samples_per_s: [],
     per_backend: {},
     tfjs_optimizer_on_best_backend: null,
+    dataset_feed: {},
   };
   // Python Keras runs before the TypeScript runs and (full run) again after them, so a change
   // in the machine's outside load during the run shows up on both sides of the ratio.
@@ -84,6 +87,16 @@ export function runTrainBench(quick: boolean, tfjsNode: boolean, logError: Error
       out.per_backend[backend] = runSectionProcess<TrainResult>('train', ['--backend', backend, '--data', DATA_DIR, '--epochs', String(n)]);
     } catch (e) {
       logError(`train/${backend}`, e);
+    }
+  }
+  for (const backend of quick ? (['wasm'] as BackendName[]) : backends.filter((b) => b !== 'cpu')) {
+    process.stderr.write(`bench: training, TypeScript on ${backend}, fitDataset with batches cut in JavaScript\n`);
+    try {
+      out.dataset_feed[backend] = runSectionProcess<TrainResult>('train', [
+        '--backend', backend, '--data', DATA_DIR, '--epochs', String(epochs(backend, quick)), '--feed', 'dataset',
+      ]);
+    } catch (e) {
+      logError(`train/${backend}/dataset`, e);
     }
   }
   if (!quick) runKeras();

@@ -7,7 +7,10 @@
  *
  * Like the Python side, the first epoch is run untimed; samples/s = rows / median epoch time.
  *
- * Flags: --backend cpu|wasm|tensorflow  --data DIR  --epochs N  [--optimizer keras|tfjs]
+ * `--feed dataset` trains with `fitDataset` on batches cut in JavaScript (lib/batches.ts)
+ * instead of `fit` (which gathers each shuffled batch with tf.gather).
+ *
+ * Flags: --backend cpu|wasm|tensorflow  --data DIR  --epochs N  [--optimizer keras|tfjs]  [--feed fit|dataset]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -17,6 +20,7 @@ import { ManualDropout } from '../../src/index.js';
 import type { BackendName } from '../../src/backend.js';
 import { compileFromKerasConfig } from '../../src/train/compile_config.js';
 import { switchTo } from '../lib/backends.js';
+import { shuffledBatches } from '../lib/batches.js';
 import { readNpyFloat32 } from '../lib/npy.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';
@@ -29,6 +33,7 @@ const SEED_COMPILE_CONFIG = { optimizer: 'rmsprop', loss: 'binary_crossentropy',
 export interface TrainResult {
   backend: BackendName;
   optimizer: 'keras' | 'tfjs';
+  feed: 'fit' | 'dataset';
   samples_per_s: number;
   rows: number;
   batch_size: number;
@@ -56,6 +61,7 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
   const epochs = Number(stringFlag(args, 'epochs'));
   const optimizer = (typeof args['optimizer'] === 'string' ? args['optimizer'] : 'keras') as 'keras' | 'tfjs';
   const dataDir = stringFlag(args, 'data');
+  const feed = (typeof args['feed'] === 'string' ? args['feed'] : 'fit') as 'fit' | 'dataset';
   await switchTo(backend);
 
   const xs = readNpyFloat32(join(dataDir, 'x_train.npy'));
@@ -74,27 +80,31 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
 
   const epochSeconds: number[] = [];
   let start = 0;
-  await model.fit(x, y, {
-    batchSize: BATCH_SIZE,
+  const common = {
     epochs: epochs + 1,
-    shuffle: true,
-    verbose: 0,
+    verbose: 0 as const,
     callbacks: {
       onEpochBegin: async () => {
         start = performance.now();
       },
-      onEpochEnd: async (epoch) => {
+      onEpochEnd: async (epoch: number) => {
         epochSeconds.push((performance.now() - start) / 1000);
-        log(`${backend} (${optimizer} optimizer) epoch ${epoch}: ${epochSeconds[epochSeconds.length - 1].toFixed(3)} s`);
+        log(`${backend} (${optimizer} optimizer, ${feed}) epoch ${epoch}: ${epochSeconds[epochSeconds.length - 1].toFixed(3)} s`);
       },
     },
-  });
+  };
+  if (feed === 'fit') {
+    await model.fit(x, y, { ...common, batchSize: BATCH_SIZE, shuffle: true });
+  } else {
+    await model.fitDataset(shuffledBatches(xs.data, ys.data, rows, xs.shape[1], BATCH_SIZE), common);
+  }
   const timed = epochSeconds.slice(1);
   tf.dispose([x, y]);
   model.dispose();
   return {
     backend,
     optimizer,
+    feed,
     samples_per_s: round4(rows / median(timed)),
     rows,
     batch_size: BATCH_SIZE,
