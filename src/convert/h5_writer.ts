@@ -1,12 +1,16 @@
 /**
- * Writes a small HDF5 file in memory with h5wasm: a tree of groups, string attributes and
- * little-endian numeric datasets — everything Keras 3's `model.weights.h5` uses.
+ * Writes a small HDF5 file with h5wasm (the HDF5 C library compiled to wasm): a tree of groups,
+ * string attributes and little-endian numeric datasets — everything Keras 3's `model.weights.h5`
+ * uses — and returns its bytes.
  *
- * h5wasm works on its own Emscripten file system. The ESM build keeps that file system in
- * memory (MEMFS), so the file is built there under a unique name, read back as bytes, and
- * deleted: nothing touches the disk until the caller writes the bytes atomically.
+ * It uses h5wasm's Node build, a wasm instance of its own that works on the host file system:
+ * the file is built in a private temporary directory, read back and deleted. (The converter's
+ * reader uses the in-memory build, whose file system it guards; the two never share state.)
  */
-import h5wasm, { type Group } from 'h5wasm';
+import h5wasm, { type Group } from 'h5wasm/node';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 
 /** A dataset: shape in C order. int64 holds scalars such as an optimizer's `iterations`. */
@@ -43,26 +47,24 @@ const LIBVER: ['earliest', 'v114'] = ['earliest', 'v114'];
 
 const H5_DTYPE = { float32: '<f', int32: '<i', int64: '<q' } as const;
 
-let fileCounter = 0;
-
 /** Serializes `root` as an HDF5 file and returns its bytes. */
 export async function writeH5(root: H5Group): Promise<Uint8Array> {
-  const module = await h5wasm.ready;
-  const fs = module.FS;
-  // Unique per process and call: other parts of keras2tfjs share this in-memory file system.
-  const memPath = `/keras2tfjs-write-${process.pid}-${++fileCounter}.h5`;
-  const file = new h5wasm.File(memPath, 'w', { libver: LIBVER });
+  await h5wasm.ready;
+  const dir = await mkdtemp(join(tmpdir(), 'keras2tfjs-h5-'));
+  const path = join(dir, 'model.weights.h5');
   try {
-    writeGroup(file, root);
+    const file = new h5wasm.File(path, 'w', { libver: LIBVER });
+    try {
+      writeGroup(file, root);
+    } finally {
+      file.close();
+    }
+    return new Uint8Array(await readFile(path));
   } catch (e) {
-    file.close();
-    fs.unlink(memPath);
     throw new Keras2TfjsError(ErrorCode.WRITE_FAILED, `model.weights.h5: h5wasm could not write the weights (${message(e)})`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  file.close();
-  const bytes = fs.readFile(memPath);
-  fs.unlink(memPath);
-  return bytes;
 }
 
 function writeGroup(target: Group, group: H5Group): void {

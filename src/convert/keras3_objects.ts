@@ -78,6 +78,19 @@ const FAN_INITIALIZERS: Record<string, string> = {
   LeCunUniform: 'LecunUniform',
 };
 
+/**
+ * tfjs' named variance-scaling initializers by (scale, mode, distribution). tfjs' 'normal' is a
+ * truncated normal, which Keras 3 calls 'truncated_normal' (Keras reads a legacy 'normal' so too).
+ */
+const NAMED_VARIANCE_SCALING: Record<string, string> = {
+  '1/fan_avg/uniform': 'GlorotUniform',
+  '1/fan_avg/normal': 'GlorotNormal',
+  '2/fan_in/normal': 'HeNormal',
+  '2/fan_in/uniform': 'HeUniform',
+  '1/fan_in/normal': 'LecunNormal',
+  '1/fan_in/uniform': 'LecunUniform',
+};
+
 /** A tfjs initializer `{class_name, config}` → Keras 3 initializer object. */
 export function initializer(value: Json, where: Where): Json {
   if (value === null) return null;
@@ -103,7 +116,10 @@ export function initializer(value: Json, where: Where): Json {
     case 'Identity':
       // Keras 3's Identity takes `gain` too; it writes {} only when gain is the default 1.
       return k('Identity', config.gain === undefined || config.gain === 1 ? {} : { gain: config.gain });
-    case 'VarianceScaling':
+    case 'VarianceScaling': {
+      // tfjs serializes glorotNormal, heUniform, ... as VarianceScaling; Keras writes their names.
+      const named = NAMED_VARIANCE_SCALING[`${config.scale ?? 1}/${config.mode ?? 'fan_in'}/${config.distribution ?? 'normal'}`];
+      if (named) return k(named, { seed, input_axes: null, output_axes: null });
       return k('VarianceScaling', {
         seed,
         scale: config.scale ?? 1,
@@ -113,6 +129,7 @@ export function initializer(value: Json, where: Where): Json {
         input_axes: null,
         output_axes: null,
       });
+    }
     default:
       throw unknownObject('initializer', className, where);
   }

@@ -3,9 +3,11 @@
  * zip members, the zip local headers themselves for each member's compression method, and
  * h5wasm for model.weights.h5 (every group, attribute and dataset).
  */
-import h5wasm, { Dataset, Group } from 'h5wasm';
+import h5wasm, { Dataset, Group } from 'h5wasm/node';
 import { unzipSync } from 'fflate';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface H5Entry {
   kind: 'group' | 'dataset';
@@ -59,19 +61,19 @@ function localHeaders(bytes: Uint8Array): { members: string[]; methods: number[]
   return { members, methods };
 }
 
-let counter = 0;
-
+/** Opens the weights with h5wasm's Node build from a private temporary file. */
 async function readH5(bytes: Uint8Array): Promise<Map<string, H5Entry>> {
-  const { FS } = await h5wasm.ready;
-  const memPath = `/write-keras-test-${process.pid}-${++counter}.h5`;
-  FS.writeFile(memPath, bytes);
-  const file = new h5wasm.File(memPath, 'r');
+  await h5wasm.ready;
+  const dir = await mkdtemp(join(tmpdir(), 'write-keras-test-'));
+  const path = join(dir, 'model.weights.h5');
+  await writeFile(path, bytes);
+  const file = new h5wasm.File(path, 'r');
   const out = new Map<string, H5Entry>();
   try {
     walk(file, '', out);
   } finally {
     file.close();
-    FS.unlink(memPath);
+    await rm(dir, { recursive: true, force: true });
   }
   return out;
 }

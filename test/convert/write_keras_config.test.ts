@@ -76,11 +76,11 @@ describe('Sequential', () => {
         units: 16,
         activation: 'relu',
         use_bias: true,
-        // tfjs' default glorotNormal is VarianceScaling(1, fan_avg, truncated normal) in Keras' words.
+        // tfjs serializes its default glorotNormal as VarianceScaling(1, fan_avg, normal); Keras names it.
         kernel_initializer: {
           module: 'keras.initializers',
-          class_name: 'VarianceScaling',
-          config: { seed: null, scale: 1, mode: 'fan_avg', distribution: 'truncated_normal', input_axes: null, output_axes: null },
+          class_name: 'GlorotNormal',
+          config: { seed: null, input_axes: null, output_axes: null },
           registered_name: null,
         },
         bias_initializer: { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null },
@@ -220,8 +220,16 @@ describe('layers whose Keras names or defaults differ from tfjs', () => {
     expect(initializer({ class_name: 'LeCunNormal', config: { seed: 3 } }, where)).toEqual({
       module: 'keras.initializers', class_name: 'LecunNormal', config: { seed: 3, input_axes: null, output_axes: null }, registered_name: null,
     });
-    expect(initializer({ class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'uniform', seed: null } }, where))
-      .toMatchObject({ class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'uniform' } });
+    const scaling = (scale: number, mode: string, distribution: string) =>
+      initializer({ class_name: 'VarianceScaling', config: { scale, mode, distribution, seed: null } }, where) as { class_name: string; config: unknown };
+    expect(scaling(2, 'fan_in', 'uniform').class_name).toBe('HeUniform');
+    expect(scaling(1, 'fan_in', 'normal').class_name).toBe('LecunNormal');
+    expect(scaling(1, 'fan_avg', 'uniform').class_name).toBe('GlorotUniform');
+    // Any other scaling stays VarianceScaling; tfjs' truncated 'normal' is Keras' 'truncated_normal'.
+    expect(scaling(0.5, 'fan_out', 'normal')).toMatchObject({
+      class_name: 'VarianceScaling',
+      config: { seed: null, scale: 0.5, mode: 'fan_out', distribution: 'truncated_normal', input_axes: null, output_axes: null },
+    });
     // tfjs has only L1L2; Keras writes the class the penalty needs.
     const l1l2 = (l1: number, l2: number) => regularizer({ class_name: 'L1L2', config: { l1, l2 } }, where);
     expect(l1l2(0, 0.01)).toEqual({ module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null });
