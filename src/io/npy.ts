@@ -117,7 +117,8 @@ export function writeNpy(array: { shape: readonly number[]; dtype: NpyDtype; dat
 
 // ------------------------------------------------------------------------- header
 
-function splitHeader(bytes: Uint8Array, source: string): { header: string; dataOffset: number } {
+/** Splits a .npy file into its header text and the offset of its data (also used for pickled object arrays). */
+export function splitHeader(bytes: Uint8Array, source: string): { header: string; dataOffset: number } {
   const magic = String.fromCharCode(...bytes.subarray(0, 6));
   if (bytes.length < 10 || magic !== MAGIC) {
     throw new Keras2TfjsError(ErrorCode.CORRUPT_FILE, `${source}: not a .npy file (no \\x93NUMPY magic)`, {
