@@ -54,7 +54,9 @@ export function kerasCompileArgs(model: LayersModel, kerasCompileConfig: unknown
   }
   const { optimizer, dropped } = optimizerFromKerasConfig(serializedOptimizer);
 
-  const outputNames = model.outputNames;
+  // A Sequential loaded from JSON has no outputNames until it is built (tfjs builds it in
+  // compile, after we need them); its output tensors already name their layers.
+  const outputNames = model.outputNames.length > 0 ? model.outputNames : model.outputs.map((t) => t.sourceLayer.name);
   const perOutputLoss = lossesPerOutput(config['loss'], outputNames);
   const mapped = perOutputLoss.map((l, i) => lossFromKeras(l, outputNames.length > 1 ? `loss[${outputNames[i]}]` : 'loss'));
   for (const m of mapped) dropped.push(...m.dropped);

@@ -65,6 +65,16 @@ describe('compileFromKerasConfig', () => {
     optimizer.dispose();
   });
 
+  it('compiles a Sequential freshly loaded from JSON (not yet built, so tfjs has no outputNames yet)', async () => {
+    const seq = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [4], name: 'out' })] });
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(seq.toJSON(null, false) as object));
+    const { compile_config } = Object.values(spec.runs)[0];
+    const { metrics, dropped } = compileFromKerasConfig(loaded, compile_config);
+    expect(dropped).toEqual([]);
+    expect(metrics).toEqual(['binaryAccuracy']);
+    expect(loaded.outputNames).toEqual(['out']);
+  });
+
   it('lists what it cannot express instead of silently changing training', () => {
     const { dropped, optimizer } = kerasCompileArgs(model(3, 2), {
       optimizer: {
