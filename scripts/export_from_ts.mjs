@@ -13,7 +13,7 @@
  * Usage: node scripts/export_from_ts.mjs <outDir>      (run `npm run build` first)
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,7 +31,9 @@ if (!outDir) {
 
 const tf = await import('@tensorflow/tfjs-core');
 const tfl = await import('@tensorflow/tfjs-layers');
-const { exportKeras, manualDropout, useBackend, KerasRMSprop, KerasAdam } = await import(pathToFileURL(distIndex).href);
+const { exportKeras, loadKerasModel, manualDropout, readNpy, useBackend, writeNpy, KerasRMSprop, KerasAdam } = await import(
+  pathToFileURL(distIndex).href
+);
 // The pure-JavaScript backend: every machine has it, and its float32 math is plain IEEE.
 await useBackend('cpu');
 
@@ -58,19 +60,8 @@ function setDeterministicWeights(model, seed) {
   tf.dispose(values);
 }
 
-// ------------------------------------------------------------------ .npy writer (v1.0, little-endian, C order)
-
 function npy(typed, shape) {
-  const descr = typed instanceof Int32Array ? '<i4' : '<f4';
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + typed.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength), 10 + header.length);
-  return out;
+  return writeNpy({ shape, dtype: typed instanceof Int32Array ? 'int32' : 'float32', data: typed });
 }
 
 // ------------------------------------------------------------------ the models
@@ -236,7 +227,24 @@ function zooGraph() {
   return { model: m, inputs: [[seq, [2, 5, 3]], [pattern(2 * 4, 62), [2, 4]]] };
 }
 
-const CASES = { seed_model: seedModel, two_branches: functionalModel, small_cnn: convModel, lstm_text: lstmModel, zoo_sequential: zooSequential, zoo_conv: zooConv, zoo_graph: zooGraph };
+/**
+ * Python → TypeScript → Python: a model trained in Python Keras (fixtures/, with its hand-written
+ * dropout Lambda or the ManualDropout twin), converted by keras2tfjs, exported again. Python must
+ * predict what the original Keras model predicted (the fixture's y_infer.npy).
+ */
+function fromPythonFixture(fixture, options) {
+  return async () => {
+    const model = await loadKerasModel(join(root, 'fixtures', fixture, 'model.keras'), options);
+    const x = readNpy(await readFile(join(root, 'fixtures', fixture, 'x.npy')));
+    // The reviews are stored as uint8 0/1; the model takes their float32 values.
+    return { model, inputs: [[Float32Array.from(x.data), x.shape]], keepWeights: true, pythonReference: `fixtures/${fixture}/y_infer.npy` };
+  };
+}
+
+const CASES = {
+  python_seed_lambda: fromPythonFixture('seed_lambda', { lambdas: { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } } }),
+  python_manual_dropout: fromPythonFixture('manual_dropout_tf', {}),
+  seed_model: seedModel, two_branches: functionalModel, small_cnn: convModel, lstm_text: lstmModel, zoo_sequential: zooSequential, zoo_conv: zooConv, zoo_graph: zooGraph };
 
 // ------------------------------------------------------------------ export + predictions
 
@@ -244,8 +252,9 @@ await mkdir(outDir, { recursive: true });
 const manifest = [];
 let seed = 1;
 for (const [name, build] of Object.entries(CASES)) {
-  const { model, inputs, train } = build();
-  setDeterministicWeights(model, seed++);
+  const { model, inputs, train, keepWeights, pythonReference = null } = await build();
+  if (!keepWeights) setDeterministicWeights(model, seed);
+  seed++;
   let iterations = null;
   if (train) {
     // A few full-batch steps, unshuffled, so the optimizer holds real (deterministic) state.
@@ -270,13 +279,17 @@ for (const [name, build] of Object.entries(CASES)) {
     weights: l.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape, values: Array.from(w.read().dataSync()) })),
   }));
   await writeFile(join(outDir, `${name}.layers.json`), JSON.stringify(layers));
-  manifest.push({ name, file: `${name}.keras`, inputs: inputs.length, outputs: ys.length, iterations });
+  manifest.push({ name, file: `${name}.keras`, inputs: inputs.length, outputs: ys.length, iterations, python_reference: pythonReference });
   model.dispose();
   console.log(`exported ${path}`);
 }
 await writeFile(join(outDir, 'cases.json'), JSON.stringify(manifest, null, 1));
 
-/** Layers of the model and of nested models, depth first (nested models are not listed themselves). */
+/**
+ * Layers of the model and of nested models, depth first (nested models are not listed
+ * themselves), as Keras lists them: a Sequential's InputLayer is hidden.
+ */
 function flatLayers(model) {
-  return model.layers.flatMap((l) => (l.layers ? flatLayers(l) : [l]));
+  const layers = model.getClassName() === 'Sequential' ? model.layers.filter((l) => l.getClassName() !== 'InputLayer') : model.layers;
+  return layers.flatMap((l) => (l.layers ? flatLayers(l) : [l]));
 }

@@ -60,9 +60,17 @@ export function isFunctional(layer: { getClassName(): string }): boolean {
   return FUNCTIONAL_CLASSES.has(layer.getClassName());
 }
 
-/** The layers Keras keeps in `model.layers`: a Sequential hides its InputLayer, Functional does not. */
+/**
+ * The layers Keras keeps in `model.layers`: a Sequential hides its InputLayer (tfjs lists it when
+ * the Sequential was built from a config that names one), a Functional does not.
+ */
 export function kerasLayers(model: TfjsLayer | LayersModel): TfjsLayer[] {
-  return (model as unknown as TfjsContainer).layers;
+  const layers = (model as unknown as TfjsContainer).layers;
+  return isSequential(model) ? layers.filter((l) => !isInputLayer(l)) : layers;
+}
+
+function isInputLayer(layer: TfjsLayer): boolean {
+  return layer.getClassName() === 'InputLayer';
 }
 
 /** Serializes the whole model; `compileConfig` is the model's `compile_config` ({} if none). */
@@ -99,6 +107,7 @@ function serializeSequential(model: TfjsContainer, configOf: (i: number) => Json
   const inputLayer = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(input.sourceLayer.name, input.shape, input.dtype), null);
   const layers: Json[] = [inputLayer];
   model.layers.forEach((layer, i) => {
+    if (isInputLayer(layer)) return; // written above, from the model's input
     const node = layer.inboundNodes[0] as unknown as TfjsNode | undefined;
     layers.push(serializeLayer(layer, configOf(i), node ? nodeInputShapes(node) : null, file));
   });
@@ -126,7 +135,7 @@ function serializeFunctional(model: TfjsContainer, configOf: (i: number) => Json
   const layers: Json[] = model.layers.map((layer, i) => {
     const nodes = kept.get(layer) ?? [];
     let entry: JsonObject;
-    if (layer.getClassName() === 'InputLayer') {
+    if (isInputLayer(layer)) {
       const out = (layer.inboundNodes[0] as unknown as TfjsNode).outputTensors[0];
       entry = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(layer.name, out.shape, out.dtype), null);
     } else {
@@ -238,7 +247,7 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   if (!spec) {
     throw new Keras2TfjsError(
       ErrorCode.UNKNOWN_LAYER,
-      `${file}: layer '${layer.name}' is a ${className}, which keras2tfjs cannot write for Keras 3 (it can write: ${exportableClasses().join(', ')})`,
+      `${file}: layer '${layer.name}' (class ${className}) has no Keras 3 form keras2tfjs can write; rebuild the model from the classes it can write: ${exportableClasses().join(', ')}`,
       where,
     );
   }

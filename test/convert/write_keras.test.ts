@@ -194,7 +194,7 @@ describe('exportKeras refuses what Keras 3 would compute differently, and writes
       layers: [tfl.layers.dense({ units: 3, inputShape: [2] }), tfl.layers.thresholdedReLU({ theta: 0.5, name: 'gate' })],
     });
     const path = join(dir, 'unknown.keras');
-    const error = await expectError(exportKeras(model, path), ErrorCode.UNKNOWN_LAYER, "unknown.keras: layer 'gate' is a ThresholdedReLU", 'ManualDropout');
+    const error = await expectError(exportKeras(model, path), ErrorCode.UNKNOWN_LAYER, "unknown.keras: layer 'gate' (class ThresholdedReLU) has no Keras 3 form", 'ManualDropout');
     expect(error.layer).toBe('gate');
     expect(await exists(path)).toBe(false);
   });

@@ -1,7 +1,8 @@
 /**
  * TypeScript → .keras → TypeScript: exporting a tfjs model and converting the file back with the
  * converter (`loadKerasModel`) gives the same model — same layers and settings, bit-identical
- * weights, identical predictions — on the cpu and wasm backends.
+ * weights, identical predictions — on the cpu and wasm backends; exported again, it writes the
+ * same config.json and model.weights.h5.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KerasAdam, exportKeras, loadKerasModel, manualDropout } from '../../src/index.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectNoLeaks, expectSameFloats } from '../helpers/tensor_asserts.js';
+import { readKerasArchive } from './write_keras_archive.js';
 
 type Layer = tfl.LayersModel['layers'][number];
 type Config = Record<string, unknown>;
@@ -168,6 +170,14 @@ describe.each(TEST_BACKENDS)('export then convert back on %s', (backend) => {
       tf.dispose([...a, ...b]);
     });
     tf.dispose(xs);
+
+    // Exporting the converted model again writes the same file contents.
+    const again = join(dir, `${backend}-${name}-again.keras`);
+    await exportKeras(back, again);
+    const [first, second] = await Promise.all([readKerasArchive(path), readKerasArchive(again)]);
+    expect(second.config).toEqual(first.config);
+    expect([...second.weights.keys()]).toEqual([...first.weights.keys()]);
+    for (const [key, entry] of first.weights) expect(second.weights.get(key), key).toEqual(entry);
     model.dispose();
     back.dispose();
   });
