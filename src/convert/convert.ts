@@ -97,6 +97,7 @@ export async function convert(input: string | Uint8Array, options: ConvertOption
     lambdas: options.lambdas,
     exactDropout: options.exactDropout,
     rng: rng.rng,
+    weightShapes: (path) => (source.layerWeights.get(path.join('/')) ?? []).map((w) => w.shape),
   });
   progress(0.6, 'weights');
   const built = buildWeights(source.file, normalized.layers, source.layerWeights);

@@ -14,6 +14,10 @@
 import { serialization } from '@tensorflow/tfjs-core';
 import { layers as tflayers } from '@tensorflow/tfjs-layers';
 import '../layers/manual_dropout.js';
+// Layers keras2tfjs adds for Keras semantics tfjs lacks (registered on import).
+import './compat/causal_conv1d.js';
+import './compat/normalization.js';
+import './compat/reset_after_gru_cell.js';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import type { LayerMapping } from './intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from './marshal.js';

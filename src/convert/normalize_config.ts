@@ -26,6 +26,7 @@ import {
 import { isKeras1Config, translateKeras1 } from './normalize_keras1.js';
 import { isObject, plainCopy, rewriteValues, type ValueContext } from './normalize_values.js';
 import { rewriteLayerConfig } from './normalize_layers.js';
+import { fixVectorFlatten } from './normalize_ranks.js';
 
 type Config = Record<string, unknown>;
 type Triple = [string, number, number];
@@ -33,6 +34,8 @@ type Triple = [string, number, number];
 export interface NormalizeOptions extends LayerMapOptions {
   file: string;
   kerasVersion: string | null;
+  /** Shapes of a layer's stored weights (by layer path), to recover sizes configs leave unknown. */
+  weightShapes?: (path: string[]) => number[][];
 }
 
 /** What normalize_config learned about one layer, for weights.ts. */
@@ -94,7 +97,29 @@ export function normalizeModelConfig(modelConfig: Record<string, unknown>, opts:
   };
   const model = normalizeModel(raw, ctx, [], true);
   throwProblems(ctx);
+  for (const config of fixVectorFlatten(model)) {
+    for (const note of ctx.layers) if (note.config === config) note.targetClass = 'Activation';
+  }
+  warnMaskedInitialState(model, ctx);
   return { modelConfig: model, mappings: ctx.mappings, warnings: ctx.warnings, layers: ctx.layers };
+}
+
+const RNN_CLASSES = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ConvLSTM2D']);
+
+/**
+ * tfjs' RNN outputs the state at masked steps where Keras outputs the previous output: the same
+ * after the first unmasked step, different on leading masked steps when an initial state is given.
+ */
+function warnMaskedInitialState(model: { class_name: string; config: Config }, ctx: Ctx): void {
+  const layers = (model.config.layers ?? []) as Array<{ class_name: string; config: Config; inbound_nodes?: unknown[][] }>;
+  const masks = layers.some((l) => (l.class_name === 'Embedding' && l.config.mask_zero === true) || l.class_name === 'Masking');
+  const seeded = layers.filter((l) => RNN_CLASSES.has(l.class_name) && (l.inbound_nodes ?? []).some((call) => call.length > 1));
+  for (const l of seeded) {
+    if (!masks) break;
+    ctx.warnings.push(
+      `layer '${String(l.config.name)}' gets an initial state and masked inputs: at masked steps before its first unmasked one, tfjs outputs the initial state where Keras outputs zeros (later steps agree)`,
+    );
+  }
 }
 
 function bad(file: string, message: string, layer?: string) {
@@ -156,6 +181,7 @@ function normalizeSequential(entry: Config, ctx: Ctx, prefix: string[]): { class
     return normalizeLayerEntry(l, ctx, prefix);
   });
   if (layers.length > 0) ensureSequentialInput(layers, rawLayers as Config[], raw, ctx, name);
+  if (layers.length > 1) inputSizeFromWeights(layers, ctx, prefix);
   return { class_name: 'Sequential', config: { name, layers } };
 }
 
@@ -180,6 +206,39 @@ function ensureSequentialInput(layers: Config[], rawLayers: Config[], raw: unkno
     ctx.opts.file,
     `Sequential model '${name}' records no input shape (it was never built); tfjs needs one: build it in Keras with keras.Input(shape=...) as first layer and save again`,
   );
+}
+
+/**
+ * A Sequential whose input leaves the feature size unknown (`[null, null]`, e.g. a model built
+ * around an adapted Normalization) cannot be built by tfjs. The first layer's stored weights
+ * fix it (Dense/RNN kernel rows, Normalization/BatchNormalization statistics, Conv kernel's
+ * input channels); Keras gets the same size from its saved variables.
+ */
+function inputSizeFromWeights(layers: Config[], ctx: Ctx, prefix: string[]): void {
+  const first = layers[0];
+  const holder = first.class_name === 'InputLayer' ? (first.config as Config) : null;
+  const shape = holder?.batch_input_shape;
+  if (!Array.isArray(shape) || shape.length < 2 || shape[shape.length - 1] !== null || !ctx.opts.weightShapes) return;
+  const consumer = layers[1];
+  const name = String((consumer.config as Config).name);
+  const shapes = ctx.opts.weightShapes([...prefix, name]);
+  const w = shapes[0];
+  if (!w) return;
+  let size: number | undefined;
+  switch (consumer.class_name) {
+    case 'Dense': case 'LSTM': case 'GRU': case 'SimpleRNN': case 'RNN':
+      size = w.length === 2 ? w[0] : undefined;
+      break;
+    case 'Normalization': case 'BatchNormalization': case 'LayerNormalization':
+      size = w.length >= 1 ? w[w.length - 1] : undefined;
+      break;
+    case 'Conv1D': case 'CausalConv1D': case 'Conv2D': case 'Conv3D':
+      size = w.length >= 3 ? w[w.length - 2] : undefined;
+      break;
+  }
+  if (size === undefined) return;
+  (holder as Config).batch_input_shape = [...shape.slice(0, -1), size];
+  ctx.warnings.push(`the model's input shape ${JSON.stringify(shape)} leaves the feature size unknown; tfjs needs it, so it is set to ${size} from layer '${name}''s weights`);
 }
 
 function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class_name: string; config: Config } {

@@ -95,12 +95,17 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     onlyDefault('time_major', falsy, 'tfjs RNNs are batch-major');
   }
 
-  if (className === 'GRU' && c.reset_after === true) {
-    ctx.unsupported(
-      `${ctx.where} is a GRU with reset_after=True (the Keras 2.x TF / Keras 3 default); tfjs' GRU implements only reset_after=False`,
-    );
+  if (className === 'GRU') {
+    const resetAfter = c.reset_after === true;
+    delete c.reset_after;
+    // tfjs' GRUCell implements only reset_after=False; keras2tfjs' ResetAfterGRUCell the other.
+    if (resetAfter) return resetAfterGru(c);
   }
-  if (className === 'GRU') delete c.reset_after;
+
+  if (className === 'Conv1D' && c.padding === 'causal') {
+    // tfjs accepts 'causal' in a Conv1D config but cannot run it.
+    return { class_name: 'CausalConv1D', config: c };
+  }
 
   if (className === 'Rescaling') {
     for (const key of ['scale', 'offset']) {
@@ -118,6 +123,23 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     c.layer = hooks.inner(inner, innerName(inner, `${String(c.name)}_inner`));
   }
   return { class_name: className, config: c };
+}
+
+/** Keys of a Keras RNN config that belong to the RNN layer; the rest configure the cell. */
+const RNN_LAYER_KEYS = ['name', 'trainable', 'dtype', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'batch_input_shape', 'input_shape', 'activity_regularizer'];
+
+/** A reset_after GRU as tfjs' generic RNN around keras2tfjs' ResetAfterGRUCell (same weights). */
+function resetAfterGru(c: Config): Layer {
+  const layer: Config = {};
+  const cell: Config = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (RNN_LAYER_KEYS.includes(k)) layer[k] = v;
+    else cell[k] = v;
+  }
+  if (c.dtype !== undefined) cell.dtype = c.dtype;
+  cell.name = `${String(c.name)}_cell`;
+  layer.cell = { class_name: 'ResetAfterGRUCell', config: cell };
+  return { class_name: 'RNN', config: layer };
 }
 
 function innerName(entry: Config, fallback: string): string {

@@ -98,8 +98,8 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const u = num(c.units);
       return own([['kernel', [null, u]], ...(bias ? [['bias', [u]] as [string, ShapePattern]] : [])]);
     }
-    case 'Conv1D': case 'Conv2D': case 'Conv3D': {
-      const rank = className === 'Conv1D' ? 1 : className === 'Conv2D' ? 2 : 3;
+    case 'Conv1D': case 'CausalConv1D': case 'Conv2D': case 'Conv3D': {
+      const rank = className === 'Conv2D' ? 2 : className === 'Conv3D' ? 3 : 1;
       const f = num(c.filters);
       return own([['kernel', [...kernelSize(c, rank), null, f]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
     }
@@ -154,6 +154,18 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
         'cell/',
       );
     }
+    case 'RNN': {
+      // A reset_after GRU (normalize_layers): Keras' bias has an input and a recurrent row.
+      const cell = c.cell as { class_name: string; config: Config };
+      if (cell?.class_name !== 'ResetAfterGRUCell') return [];
+      const u = num(cell.config.units);
+      const g = u === null ? null : u * 3;
+      const useBias = cell.config.use_bias !== false;
+      return own([['kernel', [null, g]], ['recurrent_kernel', [u, g]], ...(useBias ? [['bias', [2, g]] as [string, ShapePattern]] : [])], 'cell/');
+    }
+    case 'Normalization':
+      // Weights only when Keras adapted it (mean/variance not fixed in the config).
+      return c.mean == null ? own([['mean', null], ['variance', null], ['count', []]]) : [];
     case 'ConvLSTM2D': {
       const f = num(c.filters);
       const g = f === null ? null : f * 4;

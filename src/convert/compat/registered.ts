@@ -1,0 +1,12 @@
+/**
+ * tfjs-layers registers its layer classes for deserialization but exports only some of them.
+ * The compat layers extend a few unexported ones (GRUCell, Conv1D); this looks a class up in
+ * tfjs' own registry, typed with the instance type of its public factory.
+ */
+import { serialization } from '@tensorflow/tfjs-core';
+
+export function registeredClass<Ctor>(className: string): Ctor {
+  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  if (!entry) throw new Error(`tfjs-layers has no registered class '${className}'`);
+  return entry[0] as unknown as Ctor;
+}
