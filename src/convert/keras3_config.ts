@@ -96,7 +96,7 @@ function serializeContainer(model: TfjsContainer, file: string): JsonObject {
 // ---------------------------------------------------------------- Sequential
 
 function serializeSequential(model: TfjsContainer, configOf: (i: number) => JsonObject, file: string): JsonObject {
-  const input = model.inputs[0];
+  const input = model.inputs?.[0];
   if (!input) {
     throw new Keras2TfjsError(ErrorCode.BAD_CONFIG, `${file}: Sequential '${model.name}' has no input shape; give its first layer inputShape`, {
       file,

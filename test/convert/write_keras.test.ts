@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile, readFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KerasAdam, KerasSGD, exportKeras, manualDropout } from '../../src/index.js';
+import { KerasAdam, KerasRMSprop, KerasSGD, exportKeras, kerasBinaryCrossentropy, manualDropout } from '../../src/index.js';
 import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectNoLeaks } from '../helpers/tensor_asserts.js';
@@ -166,6 +166,17 @@ describe.each(TEST_BACKENDS)('exportKeras on %s', (backend) => {
     });
   });
 
+  it("writes a loss function's Keras twin when the function names it (kerasIdentifier)", async () => {
+    const model = seedLike();
+    const loss = Object.assign(kerasBinaryCrossentropy(), { kerasIdentifier: 'binary_crossentropy' });
+    model.compile({ optimizer: new KerasRMSprop({ learningRate: 0.001 }), loss, metrics: ['accuracy'] });
+    const path = join(dir, `${backend}-identified-loss.keras`);
+    await exportKeras(model, path);
+    const compile = (await readKerasArchive(path)).config.compile_config as Record<string, unknown>;
+    expect(compile.loss).toBe('binary_crossentropy');
+    expect(compile.optimizer).toMatchObject({ module: 'keras.optimizers', class_name: 'RMSprop', config: { learning_rate: 0.001, rho: 0.9 } });
+  });
+
   it('writes {} for an uncompiled model, as Keras does', async () => {
     const path = join(dir, `${backend}-uncompiled.keras`);
     await exportKeras(seedLike(), path);
@@ -211,6 +222,12 @@ describe('exportKeras refuses what Keras 3 would compute differently, and writes
   it('refuses bilinear upsampling, whose sampling grid differs', async () => {
     const model = tfl.sequential({ layers: [tfl.layers.upSampling2d({ inputShape: [4, 4, 1], interpolation: 'bilinear', name: 'up' })] });
     await expectError(exportKeras(model, join(dir, 'bilinear.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'up' uses interpolation 'bilinear'");
+  });
+
+  it('refuses an empty Sequential, which has no input shape to write', async () => {
+    const path = join(dir, 'empty.keras');
+    await expectError(exportKeras(tfl.sequential({ name: 'nothing' }), path), ErrorCode.BAD_CONFIG, "empty.keras: Sequential 'nothing' has no input shape");
+    expect(await exists(path)).toBe(false);
   });
 
   it('asks for the .keras extension Keras requires', async () => {
