@@ -77,6 +77,19 @@ def load(exported, name):
     return keras.saving.load_model(exported / f"{name}.keras")
 
 
+@pytest.fixture(scope="module")
+def loaded(exported):
+    """Each file loaded once for the read-only checks (predict, weights, re-serialize, re-save)."""
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = load(exported, name)
+        return cache[name]
+
+    return get
+
+
 def read_cases(exported):
     return {c["name"]: c for c in json.loads((exported / "cases.json").read_text())}
 
@@ -104,9 +117,9 @@ def test_archive_members_are_what_saving_lib_writes(exported, name):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_keras_predicts_what_typescript_predicted(exported, name):
+def test_keras_predicts_what_typescript_predicted(exported, loaded, name):
     case = read_cases(exported)[name]
-    model = load(exported, name)
+    model = loaded(name)
     xs = [np.load(exported / f"{name}.input{k}.npy") for k in range(case["inputs"])]
     ys = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
     ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
@@ -122,11 +135,11 @@ def test_keras_predicts_what_typescript_predicted(exported, name):
 
 
 @pytest.mark.parametrize("name", ROUND_TRIP_CASES)
-def test_python_model_comes_back_from_typescript_predicting_as_before(exported, name):
+def test_python_model_comes_back_from_typescript_predicting_as_before(exported, loaded, name):
     """Python → TypeScript → Python: the exported file predicts what the original Keras model did."""
     case = read_cases(exported)[name]
     reference = np.load(ROOT / case["python_reference"])
-    model = load(exported, name)
+    model = loaded(name)
     y = np.asarray(model.predict(np.load(exported / f"{name}.input0.npy"), verbose=0))
     assert y.shape == reference.shape
     print(f"{name}: max |keras(exported) - keras(original)| = {float(np.max(np.abs(y - reference))):.3g}")
@@ -150,8 +163,8 @@ def keras_leaf_layers(model):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_layers_and_weights_are_the_typescript_ones(exported, name):
-    model = load(exported, name)
+def test_layers_and_weights_are_the_typescript_ones(exported, loaded, name):
+    model = loaded(name)
     by_name = keras_leaf_layers(model)
     ts_layers = json.loads((exported / f"{name}.layers.json").read_text())
     assert sorted(by_name) == sorted(t["name"] for t in ts_layers)
@@ -227,10 +240,10 @@ def assert_same_json(ours, keras_own, path="config"):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_config_json_is_what_keras_serializes_for_the_loaded_model(exported, name):
+def test_config_json_is_what_keras_serializes_for_the_loaded_model(exported, loaded, name):
     with zipfile.ZipFile(exported / f"{name}.keras") as z:
         ours = json.loads(z.read("config.json"))
-    model = load(exported, name)
+    model = loaded(name)
     keras_own = strip_noise(json.loads(json.dumps(keras.saving.serialize_keras_object(model))))
     assert_same_json(ours, keras_own)
 
@@ -252,10 +265,10 @@ def h5_tree(data):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_weights_file_is_laid_out_as_keras_lays_it_out(exported, name, tmp_path):
+def test_weights_file_is_laid_out_as_keras_lays_it_out(exported, loaded, name, tmp_path):
     with zipfile.ZipFile(exported / f"{name}.keras") as z:
         ours = h5_tree(z.read("model.weights.h5"))
-    model = load(exported, name)
+    model = loaded(name)
     model.save(tmp_path / "resaved.keras")
     with zipfile.ZipFile(tmp_path / "resaved.keras") as z:
         keras_own = h5_tree(z.read("model.weights.h5"))
