@@ -4,10 +4,12 @@ scripts/export_from_ts.mjs builds tfjs models with the built package (dist/), ex
 exportKeras and writes the tfjs predictions for a fixed input. Here real Keras loads every file
 with `keras.saving.load_model` (safe_mode on, the default) and must
 
-* predict what TypeScript predicted,
-* hold the same layers (class and name) with bit-identical weights,
+* predict what TypeScript predicted (and, for models first trained in Python and converted,
+  what the original Keras model predicted),
+* hold the same layers (class and name) with bit-identical weights, and the optimizer state
+  TypeScript trained,
 * re-serialize the loaded model to exactly the config.json we wrote (Keras' own schema), and
-* re-save a model.weights.h5 with exactly our groups, attributes, shapes and dtypes.
+* re-save a model.weights.h5 with exactly our groups, attributes, shapes, dtypes and values.
 
 `npm test` builds dist/ first; without it this test fails (it is never skipped).
 """
@@ -57,7 +59,7 @@ PREDICTION_ATOL = 1e-6
 # 6e-8 relative precision and below any real change of a setting.
 CONFIG_RTOL = 1e-6
 
-# Keras' own `name` attribute and bookkeeping that differ between two saves of the same model.
+# Keras' serialization bookkeeping: ids of objects shared within one save (the dtype policy).
 KERAS_SAVE_NOISE = {"shared_object_id"}
 
 
