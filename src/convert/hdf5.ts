@@ -282,10 +282,23 @@ export class Hdf5File {
 /** Opens, runs `fn`, always closes. */
 export async function withHdf5<T>(bytes: Uint8Array, file: string, fn: (h5: Hdf5File) => T | Promise<T>): Promise<T> {
   const h5 = await Hdf5File.open(bytes, file);
+  let trapped = false;
   try {
     return await fn(h5);
+  } catch (e) {
+    // HDF5's C code, compiled to wasm, can trap on a damaged file (a corrupt function pointer
+    // or index, found by the fuzz test): that is a damaged file, not a bug of ours.
+    // (WebAssembly.RuntimeError; TypeScript's ES lib has no WebAssembly value, so match its name.)
+    if (!(e instanceof Error && e.name === 'RuntimeError')) throw e;
+    trapped = true;
+    throw convertError(ErrorCode.BAD_HDF5, file, `HDF5 failed while reading it, the file is damaged (${firstLine(e)})`);
   } finally {
-    h5.close();
+    try {
+      h5.close();
+    } catch (e) {
+      // After a trap, closing may trap again; the damage is already reported.
+      if (!trapped) throw e;
+    }
   }
 }
 
