@@ -251,6 +251,15 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
       where,
     );
   }
+  if (layerDtype(layer) !== 'float32') {
+    // tfjs gives a Sequential's first layer the input's dtype: an int32 Embedding then holds int32
+    // embeddings (all zeros after initialization). Keras layers compute in floating point.
+    throw new Keras2TfjsError(
+      ErrorCode.UNSUPPORTED_SEMANTICS,
+      `${file}: layer '${layer.name}' computes in ${layerDtype(layer)}, which Keras 3 layers do not; give the dtype to the input instead (tf.input({shape, dtype: '${layerDtype(layer)}'})) and leave the layer float32`,
+      where,
+    );
+  }
   const own = spec.config({ config, layer: layer as unknown as Parameters<typeof spec.config>[0]['layer'], where });
   let full: JsonObject;
   if (spec.plainBase) {

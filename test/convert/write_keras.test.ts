@@ -219,6 +219,11 @@ describe('exportKeras refuses what Keras 3 would compute differently, and writes
     expect(await exists(path)).toBe(false);
   });
 
+  it('refuses a layer computing in int32 (tfjs hands a Sequential\'s input dtype to its first layer)', async () => {
+    const model = tfl.sequential({ layers: [tfl.layers.embedding({ inputDim: 10, outputDim: 3, inputShape: [5], dtype: 'int32', name: 'emb' })] });
+    await expectError(exportKeras(model, join(dir, 'int_layer.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'emb' computes in int32", "tf.input({shape, dtype: 'int32'})");
+  });
+
   it('refuses bilinear upsampling, whose sampling grid differs', async () => {
     const model = tfl.sequential({ layers: [tfl.layers.upSampling2d({ inputShape: [4, 4, 1], interpolation: 'bilinear', name: 'up' })] });
     await expectError(exportKeras(model, join(dir, 'bilinear.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'up' uses interpolation 'bilinear'");
