@@ -32,6 +32,8 @@ export {
 export type { CrossentropyOptions, KerasLossFn } from './train/losses.js';
 export { convert, convertToDirectory, loadKerasModel } from './convert/convert.js';
 export type { ConvertOptions, ConversionReport, ConvertResult, ConvertedLayer, LoadKerasModelOptions } from './convert/convert.js';
+export { inspect } from './convert/inspect.js';
+export type { InspectOptions, InspectReport, InspectedLayer, InspectedLambda } from './convert/inspect.js';
 export { parseLambdaMapping } from './convert/layer_map.js';
 export type { LambdaMappings, LambdaTarget } from './convert/layer_map.js';
 export type { QuantizeDtype } from './convert/write_tfjs.js';

@@ -86,9 +86,14 @@ export interface ConvertResult {
 /** Converts a Keras model (path to .keras / .h5 / SavedModel or unzipped .keras dir, or bytes) in memory. */
 export async function convert(input: string | Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
   checkOptions(options);
-  const progress = options.onProgress ?? (() => {});
-  progress(0, 'read');
+  options.onProgress?.(0, 'read');
   const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  return convertSource(source, options);
+}
+
+/** The conversion of an already-read SourceModel (shared by convert and inspect). */
+export function convertSource(source: SourceModel, options: ConvertOptions = {}): ConvertResult {
+  const progress = options.onProgress ?? (() => {});
   progress(0.5, 'normalize');
   const rng = dropoutRng(source, options);
   const normalized = normalizeModelConfig(source.modelConfig, {

@@ -1,0 +1,160 @@
+/**
+ * `inspect`: what a Keras model file holds and how it would convert, without writing anything —
+ * format and Keras version, every layer with its class, the class it becomes in tfjs, output
+ * shape and parameter count, every Lambda with what can be read of its function and the
+ * `--lambda` flag that would map it, and, if the model cannot convert yet, the precise reason.
+ */
+import { io } from '@tensorflow/tfjs-core';
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { Keras2TfjsError } from '../errors.js';
+import { convertSource, type ConvertOptions } from './convert.js';
+import type { SourceFormat } from './intermediate.js';
+import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './layer_map.js';
+import type { MarshalConst } from './marshal.js';
+import { readSource } from './read_source.js';
+
+export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'backend' | 'config' | 'fileName'>;
+
+export interface InspectedLayer {
+  /** 'dense_1', or 'encoder/dense_1' inside a nested model. */
+  name: string;
+  sourceClass: string;
+  /** The tfjs class it becomes, or null if it cannot convert (unknown class, unmapped Lambda). */
+  targetClass: string | null;
+  /** Output shape(s) as tfjs computes them (null dims = any size), or null if not convertible. */
+  outputShape: Array<number | null> | Array<Array<number | null>> | null;
+  /** Number of weight values the file holds for this layer. */
+  parameters: number;
+}
+
+export interface InspectedLambda {
+  layer: string;
+  /** The Python function's name, or null for an anonymous lambda. */
+  functionName: string | null;
+  /** Global and attribute names read from the bytecode (never executed). */
+  names: string[];
+  /** Constants read from the bytecode. */
+  constants: MarshalConst[];
+  /** The mapping the given options apply, or null. */
+  mappedTo: LambdaTarget | null;
+  /** The CLI flag that maps it (a guess of the class for dropout functions). */
+  suggestedFlag: string;
+}
+
+export interface InspectReport {
+  file: string;
+  format: SourceFormat;
+  kerasVersion: string | null;
+  backend: string | null;
+  modelClass: string;
+  layers: InspectedLayer[];
+  totalParameters: number;
+  lambdas: InspectedLambda[];
+  /** Layer classes tfjs and keras2tfjs lack (custom Python classes). */
+  unknownClasses: string[];
+  /** True if `convert` with these options would succeed. */
+  convertible: boolean;
+  /** Why not: the error `convert` would throw. */
+  problem: { code: string; message: string } | null;
+  warnings: string[];
+  /** The file carries compile settings (loadKerasModel can compile from them). */
+  hasTrainingConfig: boolean;
+}
+
+type Config = Record<string, unknown>;
+
+export async function inspect(input: string | Uint8Array, options: InspectOptions = {}): Promise<InspectReport> {
+  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  const raw = rawLayers(source.modelConfig, []);
+  const params = (path: string[]): number => (source.layerWeights.get(path.join('/')) ?? []).reduce((n, w) => n + w.data.length, 0);
+  const lambdas = raw
+    .filter((l) => stripPackage(l.cls) === 'Lambda')
+    .map((l) => {
+      const info = describeLambda(l.path[l.path.length - 1], l.config);
+      const mapped = options.lambdas?.[info.layer] ?? (info.functionName ? options.lambdas?.[info.functionName] : undefined) ?? null;
+      return {
+        layer: l.path.join('/'),
+        functionName: info.functionName,
+        names: info.code?.names ?? [],
+        constants: info.code?.consts ?? [],
+        mappedTo: mapped,
+        suggestedFlag: suggestedLambdaFlag(info),
+      };
+    });
+  const unknownClasses = [...new Set(raw.map((l) => stripPackage(l.cls)).filter((c) => c !== 'Lambda' && !isRegisteredLayer(tfjsClassName(c))))];
+
+  const base = {
+    file: source.file,
+    format: source.format,
+    kerasVersion: source.kerasVersion,
+    backend: source.backend,
+    modelClass: typeof source.modelConfig.class_name === 'string' ? stripPackage(source.modelConfig.class_name) : 'unknown',
+    lambdas,
+    unknownClasses,
+    hasTrainingConfig: source.trainingConfig !== null,
+  };
+  let converted: ReturnType<typeof convertSource>;
+  try {
+    converted = convertSource(source, options);
+  } catch (e) {
+    if (!(e instanceof Keras2TfjsError)) throw e;
+    const layers = raw.map((l) => ({ name: l.path.join('/'), sourceClass: stripPackage(l.cls), targetClass: null, outputShape: null, parameters: params(l.path) }));
+    return { ...base, layers, totalParameters: layers.reduce((n, l) => n + l.parameters, 0), convertible: false, problem: { code: e.code, message: e.message }, warnings: [] };
+  }
+  const shapes = await outputShapes(converted.artifacts);
+  const layers = converted.report.layers.map((l) => ({
+    name: l.name,
+    sourceClass: l.sourceClass,
+    targetClass: l.targetClass,
+    outputShape: shapes.get(l.name) ?? null,
+    parameters: params(l.name.split('/')),
+  }));
+  return {
+    ...base,
+    layers,
+    totalParameters: converted.report.parameterCount,
+    convertible: true,
+    problem: null,
+    warnings: converted.report.warnings,
+  };
+}
+
+/** Every non-model layer of the config, depth first, with its path. */
+function rawLayers(model: Config, prefix: string[]): Array<{ path: string[]; cls: string; config: Config }> {
+  const cfg = model.config;
+  const list = Array.isArray(cfg) ? cfg : isObject(cfg) && Array.isArray(cfg.layers) ? cfg.layers : [];
+  const out: Array<{ path: string[]; cls: string; config: Config }> = [];
+  for (const entry of list) {
+    if (!isObject(entry) || typeof entry.class_name !== 'string') continue;
+    const config = isObject(entry.config) ? entry.config : {};
+    const name = typeof entry.name === 'string' ? entry.name : typeof config.name === 'string' ? config.name : '?';
+    if (Array.isArray(config.layers) || Array.isArray(entry.config)) out.push(...rawLayers(entry, [...prefix, name]));
+    else out.push({ path: [...prefix, name], cls: entry.class_name, config });
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Config {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Builds the converted model in tfjs to read each layer's output shape, then frees it. */
+async function outputShapes(artifacts: io.ModelArtifacts): Promise<Map<string, InspectedLayer['outputShape']>> {
+  const model = await loadLayersModel(io.fromMemory(artifacts));
+  const out = new Map<string, InspectedLayer['outputShape']>();
+  const visit = (m: LayersModel, prefix: string): void => {
+    for (const layer of m.layers) {
+      if ((layer as unknown as LayersModel).layers !== undefined && layer.getClassName() !== 'InputLayer' && 'layers' in layer) {
+        visit(layer as unknown as LayersModel, `${prefix}${layer.name}/`);
+      } else {
+        out.set(`${prefix}${layer.name}`, layer.outputShape as InspectedLayer['outputShape']);
+      }
+    }
+  };
+  try {
+    visit(model, '');
+  } finally {
+    model.dispose();
+  }
+  return out;
+}
