@@ -51,3 +51,40 @@ export function round4(value: number): number {
   const digits = Math.max(0, 3 - Math.floor(Math.log10(Math.abs(value))));
   return Number(value.toFixed(Math.min(digits, 12)));
 }
+
+/**
+ * Times several functions round-robin: each round calls every function once, in turn. Outside
+ * load that comes and goes (other processes on a shared machine) then slows every contender of
+ * a round alike, so per-round ratios stay meaningful when absolute times drift.
+ */
+export function timeInterleaved<K extends string>(
+  fns: Record<K, () => void>,
+  opts: RepeatOptions,
+): { timings: Record<K, Timing>; rounds: Array<Record<K, number>> } {
+  const names = Object.keys(fns) as K[];
+  for (let i = 0; i < opts.warmup; i++) for (const n of names) fns[n]();
+  const rounds: Array<Record<K, number>> = [];
+  const minReps = opts.minReps ?? 3;
+  const deadline = performance.now() + (opts.maxSeconds ?? Infinity) * 1000;
+  for (let i = 0; i < opts.reps; i++) {
+    const round = {} as Record<K, number>;
+    for (const n of names) {
+      const t0 = performance.now();
+      fns[n]();
+      round[n] = performance.now() - t0;
+    }
+    rounds.push(round);
+    if (rounds.length >= minReps && performance.now() > deadline) break;
+  }
+  const timings = {} as Record<K, Timing>;
+  for (const n of names) {
+    const samples = rounds.map((r) => r[n]);
+    timings[n] = { medianMs: median(samples), samplesMs: samples };
+  }
+  return { timings, rounds };
+}
+
+/** Median over rounds of (a / b) measured in the same round. */
+export function medianRatio<K extends string>(rounds: Array<Record<K, number>>, a: K, b: K): number {
+  return median(rounds.map((r) => r[a] / r[b]));
+}

@@ -10,7 +10,7 @@ import { ManualDropout, philoxUniform, threefryUniform, type DropoutRng } from '
 import type { BackendName } from '../../src/backend.js';
 import { switchTo } from '../lib/backends.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
-import { round4, timeRepeated, type RepeatOptions } from '../lib/stats.js';
+import { medianRatio, round4, timeInterleaved, type RepeatOptions } from '../lib/stats.js';
 
 /** The shapes the issue asks for: a Dense(16) activation, a wide layer, an image-like tensor. */
 export const DROPOUT_SHAPES: number[][] = [
@@ -25,7 +25,7 @@ const RNGS: DropoutRng[] = ['tensorflow', 'jax', 'tfjs'];
 export interface DropoutShapeResult {
   /** tf.layers.dropout forward+backward, median ms. */
   tf_layers_dropout_ms: number;
-  /** ManualDropout forward+backward per rng: median ms and the ratio to tf.layers.dropout. */
+  /** ManualDropout forward+backward per rng: median ms, and the median of per-round ratios to tf.layers.dropout. */
   manual: Record<DropoutRng, { ms: number; ratio_vs_tf_layers_dropout: number }>;
   /** Where ManualDropout's time goes: drawing the uniforms alone (pure JavaScript), median ms. */
   draw_only_ms: { philox: number; threefry: number; tf_random_uniform: number };
@@ -49,8 +49,8 @@ function forwardBackward(layer: layers.Layer, x: tf.Tensor): () => void {
 
 function repeatOptions(count: number, quick: boolean): RepeatOptions {
   // Enough repetitions for a stable median, bounded in time (the cpu backend is slow).
-  if (quick) return { warmup: 1, reps: count > 100_000 ? 3 : 15, maxSeconds: 2 };
-  return { warmup: 2, reps: count > 100_000 ? 9 : 41, maxSeconds: 8 };
+  if (quick) return { warmup: 1, reps: count > 100_000 ? 5 : 15, maxSeconds: 6 };
+  return { warmup: 2, reps: count > 100_000 ? 11 : 41, maxSeconds: 20 };
 }
 
 async function main(args: Record<string, string | true>): Promise<DropoutSectionResult> {
@@ -65,26 +65,34 @@ async function main(args: Record<string, string | true>): Promise<DropoutSection
     const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
     const before = tf.memory().numTensors;
 
+    // All four contenders run round-robin (lib/stats.ts timeInterleaved); each ratio is the
+    // median of the per-round ratios, so load from other processes cancels out.
     const reference = layers.dropout({ rate: RATE, seed: SEED });
-    const refTiming = timeRepeated(forwardBackward(reference, x), opts);
-    log(`${backend} ${key} tf.layers.dropout ${refTiming.medianMs.toFixed(2)} ms`);
-
+    const contenders = { reference: forwardBackward(reference, x) } as Record<'reference' | DropoutRng, () => void>;
+    for (const rng of RNGS) contenders[rng] = forwardBackward(new ManualDropout({ rate: RATE, seed: SEED, rng }), x);
+    const { timings, rounds } = timeInterleaved(contenders, opts);
+    log(`${backend} ${key} tf.layers.dropout ${timings.reference.medianMs.toFixed(2)} ms (${rounds.length} rounds)`);
     const manual = {} as DropoutShapeResult['manual'];
     for (const rng of RNGS) {
-      const layer = new ManualDropout({ rate: RATE, seed: SEED, rng });
-      const t = timeRepeated(forwardBackward(layer, x), opts);
-      manual[rng] = { ms: round4(t.medianMs), ratio_vs_tf_layers_dropout: round4(t.medianMs / refTiming.medianMs) };
-      log(`${backend} ${key} ManualDropout rng=${rng} ${t.medianMs.toFixed(2)} ms (ratio ${(t.medianMs / refTiming.medianMs).toFixed(3)})`);
+      const ratio = medianRatio(rounds, rng, 'reference');
+      manual[rng] = { ms: round4(timings[rng].medianMs), ratio_vs_tf_layers_dropout: round4(ratio) };
+      log(`${backend} ${key} ManualDropout rng=${rng} ${timings[rng].medianMs.toFixed(2)} ms (ratio ${ratio.toFixed(3)})`);
     }
+    const refTiming = timings.reference;
 
     const out = new Float32Array(count);
-    const drawOpts = { ...opts, warmup: 1 };
+    const draws = timeInterleaved(
+      {
+        philox: () => philoxUniform([SEED, 1], count, out),
+        threefry: () => threefryUniform([SEED, 1], count, { partitionable: true }, out),
+        tf_random_uniform: () => tf.randomUniform(shape, 0, 1, 'float32', SEED).dispose(),
+      },
+      { ...opts, warmup: 1 },
+    ).timings;
     const draw_only_ms = {
-      philox: round4(timeRepeated(() => philoxUniform([SEED, 1], count, out), drawOpts).medianMs),
-      threefry: round4(timeRepeated(() => threefryUniform([SEED, 1], count, { partitionable: true }, out), drawOpts).medianMs),
-      tf_random_uniform: round4(
-        timeRepeated(() => tf.randomUniform(shape, 0, 1, 'float32', SEED).dispose(), drawOpts).medianMs,
-      ),
+      philox: round4(draws.philox.medianMs),
+      threefry: round4(draws.threefry.medianMs),
+      tf_random_uniform: round4(draws.tf_random_uniform.medianMs),
     };
     x.dispose();
     if (tf.memory().numTensors !== before - 1) {

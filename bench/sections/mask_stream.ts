@@ -10,7 +10,7 @@ import { philoxUniform, threefryUniform } from '../../src/index.js';
 import type { BackendName } from '../../src/backend.js';
 import { switchTo } from '../lib/backends.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
-import { round4, timeRepeated } from '../lib/stats.js';
+import { medianRatio, round4, timeInterleaved } from '../lib/stats.js';
 
 /** 4 M values: the size of a [512, 4096] fp32 mask ×2, long enough to time, short enough to repeat. */
 const COUNT = 1 << 22;
@@ -24,6 +24,8 @@ export interface MaskStreamResult {
   /** JAX's other layout (jax_threefry_partitionable=False, JAX < 0.5 default). */
   threefry_original_values_per_s: number;
   tfjs_random_uniform_values_per_s: number;
+  /** Median over rounds of Philox's speed / tf.randomUniform's, measured back to back. */
+  philox_vs_tfjs_random_uniform: number;
 }
 
 async function main(args: Record<string, string | true>): Promise<MaskStreamResult> {
@@ -34,17 +36,24 @@ async function main(args: Record<string, string | true>): Promise<MaskStreamResu
   const out = new Float32Array(COUNT);
   const perSecond = (ms: number) => round4((COUNT / ms) * 1000);
 
-  const philox = timeRepeated(() => philoxUniform(SEED, COUNT, out), opts);
-  const threefry = timeRepeated(() => threefryUniform(SEED, COUNT, { partitionable: true }, out), opts);
-  const threefryOriginal = timeRepeated(() => threefryUniform(SEED, COUNT, { partitionable: false }, out), opts);
-  const tfjs = timeRepeated(() => tf.randomUniform([COUNT], 0, 1, 'float32', 1234).dispose(), opts);
+  // Round-robin (lib/stats.ts timeInterleaved): outside load slows all four alike.
+  const { timings, rounds } = timeInterleaved(
+    {
+      philox: () => philoxUniform(SEED, COUNT, out),
+      threefry: () => threefryUniform(SEED, COUNT, { partitionable: true }, out),
+      threefryOriginal: () => threefryUniform(SEED, COUNT, { partitionable: false }, out),
+      tfjs: () => tf.randomUniform([COUNT], 0, 1, 'float32', 1234).dispose(),
+    },
+    opts,
+  );
   const result: MaskStreamResult = {
     backend,
     count: COUNT,
-    philox_values_per_s: perSecond(philox.medianMs),
-    threefry_values_per_s: perSecond(threefry.medianMs),
-    threefry_original_values_per_s: perSecond(threefryOriginal.medianMs),
-    tfjs_random_uniform_values_per_s: perSecond(tfjs.medianMs),
+    philox_values_per_s: perSecond(timings.philox.medianMs),
+    threefry_values_per_s: perSecond(timings.threefry.medianMs),
+    threefry_original_values_per_s: perSecond(timings.threefryOriginal.medianMs),
+    tfjs_random_uniform_values_per_s: perSecond(timings.tfjs.medianMs),
+    philox_vs_tfjs_random_uniform: round4(medianRatio(rounds, 'tfjs', 'philox')),
   };
   log(
     `${backend}: philox ${(result.philox_values_per_s / 1e6).toFixed(1)} M/s, threefry ` +
