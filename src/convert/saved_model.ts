@@ -16,7 +16,7 @@ import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import { displayName } from './fail.js';
 import type { SourceModel, SourceWeight } from './intermediate.js';
 import { parseKerasJson } from './saved_model_json.js';
-import { decodeMessage, type SavedObject, type TrackableObjectGraph } from './saved_model_protos.js';
+import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObjectGraph } from './saved_model_protos.js';
 import { TensorBundle } from './tensor_bundle.js';
 
 const KERAS_METADATA = 'keras_metadata.pb';
@@ -27,6 +27,13 @@ const VARIABLE_VALUE = 'VARIABLE_VALUE';
 const ROOT_PATH = 'root';
 /** Deeper nesting than this is a cycle or a damaged graph. */
 const MAX_DEPTH = 32;
+/**
+ * A nested layer has one metadata path per alias of each model above it (2^depth at worst);
+ * real files use one, so a handful of candidates is plenty and a damaged graph cannot blow up.
+ */
+const MAX_CANDIDATE_PATHS = 64;
+/** Layer objects visited in saved_model.pb's object graph: bounds work on a damaged graph. */
+const MAX_LEGACY_VISITS = 100_000;
 /** Children that are Keras' serialization aliases, not the layer's own attributes. */
 const ALIAS_CHILDREN = new Set([
   'variables',
@@ -158,7 +165,12 @@ function fromKerasMetadataPb(sm: SavedModelDir, file: string, bytes: Uint8Array)
   const fix = `copy ${KERAS_METADATA} again from where the model was saved`;
   const saved = decodeMessage('SavedMetadata', bytes, { file, label: sm.shown(file), what: 'the file', fix });
   const byPath = new Map<string, string>();
-  for (const node of saved.nodes) if (!byPath.has(node.nodePath)) byPath.set(node.nodePath, node.metadata);
+  saved.nodes.forEach((node, i) => {
+    const path = utf8OrNull(node.nodePath);
+    const text = utf8OrNull(node.metadata);
+    if (path === null || text === null) sm.fail(ErrorCode.CORRUPT_FILE, file, `node ${i} holds invalid UTF-8 text: the file is damaged; ${fix}`);
+    if (!byPath.has(path)) byPath.set(path, text);
+  });
   const rootText = byPath.get(ROOT_PATH);
   if (rootText === undefined) sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `has no 'root' node, so no model config; ${fix}`);
   return metadataFrom(sm, file, rootText, (path) => byPath.get(path));
@@ -169,22 +181,38 @@ function fromSavedModelPb(sm: SavedModelDir, file: string, bytes: Uint8Array): K
   const fix = `copy ${SAVED_MODEL_PB} again from where the model was saved`;
   const savedModel = decodeMessage('SavedModel', bytes, { file, label: sm.shown(file), what: 'the file', fix });
   const nodes = savedModel.metaGraphs[0]?.objectGraphDef?.nodes ?? [];
-  const rootText = nodes[0]?.userObject?.metadata;
+  const metadataOf = (id: number): string | undefined => {
+    const bytes = nodes[id]?.userObject?.metadata;
+    if (!bytes || bytes.length === 0) return undefined;
+    return utf8OrNull(bytes) ?? sm.fail(ErrorCode.CORRUPT_FILE, file, `object ${id} holds invalid UTF-8 metadata: the file is damaged; ${fix}`);
+  };
+  const rootText = metadataOf(0);
   if (!rootText || !rootText.includes('"model_config"')) return null;
   const byPath = new Map<string, string>();
-  collectLegacyPaths(nodes, 0, ROOT_PATH, byPath, 0);
+  collectLegacyPaths(nodes, metadataOf, 0, ROOT_PATH, byPath, new Set([0]), { left: MAX_LEGACY_VISITS });
   return metadataFrom(sm, file, rootText, (path) => byPath.get(path));
 }
 
 /** Records every layer object's metadata under each of its paths from the root. */
-function collectLegacyPaths(nodes: SavedObject[], id: number, path: string, out: Map<string, string>, depth: number): void {
-  if (depth > MAX_DEPTH) return;
+function collectLegacyPaths(
+  nodes: SavedObject[],
+  metadataOf: (id: number) => string | undefined,
+  id: number,
+  path: string,
+  out: Map<string, string>,
+  onPath: Set<number>,
+  budget: { left: number },
+): void {
+  if (onPath.size > MAX_DEPTH) return;
   for (const child of nodes[id]?.children ?? []) {
-    if (!LAYER_CHILD.test(child.localName)) continue;
+    // A damaged graph may loop back to a model above us, or branch without end.
+    if (!LAYER_CHILD.test(child.localName) || onPath.has(child.nodeId) || --budget.left < 0) continue;
     const childPath = `${path}.${child.localName}`;
-    const text = nodes[child.nodeId]?.userObject?.metadata;
+    const text = metadataOf(child.nodeId);
     if (text) out.set(childPath, text);
-    collectLegacyPaths(nodes, child.nodeId, childPath, out, depth + 1);
+    onPath.add(child.nodeId);
+    collectLegacyPaths(nodes, metadataOf, child.nodeId, childPath, out, onPath, budget);
+    onPath.delete(child.nodeId);
   }
 }
 
@@ -250,7 +278,7 @@ async function readLayerWeights(sm: SavedModelDir, metadata: KerasMetadata, mode
     fix: RECOPY_FIX,
   });
   const walker = new GraphWalker(graph, metadata, (why) => sm.fail(ErrorCode.BAD_SAVED_MODEL, indexFile, `${why}; ${RESAVE_FIX}`));
-  const located = walker.walkModel(0, [ROOT_PATH], '', modelConfig, 0);
+  const located = walker.walkModel(0, [ROOT_PATH], '', modelConfig, new Set([0]));
 
   const out = new Map<string, SourceWeight[]>();
   for (const layer of located) {
@@ -291,18 +319,19 @@ class GraphWalker {
    * models. `paths` are the node's possible metadata paths (a layer with weights is reachable
    * both as `layer-<i>` and as `layer_with_weights-<k>`; the metadata uses one of them).
    */
-  walkModel(id: number, paths: string[], keyPrefix: string, config: Json | undefined, depth: number): LocatedLayer[] {
-    if (depth > MAX_DEPTH) this.bad(`models are nested more than ${MAX_DEPTH} deep (a cycle?)`);
+  walkModel(id: number, paths: string[], keyPrefix: string, config: Json | undefined, models: Set<number>): LocatedLayer[] {
+    if (models.size > MAX_DEPTH) this.bad(`models are nested more than ${MAX_DEPTH} deep`);
     const out: LocatedLayer[] = [];
     for (const layer of this.layerChildren(id)) {
-      const layerPaths = paths.flatMap((p) => layer.aliases.map((a) => `${p}.${a}`));
+      if (models.has(layer.id)) this.bad(`the object graph loops: model object ${layer.id} contains itself`);
+      const layerPaths = paths.flatMap((p) => layer.aliases.map((a) => `${p}.${a}`)).slice(0, MAX_CANDIDATE_PATHS);
       const meta = layerPaths.map((p) => this.metadata.layerAt(p)).find((m) => m !== undefined);
       const fromConfig = layer.index === null ? undefined : configLayerAt(config, layer.index);
       const name = typeof meta?.name === 'string' ? meta.name : configName(fromConfig);
       if (!name) this.bad(`cannot tell which layer ${layerPaths[0]} is (no metadata, no config entry)`);
       if (this.isModel(layer.id)) {
         const nestedConfig = isObject(meta?.config) ? (meta as Json) : fromConfig;
-        out.push(...this.walkModel(layer.id, layerPaths, `${keyPrefix}${name}/`, nestedConfig, depth + 1));
+        out.push(...this.walkModel(layer.id, layerPaths, `${keyPrefix}${name}/`, nestedConfig, new Set([...models, layer.id])));
       } else {
         out.push({ key: `${keyPrefix}${name}`, variables: this.layerVariables(layer.id) });
       }

@@ -30,9 +30,11 @@ root.add(message('VersionDef', [
 // keras_metadata.pb
 root.add(message('KerasSavedObject', [
   ['nodeId', 2, 'int32'],
-  ['nodePath', 3, 'string'],
+  // bytes, not string: protobufjs would quietly replace invalid UTF-8, which only a damaged
+  // file has; the reader decodes these strictly (as Python's protobuf does) and says so.
+  ['nodePath', 3, 'bytes'],
   ['identifier', 4, 'string'],
-  ['metadata', 5, 'string'],
+  ['metadata', 5, 'bytes'],
 ]));
 root.add(message('SavedMetadata', [['nodes', 1, 'KerasSavedObject', 'repeated']]));
 
@@ -43,7 +45,7 @@ root.add(message('ObjectReference', [
 ]));
 root.add(message('SavedUserObject', [
   ['identifier', 1, 'string'],
-  ['metadata', 3, 'string'],
+  ['metadata', 3, 'bytes'],
 ]));
 root.add(message('SavedObject', [
   ['children', 1, 'ObjectReference', 'repeated'],
@@ -97,9 +99,9 @@ root.resolveAll();
 
 export interface KerasSavedObject {
   nodeId: number;
-  nodePath: string;
+  nodePath: Uint8Array;
   identifier: string;
-  metadata: string;
+  metadata: Uint8Array;
 }
 export interface SavedMetadata {
   nodes: KerasSavedObject[];
@@ -110,7 +112,7 @@ export interface ObjectReference {
 }
 export interface SavedObject {
   children: ObjectReference[];
-  userObject?: { identifier: string; metadata: string };
+  userObject?: { identifier: string; metadata: Uint8Array };
 }
 export interface SavedModelProto {
   metaGraphs: Array<{
@@ -170,6 +172,17 @@ export function decodeMessage<K extends keyof Messages>(
       `${where.label ?? where.file}: ${where.what} is not a valid ${name} protobuf (${reason}); ${where.fix}`,
       { file: where.file },
     );
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `bytes` as UTF-8 text, or null if they are not valid UTF-8. */
+export function utf8OrNull(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
   }
 }
 
