@@ -11,7 +11,7 @@
  */
 import h5wasm from 'h5wasm';
 import type { Dataset, Group } from 'h5wasm';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import { convertError, firstLine } from './fail.js';
 import type { StoredArray } from './intermediate.js';
 
@@ -130,13 +130,23 @@ export class Hdf5File {
     throw convertError(ErrorCode.BAD_HDF5, this.file, message);
   }
 
+  /** Runs an h5wasm call; a damaged file makes HDF5 throw anywhere, which becomes BAD_HDF5. */
+  private guard<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof Keras2TfjsError) throw e;
+      return this.fail(`${what} (${hdf5Message(e)}); the file is damaged`);
+    }
+  }
+
   /** True if an object (group or dataset) exists at `path`. Links on the way are checked. */
   has(path: string): boolean {
     const parts = splitPath(path);
     let current = '/';
     for (const part of parts) {
       const g = this.groupAt(current);
-      if (!g || !g.keys().includes(part)) return false;
+      if (!g || !this.guard(`'${current}' cannot be listed`, () => g.keys()).includes(part)) return false;
       current = joinPath(current, part);
       this.checkLink(current);
     }
@@ -151,11 +161,12 @@ export class Hdf5File {
     return this.has(path) && this.entity(path) instanceof h5wasm.Dataset;
   }
 
+
   /** Child names of a group, in HDF5's (alphabetical) order. */
   keys(path: string): string[] {
     const g = this.groupAt(path);
     if (!g) this.fail(`expected a group at '${path}'`);
-    const keys = g.keys();
+    const keys = this.guard(`'${path}' cannot be listed`, () => g.keys());
     for (const k of keys) this.checkLink(joinPath(path, k));
     return keys;
   }
@@ -163,19 +174,18 @@ export class Hdf5File {
   attrNames(path: string): string[] {
     const e = this.entity(path);
     if (!e) return [];
-    return Object.keys(e.attrs);
+    return this.guard(`the attributes of '${path}' cannot be read`, () => Object.keys(e.attrs));
   }
 
   /** An attribute decoded to JS: strings (vlen or fixed), string lists, numbers, or null if absent. */
   attr(path: string, name: string): AttrValue {
     const e = this.entity(path);
-    if (!e || !Object.prototype.hasOwnProperty.call(e.attrs, name)) return null;
-    let value: unknown;
-    try {
-      value = e.attrs[name].value;
-    } catch (err) {
-      this.fail(`attribute '${name}' of '${path}' cannot be read (${hdf5Message(err)})`);
-    }
+    if (!e) return null;
+    const what = `attribute '${name}' of '${path}' cannot be read`;
+    const value = this.guard(what, () => {
+      const attrs = e.attrs;
+      return Object.prototype.hasOwnProperty.call(attrs, name) ? attrs[name].value : null;
+    });
     return decodeAttr(value);
   }
 
@@ -272,9 +282,9 @@ export class Hdf5File {
   private checkLink(path: string): void {
     if (this.checked.has(path)) return;
     const m = this.mod as unknown as ModuleWithHeap;
-    const soft = m.get_symbolic_link(this.h5.file_id, path);
+    const soft = this.guard(`the link '${path}' cannot be read`, () => m.get_symbolic_link(this.h5.file_id, path));
     if (soft !== null && soft !== undefined) this.fail(`'${path}' is a soft link to '${soft}'; refused as Keras refuses soft links`);
-    const ext = m.get_external_link(this.h5.file_id, path);
+    const ext = this.guard(`the link '${path}' cannot be read`, () => m.get_external_link(this.h5.file_id, path));
     if (ext && ext.filename) this.fail(`'${path}' is an external link to '${ext.filename}'; refused as Keras refuses external links`);
     this.checked.add(path);
   }
@@ -287,12 +297,15 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, fn: (h5: Hdf5
   try {
     return await fn(h5);
   } catch (e) {
-    // HDF5's C code, compiled to wasm, can trap on a damaged file (a corrupt function pointer
-    // or index, found by the fuzz test): that is a damaged file, not a bug of ours.
-    // (WebAssembly.RuntimeError; TypeScript's ES lib has no WebAssembly value, so match its name.)
-    if (!(e instanceof Error && e.name === 'RuntimeError')) throw e;
-    trapped = true;
-    throw convertError(ErrorCode.BAD_HDF5, file, `HDF5 failed while reading it, the file is damaged (${firstLine(e)})`);
+    // On a damaged file HDF5 itself fails (found by the fuzz test): its throwing error handler
+    // raises an Error carrying the 'HDF5-DIAG' stack (e.g. from link iteration in has/keys), and
+    // its C code compiled to wasm can trap (WebAssembly.RuntimeError; TypeScript's ES lib has no
+    // WebAssembly value, so match the name). Either way the file is damaged, not our code wrong.
+    const trap = e instanceof Error && e.name === 'RuntimeError';
+    const hdf5Failure = e instanceof Error && e.message.startsWith('HDF5-DIAG');
+    if (!trap && !hdf5Failure) throw e;
+    trapped = trap;
+    throw convertError(ErrorCode.BAD_HDF5, file, `HDF5 failed while reading it, the file is damaged (${hdf5Message(e)})`);
   } finally {
     try {
       h5.close();
