@@ -39,6 +39,8 @@ async function checkOutput(report, outDir) {
 parentPort.on('message', async ({ id, input, outDir, options }) => {
   try {
     const report = await convertToDirectory(input, outDir, options);
+    // Converted: tell the test, so that a hang from here on is known to be tfjs' loading.
+    parentPort.postMessage({ id, stage: 'load' });
     let problem;
     try {
       problem = await checkOutput(report, outDir);
