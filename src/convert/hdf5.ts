@@ -120,6 +120,8 @@ export class Hdf5File {
   close(): void {
     try {
       this.h5.close();
+    } catch {
+      // A damaged file can fail to close; the reader has already thrown or finished with it.
     } finally {
       (this.mod.FS as unknown as GuardedFs).unlink(this.memPath);
       allowedPaths.delete(this.memPath);
