@@ -22,6 +22,8 @@ export const LARGE_FILES = {
   tfkerasH5: join(LARGE_DIR, 'large_tfkeras.h5'),
 };
 const SEED_DIR = join(REPO_ROOT, 'fixtures', 'seed_lambda');
+/** The seed model saved by tf_keras (Keras 2): the official converter's own kind of input (1,000 inputs). */
+const SEED_TFKERAS_H5 = join(REPO_ROOT, 'fixtures', 'seed_lambda_tfkeras', 'model.h5');
 
 export interface OfficialAttempt {
   input: string;
@@ -52,6 +54,15 @@ export interface ConvertSummary {
     /** convertToDirectory inside a warm process (no start-up), median. */
     keras2tfjs_in_process: ConvertSectionResult | null;
   };
+  /** Same comparison on the tf_keras seed .h5, which the official converter handles fully. */
+  seed_model_tfkeras_h5: {
+    file: string;
+    official_seconds: number | null;
+    official_loads_in_tfjs: boolean | null;
+    official_error: string | null;
+    keras2tfjs_seconds: number | null;
+    speedup_vs_official: number | null;
+  } | null;
   large_model: {
     file: string;
     bytes: number;
@@ -122,6 +133,7 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
     large_model_read_floor_seconds: null,
     peak_rss_mb: null,
     seed_model: { file: null, official_seconds: null, official_runs: [], keras2tfjs_seconds: null, keras2tfjs_runs: [], keras2tfjs_in_process: null },
+    seed_model_tfkeras_h5: null,
     large_model: null,
     official_seed_attempt: null,
     official_large_tfkeras_h5: null,
@@ -161,6 +173,22 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
           out.seed_model.official_runs.push(out.official_seed_attempt.seconds);
         }
         out.seed_model.official_seconds = round4(median(out.seed_model.official_runs));
+      }
+      if (existsSync(SEED_TFKERAS_H5)) {
+        const runs: number[] = [];
+        let last: OfficialAttempt | null = null;
+        for (let i = 0; i < (quick ? 1 : 3); i++) {
+          last = officialAttempt(SEED_TFKERAS_H5, 'keras', 'seed-tfkeras');
+          runs.push(last.seconds);
+        }
+        out.seed_model_tfkeras_h5 = {
+          file: rel(SEED_TFKERAS_H5),
+          official_seconds: round4(median(runs)),
+          official_loads_in_tfjs: last?.loads_in_tfjs ?? null,
+          official_error: last?.error ?? null,
+          keras2tfjs_seconds: null,
+          speedup_vs_official: null,
+        };
       }
       if (existsSync(LARGE_FILES.tfkerasH5)) out.official_large_tfkeras_h5 = officialAttempt(LARGE_FILES.tfkerasH5, 'keras', 'large-tfkeras-h5');
       // Keras 3 files: the .keras zip (as a Keras file, and with the converter's own
@@ -208,6 +236,16 @@ function runKeras2tfjs(quick: boolean, seed: string | null, out: ConvertSummary)
       out.seed_model_speedup_vs_official = round4(out.seed_model.official_seconds / out.seed_model.keras2tfjs_seconds);
     }
     process.stderr.write(`  keras2tfjs ${rel(seed)}: ${out.seed_model.keras2tfjs_seconds} s (whole process, median of ${runs.length})\n`);
+  }
+  if (existsSync(SEED_TFKERAS_H5)) {
+    const runs: number[] = [];
+    for (let i = 0; i < (quick ? 3 : 5); i++) runs.push(keras2tfjsProcess(SEED_TFKERAS_H5, 'seed-tfkeras').seconds);
+    const t = out.seed_model_tfkeras_h5 ?? {
+      file: rel(SEED_TFKERAS_H5), official_seconds: null, official_loads_in_tfjs: null, official_error: null, keras2tfjs_seconds: null, speedup_vs_official: null,
+    };
+    t.keras2tfjs_seconds = round4(median(runs));
+    if (t.official_seconds !== null) t.speedup_vs_official = round4(t.official_seconds / t.keras2tfjs_seconds);
+    out.seed_model_tfkeras_h5 = t;
   }
   if (!existsSync(LARGE_FILES.keras3Keras)) return;
   const large = runSectionProcess<ConvertSectionResult>('convert', [

@@ -184,6 +184,11 @@ export function resultsMarkdown(s: Summary): string {
       rows.push(['keras2tfjs (fresh node process)', sm.file!, fmt(sm.keras2tfjs_seconds), '', sm.keras2tfjs_seconds === null ? 'not run' : 'converted']);
       if (sm.keras2tfjs_in_process) rows.push(['keras2tfjs convertToDirectory, in process', sm.file!, fmt(sm.keras2tfjs_in_process.convert_to_directory_seconds), '', '']);
     }
+    if (c.seed_model_tfkeras_h5) {
+      const t = c.seed_model_tfkeras_h5;
+      rows.push(['official tensorflowjs_converter', `${t.file} (tf_keras)`, fmt(t.official_seconds), '', t.official_seconds === null ? 'not run' : t.official_loads_in_tfjs ? 'converted, loads in tfjs' : (t.official_error ?? 'converted, does not load in tfjs')]);
+      rows.push(['keras2tfjs (fresh node process)', `${t.file} (tf_keras)`, fmt(t.keras2tfjs_seconds), '', t.speedup_vs_official === null ? 'converted' : `converted (${fmt(t.speedup_vs_official)}x faster)`]);
+    }
     const attemptRow = (a: NonNullable<ConvertSummary['official_large_tfkeras_h5']>) => [
       `official (--input_format ${a.input_format})`,
       a.input,

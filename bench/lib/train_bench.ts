@@ -40,11 +40,15 @@ export interface TrainSummary {
   dataset_feed: Partial<Record<BackendName, TrainResult>>;
 }
 
-/** Timed epochs (one more runs untimed first on each side). The cpu backend needs ~30 s an epoch. */
+/**
+ * Timed epochs (one more runs untimed first on each side). An epoch is 4 steps: ~0.1 s for
+ * Keras and tfjs-node (so many epochs, or outside load decides the median), ~1 s on wasm,
+ * ~6 s on the cpu backend.
+ */
 function epochs(side: 'keras' | BackendName, quick: boolean): number {
   if (side === 'cpu') return quick ? 0 : 2;
   if (side === 'wasm') return quick ? 2 : 5;
-  return quick ? 6 : 20;
+  return quick ? 20 : 60;
 }
 
 export function runTrainBench(quick: boolean, tfjsNode: boolean, logError: ErrorLog): TrainSummary {

@@ -1,9 +1,11 @@
 """Python Keras (TensorFlow backend) training speed on the seed model, samples per second.
 
-The seed model (scripts/fixture_common.build_seed_model: 10000 -> Dense 16 -> Dense 16 ->
-dropout -> Dense 1, rmsprop, binary cross-entropy) on the synthetic IMDB-like training set
-(fixture_common.imdb_arrays), batch 512. The same arrays are written as .npy to --data-dir so
-the TypeScript bench trains on exactly these bytes.
+The seed model is the fixture file itself, fixtures/seed_lambda/model.keras (10000 -> Dense 16
+-> Dense 16 -> Lambda(dropout) -> Dense 1, compiled with rmsprop + binary cross-entropy), loaded
+with its own compile config; its Lambda's function `dropout` comes from the fixture script that
+wrote it (scripts/fixture_cases/seed_lambda.py). The TypeScript bench loads the same file with
+keras2tfjs. Data: the synthetic IMDB-like training set (fixture_common.imdb_arrays), batch 512,
+written as .npy to --data-dir so the TypeScript bench trains on exactly these bytes.
 
     python train_keras.py --data-dir DIR --epochs N     # prints one JSON line
 
@@ -24,6 +26,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO / "scripts" / "fixture_cases"))
+SEED_MODEL = REPO / "fixtures" / "seed_lambda" / "model.keras"
 
 import numpy as np  # noqa: E402
 
@@ -31,7 +35,6 @@ import fixture_common  # noqa: E402
 
 INPUT_DIM = 10000
 BATCH_SIZE = 512
-DROPOUT_RATE = 0.5
 
 
 def write_data(data_dir, x, y):
@@ -52,11 +55,15 @@ def main():
     import keras
     import tensorflow as tf
 
+    import seed_lambda  # the fixture case: defines the Lambda's function `dropout`
+
     x_train, y_train, _, _ = fixture_common.imdb_arrays(INPUT_DIM)
     write_data(args.data_dir, x_train, y_train)
 
     fixture_common.seed_everything(keras)
-    model = fixture_common.build_seed_model(keras, INPUT_DIM, keras.layers.Dropout(DROPOUT_RATE))
+    model = keras.saving.load_model(SEED_MODEL, custom_objects={"dropout": seed_lambda.dropout})
+    if model.input_shape[-1] != INPUT_DIM:
+        raise SystemExit(f"{SEED_MODEL}: expected {INPUT_DIM} inputs, got {model.input_shape}")
 
     epoch_seconds = []
 
@@ -84,6 +91,8 @@ def main():
         "steps_per_epoch": -(-len(x_train) // BATCH_SIZE),
         "epoch_seconds": [round(s, 4) for s in timed],
         "first_epoch_seconds": round(epoch_seconds[0], 4),
+        "model": str(SEED_MODEL.relative_to(REPO)),
+        "optimizer": type(model.optimizer).__name__,
         "keras": keras.__version__,
         "tensorflow": tf.__version__,
         "python": sys.version.split()[0],

@@ -1,34 +1,33 @@
 /**
  * TypeScript training speed on the seed model, samples per second, on one backend: the same
- * arrays the Python bench trained on (bench/.cache/train_data/*.npy), batch 512, the same
- * model (Dense 16 (L2 1e-3, relu) ×2 → ManualDropout 0.5 → Dense 1 sigmoid), compiled from the
- * Keras compile config (rmsprop, binary cross-entropy, accuracy) with keras2tfjs' Keras-exact
- * optimizer and loss — what a user gets after converting the Python model.
+ * arrays the Python bench trained on (bench/.cache/train_data/*.npy), batch 512, the same model
+ * FILE (fixtures/seed_lambda/model.keras) loaded with keras2tfjs' `loadKerasModel` — its Lambda
+ * mapped to ManualDropout(0.5), compiled from the file's Keras compile config with the
+ * Keras-exact optimizer and loss: what a user gets after converting the Python model.
  *
  * Like the Python side, the first epoch is run untimed; samples/s = rows / median epoch time.
- *
  * `--feed dataset` trains with `fitDataset` on batches cut in JavaScript (lib/batches.ts)
  * instead of `fit` (which gathers each shuffled batch with tf.gather).
+ * `--optimizer tfjs` recompiles with tfjs' own RMSProp (not Keras-exact), for scale.
  *
  * Flags: --backend cpu|wasm|tensorflow  --data DIR  --epochs N  [--optimizer keras|tfjs]  [--feed fit|dataset]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { ManualDropout } from '../../src/index.js';
+import { loadKerasModel } from '../../src/index.js';
 import type { BackendName } from '../../src/backend.js';
-import { compileFromKerasConfig } from '../../src/train/compile_config.js';
 import { switchTo } from '../lib/backends.js';
 import { shuffledBatches } from '../lib/batches.js';
 import { readNpyFloat32 } from '../lib/npy.js';
+import { REPO_ROOT } from '../lib/paths.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';
 
 const BATCH_SIZE = 512;
-const L2 = 0.001;
-/** The Keras compile config of the seed model (scripts/fixture_common.build_seed_model). */
-const SEED_COMPILE_CONFIG = { optimizer: 'rmsprop', loss: 'binary_crossentropy', metrics: ['accuracy'] };
+export const SEED_MODEL = join(REPO_ROOT, 'fixtures', 'seed_lambda', 'model.keras');
+/** The seed model's Lambda: a function named 'dropout', Bernoulli(0.5) with 1/0.5 scaling. */
+const LAMBDAS = { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } };
 
 export interface TrainResult {
   backend: BackendName;
@@ -39,21 +38,6 @@ export interface TrainResult {
   batch_size: number;
   epoch_seconds: number[];
   first_epoch_seconds: number;
-}
-
-function seedModel(inputDim: number): tfl.Sequential {
-  const model = tfl.sequential({
-    name: 'seed_model',
-    layers: [
-      tfl.layers.dense({ inputShape: [inputDim], units: 16, activation: 'relu', kernelRegularizer: tfl.regularizers.l2({ l2: L2 }) }),
-      tfl.layers.dense({ units: 16, activation: 'relu', kernelRegularizer: tfl.regularizers.l2({ l2: L2 }) }),
-      new ManualDropout({ rate: 0.5, seed: 1 }),
-      tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
-    ],
-  });
-  // A Sequential gets its output names when built; compileFromKerasConfig reads them.
-  model.build();
-  return model;
 }
 
 async function main(args: Record<string, string | true>): Promise<TrainResult> {
@@ -70,10 +54,8 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
   const x = tf.tensor2d(xs.data, [rows, xs.shape[1]]);
   const y = tf.tensor2d(ys.data, [rows, 1]);
 
-  const model = seedModel(xs.shape[1]);
-  if (optimizer === 'keras') {
-    compileFromKerasConfig(model, SEED_COMPILE_CONFIG);
-  } else {
+  const model = await loadKerasModel(SEED_MODEL, { lambdas: LAMBDAS, compile: true });
+  if (optimizer === 'tfjs') {
     // tfjs' own RMSProp with Keras' learning rate: not Keras-exact (ε = 1e-8 vs 1e-7), shown for scale.
     model.compile({ optimizer: tf.train.rmsprop(0.001, 0.9), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   }
