@@ -25,6 +25,12 @@ export interface ConvertCommand {
 export interface InspectCommand {
   command: 'inspect';
   input: string;
+  /** How Lambdas would map (inspect reports whether the model then converts). */
+  lambdas: LambdaMappings;
+  exactDropout: boolean;
+  backend?: RngBackend;
+  /** Architecture for a weights-only file. */
+  config?: string;
   json: boolean;
 }
 export interface DemoCommand {
@@ -66,6 +72,10 @@ const CONVERT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 const INSPECT_OPTIONS = {
+  lambda: { type: 'string', multiple: true },
+  'exact-dropout': { type: 'boolean' },
+  backend: { type: 'string' },
+  config: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -116,16 +126,13 @@ function parseConvert(args: string[], json: boolean): ConvertCommand {
     command: 'convert',
     input,
     outDir,
-    lambdas: parseLambdaFlags(values.lambda ?? [], json),
+    lambdas: parseLambdaFlags(values.lambda ?? [], json, 'convert'),
     exactDropout: values['exact-dropout'] ?? false,
     json: values.json ?? false,
   };
-  if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json);
-  if (values.quantize !== undefined) cmd.quantize = oneOf(values.quantize, QUANTIZE, '--quantize', json);
-  if (values.config !== undefined) {
-    if (values.config === '') throw usage('--config needs a file (model.json or config.json)');
-    cmd.config = values.config;
-  }
+  if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json, 'convert');
+  if (values.quantize !== undefined) cmd.quantize = oneOf(values.quantize, QUANTIZE, '--quantize', json, 'convert');
+  if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'convert');
   if (values['shard-size-mb'] !== undefined) {
     const raw = values['shard-size-mb'];
     const mb = Number(raw);
@@ -139,19 +146,33 @@ function parseInspect(args: string[], json: boolean): InspectCommand {
   const { values, positionals } = parse(args, INSPECT_OPTIONS, 'inspect', json);
   if (positionals.length === 0) throw new UsageError('missing <input>', 'inspect', json);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`, 'inspect', json);
-  return { command: 'inspect', input: positionals[0], json: values.json ?? false };
+  const cmd: InspectCommand = {
+    command: 'inspect',
+    input: positionals[0],
+    lambdas: parseLambdaFlags(values.lambda ?? [], json, 'inspect'),
+    exactDropout: values['exact-dropout'] ?? false,
+    json: values.json ?? false,
+  };
+  if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json, 'inspect');
+  if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'inspect');
+  return cmd;
 }
 
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string, json: boolean): T {
+function nonEmptyConfig(value: string, json: boolean, command: string): string {
+  if (value === '') throw new UsageError('--config needs a file (model.json or config.json)', command, json);
+  return value;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string, json: boolean, command: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`, 'convert', json);
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`, command, json);
 }
 
 /**
  * `--lambda <name>=<Class>[:<json>]`, repeatable, parsed by the library's own parser
  * (so the CLI and the API accept the same text); a malformed or repeated flag is a usage error.
  */
-export function parseLambdaFlags(flags: string[], json = false): LambdaMappings {
+export function parseLambdaFlags(flags: string[], json = false, command = 'convert'): LambdaMappings {
   const out: LambdaMappings = {};
   for (const flag of flags) {
     let name: string;
@@ -159,10 +180,10 @@ export function parseLambdaFlags(flags: string[], json = false): LambdaMappings 
     try {
       [name, target] = parseLambdaMapping(flag);
     } catch (e) {
-      if (e instanceof Keras2TfjsError) throw new UsageError(e.message, 'convert', json);
+      if (e instanceof Keras2TfjsError) throw new UsageError(e.message, command, json);
       throw e;
     }
-    if (name in out) throw new UsageError(`--lambda ${name} is given twice`, 'convert', json);
+    if (name in out) throw new UsageError(`--lambda ${name} is given twice`, command, json);
     out[name] = target;
   }
   return out;

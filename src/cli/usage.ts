@@ -6,7 +6,7 @@
 export const USAGE_LINES = [
   'keras2tfjs convert <input> <outDir> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax]',
   '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N] [--json]',
-  'keras2tfjs inspect <input> [--json]',
+  'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax] [--config <file>] [--json]',
   'keras2tfjs demo',
 ];
 
@@ -32,11 +32,13 @@ Commands:
                              (model.json + weight shards). Written atomically: on failure
                              nothing is left behind.
   inspect <input>            List the layers, output shapes, parameter counts, source format,
-                             Keras version, and every Lambda with how it would be mapped.
+                             Keras version, every Lambda with how it would be mapped, and
+                             whether the model converts (and if not, why). Takes the same
+                             --lambda, --exact-dropout, --backend and --config as convert.
   demo                       Convert the bundled seed model (with its dropout Lambda) and show
                              the parity with Python Keras.
 
-Options (convert):
+Options (convert, and inspect where they apply):
   --lambda <name>=<Class>[:<json>]
                              Map a Lambda layer, by its Python function name or its layer name,
                              to a registered TensorFlow.js layer class with that config.

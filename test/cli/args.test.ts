@@ -94,9 +94,20 @@ describe('--lambda', () => {
 });
 
 describe('inspect, demo, help, version', () => {
-  it('inspect <input> [--json]', () => {
-    expect(parseCommandLine(['inspect', 'm.h5'])).toEqual({ command: 'inspect', input: 'm.h5', json: false });
-    expect(parseCommandLine(['inspect', '--json', 'm.h5'])).toEqual({ command: 'inspect', input: 'm.h5', json: true });
+  it('inspect <input> [--lambda ...] [--exact-dropout] [--backend] [--config] [--json]', () => {
+    expect(parseCommandLine(['inspect', 'm.h5'])).toEqual({ command: 'inspect', input: 'm.h5', lambdas: {}, exactDropout: false, json: false });
+    expect(
+      parseCommandLine(['inspect', '--json', 'w.h5', '--lambda', 'dropout=ManualDropout', '--exact-dropout', '--backend', 'jax', '--config', 'model.json']),
+    ).toEqual({
+      command: 'inspect',
+      input: 'w.h5',
+      lambdas: { dropout: { className: 'ManualDropout' } },
+      exactDropout: true,
+      backend: 'jax',
+      config: 'model.json',
+      json: true,
+    });
+    expect(usageError(['inspect', 'a', '--backend', 'torch']).command).toBe('inspect');
     expect(usageError(['inspect']).message).toBe('missing <input>');
     expect(usageError(['inspect', 'a', 'b']).message).toBe("unexpected argument 'b'");
     expect(usageError(['inspect', 'a', '--quantize', 'uint8']).message).toMatch(/Unknown option '--quantize'/);

@@ -1,0 +1,43 @@
+/**
+ * The `keras2tfjs` command, as a function of its arguments and output streams
+ * (the binary in main.ts passes process.argv and process.stdout/stderr).
+ * Returns the exit status: 0 ok, 1 failure, 2 bad usage.
+ */
+import { createRequire } from 'node:module';
+import { parseCommandLine, type Command } from './args.js';
+import { runConvert } from './convert_command.js';
+import { runDemoCommand } from './demo_command.js';
+import { runInspect } from './inspect_command.js';
+import { EXIT_OK, printJson, reportError, type CliIo } from './output.js';
+import { HELP } from './usage.js';
+
+/** package.json sits two levels up from both src/cli and dist/cli. */
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let cmd: Command;
+  try {
+    cmd = parseCommandLine(argv);
+  } catch (e) {
+    return reportError(io, e, argv.includes('--json'));
+  }
+  try {
+    switch (cmd.command) {
+      case 'help':
+        io.stdout.write(`${HELP}\n`);
+        return EXIT_OK;
+      case 'version':
+        if (cmd.json) printJson(io, { version });
+        else io.stdout.write(`keras2tfjs ${version}\n`);
+        return EXIT_OK;
+      case 'convert':
+        return await runConvert(cmd, io);
+      case 'inspect':
+        return await runInspect(cmd, io);
+      case 'demo':
+        return await runDemoCommand(cmd.args, io);
+    }
+  } catch (e) {
+    return reportError(io, e, cmd.json);
+  }
+}
