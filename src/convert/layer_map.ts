@@ -152,7 +152,11 @@ function mappedTo(
 ): MapResult {
   const userConfig = target.config ?? {};
   const base: Config = { name: layerName, trainable: config.trainable ?? true };
-  if (config.dtype !== undefined) base.dtype = config.dtype;
+  // Keep what the replaced layer said about its place in the model: dtype and, for the first
+  // layer of a Sequential, the input shape.
+  for (const key of ['dtype', 'batch_input_shape', 'batch_shape', 'input_shape']) {
+    if (config[key] !== undefined) base[key] = config[key];
+  }
   let targetConfig: Config = { ...base, ...userConfig };
   if (target.className === MANUAL_DROPOUT) targetConfig = manualDropoutConfig(targetConfig, opts.exactDropout ? opts.rng : null);
   return mapped(target.className, targetConfig, sourceClass, layerName, fn);
