@@ -227,6 +227,24 @@ function zooGraph() {
   return { model: m, inputs: [[seq, [2, 5, 3]], [pattern(2 * 4, 62), [2, 4]]] };
 }
 
+/** Bidirectional RNNs (every merge mode Keras has) and TimeDistributed. */
+function zooWrappers() {
+  const rnn = (kind, units, extra = {}) =>
+    L[kind]({ units, recurrentInitializer: 'glorotUniform', ...(kind === 'simpleRNN' ? {} : { recurrentActivation: 'sigmoid' }), ...extra });
+  const m = tfl.sequential({
+    name: 'zoo_wrappers',
+    layers: [
+      L.bidirectional({ layer: rnn('lstm', 3, { returnSequences: true }), inputShape: [6, 4], name: 'bi_lstm' }),
+      L.timeDistributed({ layer: L.dense({ units: 5, activation: 'relu' }), name: 'per_step' }),
+      L.bidirectional({ layer: rnn('gru', 2, { returnSequences: true }), mergeMode: 'ave', name: 'bi_gru' }),
+      L.bidirectional({ layer: rnn('simpleRNN', 3, { returnSequences: true, goBackwards: true }), mergeMode: 'mul', name: 'bi_simple' }),
+      L.bidirectional({ layer: rnn('lstm', 2), mergeMode: 'sum', name: 'bi_last' }),
+      L.dense({ units: 1, name: 'out' }),
+    ],
+  });
+  return { model: m, inputs: [[pattern(3 * 6 * 4, 71), [3, 6, 4]]] };
+}
+
 /**
  * Python → TypeScript → Python: a model trained in Python Keras (fixtures/, with its hand-written
  * dropout Lambda or the ManualDropout twin), converted by keras2tfjs, exported again. Python must
@@ -244,7 +262,15 @@ function fromPythonFixture(fixture, options) {
 const CASES = {
   python_seed_lambda: fromPythonFixture('seed_lambda', { lambdas: { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } } }),
   python_manual_dropout: fromPythonFixture('manual_dropout_tf', {}),
-  seed_model: seedModel, two_branches: functionalModel, small_cnn: convModel, lstm_text: lstmModel, zoo_sequential: zooSequential, zoo_conv: zooConv, zoo_graph: zooGraph };
+  seed_model: seedModel,
+  two_branches: functionalModel,
+  small_cnn: convModel,
+  lstm_text: lstmModel,
+  zoo_sequential: zooSequential,
+  zoo_conv: zooConv,
+  zoo_graph: zooGraph,
+  zoo_wrappers: zooWrappers,
+};
 
 // ------------------------------------------------------------------ export + predictions
 

@@ -43,6 +43,7 @@ CASES = [
     "zoo_sequential",
     "zoo_conv",
     "zoo_graph",
+    "zoo_wrappers",
 ]
 # Models first trained in Python (fixtures/), converted by keras2tfjs, exported back.
 ROUND_TRIP_CASES = ["python_seed_lambda", "python_manual_dropout"]

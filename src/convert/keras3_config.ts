@@ -32,6 +32,15 @@ interface TfjsNode {
   callArgs?: Record<string, unknown>;
 }
 
+/** The parts of tfjs' Bidirectional and TimeDistributed wrappers we read. */
+interface TfjsWrapper {
+  forwardLayer?: TfjsLayer;
+  backwardLayer?: TfjsLayer;
+  layer?: TfjsLayer;
+}
+
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN']);
+
 /** The parts of a tfjs container (LayersModel / Sequential) we read. */
 interface TfjsContainer {
   name: string;
@@ -271,9 +280,69 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
       full.activity_regularizer = regularizer(config.activity_regularizer, where);
     }
   }
+  if (spec.wrapper) Object.assign(full, serializeWrapped(layer, config, inputShape, spec.wrapper, file));
   const entry = kerasObjectDict(spec.module, spec.className, full, spec.registeredName);
   if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
   return entry;
+}
+
+/**
+ * Whether a mask can reach a node's inputs (tfjs computes masks only when it runs, so nodes do
+ * not record them): from Masking or Embedding(maskZero) through layers that pass masks on.
+ */
+function mayCarryMask(node: TfjsNode): boolean {
+  return node.inboundLayers.some((inbound, i) => {
+    const cls = inbound.getClassName();
+    const props = inbound as unknown as { maskZero?: boolean; returnSequences?: boolean; forwardLayer?: { returnSequences?: boolean } };
+    if (cls === 'Masking') return true;
+    if (cls === 'Embedding') return props.maskZero === true;
+    if (cls === 'InputLayer' || !inbound.supportsMasking) return false;
+    // An RNN returning only its last step ends the mask.
+    if (RECURRENT.has(cls) && props.returnSequences !== true) return false;
+    if (cls === 'Bidirectional' && props.forwardLayer?.returnSequences !== true) return false;
+    const source = inbound.inboundNodes[node.nodeIndices[i]] as unknown as TfjsNode | undefined;
+    return source ? mayCarryMask(source) : false;
+  });
+}
+
+/** The layers inside Bidirectional (forward + backward RNN) or TimeDistributed, as Keras nests them. */
+function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json, kind: 'bidirectional' | 'time_distributed', file: string): JsonObject {
+  const wrapped = layer as unknown as TfjsWrapper;
+  const inner = config.layer as { class_name: string; config: JsonObject };
+  if (kind === 'time_distributed' && wrapped.layer) {
+    // The wrapped layer sees one time step: the input shape without its time axis.
+    const stepShape = Array.isArray(inputShape) ? [inputShape[0], ...inputShape.slice(2)] : null;
+    return { layer: serializeLayer(wrapped.layer, inner.config, stepShape, file) };
+  }
+  if (!wrapped.forwardLayer || !wrapped.backwardLayer || !RECURRENT.has(inner.class_name)) {
+    throw new Keras2TfjsError(
+      ErrorCode.UNKNOWN_LAYER,
+      `${file}: layer '${layer.name}' wraps a ${inner.class_name}, which keras2tfjs cannot write inside Bidirectional; wrap an LSTM, GRU or SimpleRNN`,
+      { file, layer: layer.name },
+    );
+  }
+  if (inner.config.return_sequences === true && layer.inboundNodes.some((n) => mayCarryMask(n as unknown as TfjsNode))) {
+    // At masked steps tfjs repeats the previous output; Keras' Bidirectional returns zeros there.
+    throw new Keras2TfjsError(
+      ErrorCode.UNSUPPORTED_SEMANTICS,
+      `${file}: layer '${layer.name}' is a Bidirectional returning sequences of masked input, whose masked steps Keras 3 fills differently from tfjs; drop the Masking/maskZero before it or return only the last step`,
+      { file, layer: layer.name },
+    );
+  }
+  // Keras builds the backward layer from the forward config with go_backwards flipped, names the
+  // two 'forward_<name>' / 'backward_<name>' (never prefixing twice), and zeroes masked steps of
+  // returned sequences (zero_output_for_mask) in both directions.
+  const base = String(inner.config.name ?? layer.name).replace(/^forward_/, '');
+  const direction = (rnn: TfjsLayer, prefix: string, goBackwards: boolean): JsonObject => {
+    const entry = serializeLayer(rnn, { ...inner.config, go_backwards: goBackwards }, inputShape, file);
+    Object.assign(entry.config as JsonObject, { name: `${prefix}${base}`, zero_output_for_mask: inner.config.return_sequences === true });
+    return entry;
+  };
+  const forwardGoesBackwards = inner.config.go_backwards === true;
+  return {
+    layer: direction(wrapped.forwardLayer, 'forward_', forwardGoesBackwards),
+    backward_layer: direction(wrapped.backwardLayer, 'backward_', !forwardGoesBackwards),
+  };
 }
 
 /** tfjs leaves `dtype` unset on layers built without one: they compute in float32. */

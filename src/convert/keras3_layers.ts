@@ -45,6 +45,11 @@ export interface Keras3LayerSpec {
    * layers whose `call` defaults `training=False`, `mask: null` for those taking a `mask`.
    */
   nodeKwargs?: { training?: boolean; mask?: boolean };
+  /**
+   * Wrappers hold whole layers: Bidirectional writes `layer` and `backward_layer` (weights under
+   * forward_layer/ and backward_layer/), TimeDistributed writes `layer` (weights under layer/).
+   */
+  wrapper?: 'bidirectional' | 'time_distributed';
 }
 
 const LAYERS = 'keras.layers';
@@ -341,6 +346,12 @@ const SPECS: Keras3LayerSpec[] = [
     }
     return { size: tuple(get(s.config, 'size', 2), 2), data_format: dataFormat(s), interpolation };
   }),
+  // The wrapped layers are written by keras3_config.ts / keras3_weights.ts (they recurse).
+  spec('Bidirectional', true, [], (s) => ({ merge_mode: s.config.merge_mode === undefined ? 'concat' : s.config.merge_mode }), {
+    wrapper: 'bidirectional',
+    nodeKwargs: MASK,
+  }),
+  spec('TimeDistributed', true, [], () => ({}), { wrapper: 'time_distributed', nodeKwargs: MASK }),
   // keras2tfjs' own layer: the Python twin lives in python/keras2tfjs/manual_dropout.py and
   // registers itself as keras2tfjs>ManualDropout; like Dropout it is built at construction.
   {

@@ -53,11 +53,23 @@ function kerasClassName(layer: TfjsLayer): string {
   return layerSpec(layer.getClassName())?.className ?? layer.getClassName();
 }
 
-function writeLayer(layer: TfjsLayer, group: H5Group, file: string): void {
+function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = layer.name): void {
   const vars = childGroup(group, 'vars');
-  vars.attrs.set('name', layer.name);
+  vars.attrs.set('name', name);
   const spec = layerSpec(layer.getClassName());
   if (layer.getClassName() === 'InputLayer' || !spec) return;
+  const wrapped = layer as unknown as { forwardLayer?: TfjsLayer; backwardLayer?: TfjsLayer; layer?: TfjsLayer };
+  if (spec.wrapper === 'bidirectional' && wrapped.forwardLayer && wrapped.backwardLayer) {
+    // Named as in config.json: 'forward_' / 'backward_' + the wrapped layer's name.
+    const base = String(wrapped.layer?.name ?? layer.name).replace(/^forward_/, '');
+    writeLayer(wrapped.forwardLayer, childGroup(group, 'forward_layer'), file, `forward_${base}`);
+    writeLayer(wrapped.backwardLayer, childGroup(group, 'backward_layer'), file, `backward_${base}`);
+    return;
+  }
+  if (spec.wrapper === 'time_distributed' && wrapped.layer) {
+    writeLayer(wrapped.layer, childGroup(group, 'layer'), file);
+    return;
+  }
   let target = vars;
   if (spec.cellVariables) {
     // The RNN layer keeps an empty vars group; its cell (named after its class) holds the weights.

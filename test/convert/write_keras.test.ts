@@ -224,6 +224,22 @@ describe('exportKeras refuses what Keras 3 would compute differently, and writes
     await expectError(exportKeras(model, join(dir, 'int_layer.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'emb' computes in int32", "tf.input({shape, dtype: 'int32'})");
   });
 
+  it('refuses a Bidirectional returning sequences of masked input (Keras zeroes masked steps, tfjs repeats)', async () => {
+    const bidirectional = (returnSequences: boolean, name: string) =>
+      tfl.layers.bidirectional({
+        layer: tfl.layers.lstm({ units: 2, returnSequences, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }) as tfl.RNN,
+        name,
+      });
+    const masked = tfl.sequential({
+      layers: [tfl.layers.embedding({ inputDim: 9, outputDim: 3, maskZero: true, inputShape: [4] }), tfl.layers.dense({ units: 3 }), bidirectional(true, 'bi')],
+    });
+    await expectError(exportKeras(masked, join(dir, 'masked_bi.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'bi' is a Bidirectional returning sequences of masked input");
+    // Only the last step: both libraries agree, so it is written.
+    const last = tfl.sequential({ layers: [tfl.layers.masking({ inputShape: [4, 2] }), bidirectional(false, 'bi_last')] });
+    await exportKeras(last, join(dir, 'masked_bi_last.keras'));
+    expect(await exists(join(dir, 'masked_bi_last.keras'))).toBe(true);
+  });
+
   it('refuses bilinear upsampling, whose sampling grid differs', async () => {
     const model = tfl.sequential({ layers: [tfl.layers.upSampling2d({ inputShape: [4, 4, 1], interpolation: 'bilinear', name: 'up' })] });
     await expectError(exportKeras(model, join(dir, 'bilinear.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'up' uses interpolation 'bilinear'");

@@ -213,6 +213,35 @@ describe('layers whose Keras names or defaults differ from tfjs', () => {
     expect(byName(layers, 'emb').config).toMatchObject({ input_dim: 9, output_dim: 3, mask_zero: false, quantization_config: null });
   });
 
+  it('Bidirectional writes the forward copy as `layer` and the backward one, as Keras names and flags them', async () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.bidirectional({
+          layer: tfl.layers.lstm({ units: 2, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', name: 'rnn' }) as tfl.RNN,
+          inputShape: [5, 3],
+          mergeMode: 'ave',
+          name: 'bi',
+        }),
+        tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 4, name: 'step_dense' }), name: 'td' }),
+      ],
+    });
+    const [, bi, td] = layersOf(await configOf(model));
+    expect(bi).toMatchObject({ module: 'keras.layers', class_name: 'Bidirectional', build_config: { input_shape: [null, 5, 3] } });
+    expect(Object.keys(bi.config)).toEqual(['name', 'trainable', 'dtype', 'merge_mode', 'layer', 'backward_layer']);
+    const forward = bi.config.layer as LayerEntry;
+    const backward = bi.config.backward_layer as LayerEntry;
+    expect(forward).toMatchObject({
+      class_name: 'LSTM',
+      build_config: { input_shape: [null, 5, 3] },
+      config: { name: 'forward_rnn', go_backwards: false, return_sequences: true, zero_output_for_mask: true },
+    });
+    expect(backward).toMatchObject({ class_name: 'LSTM', config: { name: 'backward_rnn', go_backwards: true, zero_output_for_mask: true } });
+    expect(bi.config.merge_mode).toBe('ave');
+    // TimeDistributed's layer is built on one time step.
+    expect(td).toMatchObject({ class_name: 'TimeDistributed', build_config: { input_shape: [null, 5, 2] } });
+    expect(td.config.layer).toMatchObject({ class_name: 'Dense', config: { name: 'step_dense', units: 4 }, build_config: { input_shape: [null, 2] } });
+  });
+
   it('activations, initializers and regularizers take Keras 3 names', () => {
     const where = { file: 'm.keras', layer: 'l' };
     expect(activation('swish', where)).toBe('silu');

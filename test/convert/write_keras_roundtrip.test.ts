@@ -95,6 +95,20 @@ const CASES: Record<string, Case> = {
     },
     inputs: () => [pattern([2, 6], 5, 'int32')],
   },
+  wrappers: {
+    build: () =>
+      tfl.sequential({
+        layers: [
+          L.bidirectional({
+            layer: L.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }) as tfl.RNN,
+            inputShape: [5, 4],
+          }),
+          L.timeDistributed({ layer: L.dense({ units: 2 }) }),
+          L.bidirectional({ layer: L.gru({ units: 2, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }) as tfl.RNN, mergeMode: 'sum' }),
+        ],
+      }),
+    inputs: () => [pattern([2, 5, 4], 7)],
+  },
   nested_and_shared: {
     build: () => {
       const inner = tfl.sequential({ layers: [L.dense({ units: 3, inputShape: [3], activation: 'relu' }), L.dense({ units: 3 })] });
@@ -124,7 +138,11 @@ const INPUT_KEYS = new Set(['batchInputShape', 'inputShape', 'batchSize']);
 function expectSameSettings(original: Config, back: Config, where: string): void {
   const keys = new Set([...Object.keys(original), ...Object.keys(back)].filter((k) => !INPUT_KEYS.has(k)));
   for (const key of keys) {
-    const settled = (c: Config) => (c[key] === undefined && key in TFJS_DEFAULTS ? TFJS_DEFAULTS[key] : c[key]);
+    const settled = (c: Config) => {
+      const value = c[key] === undefined && key in TFJS_DEFAULTS ? TFJS_DEFAULTS[key] : c[key];
+      // Keras names a Bidirectional's wrapped layer after its forward copy: 'forward_' + name.
+      return key === 'name' && where.endsWith('.layer.config') && typeof value === 'string' ? value.replace(/^forward_/, '') : value;
+    };
     const expected = settled(original);
     const actual = settled(back);
     if (expected !== null && typeof expected === 'object' && actual !== null && typeof actual === 'object' && !Array.isArray(expected)) {

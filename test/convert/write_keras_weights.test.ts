@@ -121,6 +121,27 @@ describe.each(TEST_BACKENDS)('model.weights.h5 on %s', (backend) => {
     expect(model.layers[1].weights.map((w) => w.originalName.split('/').pop())).toEqual(['kernel', 'recurrent_kernel', 'bias']);
   });
 
+  it('wrappers nest their layers: bidirectional/forward_layer|backward_layer/cell/vars, time_distributed/layer/vars', async () => {
+    const bi = tfl.layers.bidirectional({
+      layer: tfl.layers.gru({ units: 2, returnSequences: true, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform', name: 'g' }) as tfl.RNN,
+      inputShape: [4, 3],
+      name: 'bi',
+    });
+    const td = tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 2, name: 'd' }), name: 'td' });
+    const tree = await weightsOf(tfl.sequential({ layers: [bi, td] }));
+    expect(tree.get('layers/bidirectional/vars')?.attrs).toEqual({ name: 'bi' });
+    expect(tree.get('layers/bidirectional/forward_layer/vars')?.attrs).toEqual({ name: 'forward_g' });
+    expect(tree.get('layers/bidirectional/backward_layer/vars')?.attrs).toEqual({ name: 'backward_g' });
+    expect(tree.get('layers/bidirectional/forward_layer/cell/vars')?.attrs).toEqual({ name: 'gru_cell' });
+    const [forward, backward] = [bi.weights.slice(0, 3), bi.weights.slice(3)];
+    expect(forward.map((w) => w.originalName)).toEqual(['bi/forward_g/kernel', 'bi/forward_g/recurrent_kernel', 'bi/forward_g/bias']);
+    forward.forEach((w, i) => expectDataset(tree, `layers/bidirectional/forward_layer/cell/vars/${i}`, w));
+    backward.forEach((w, i) => expectDataset(tree, `layers/bidirectional/backward_layer/cell/vars/${i}`, w));
+    expect(tree.get('layers/time_distributed/vars')?.attrs).toEqual({ name: 'td' });
+    expect(tree.get('layers/time_distributed/layer/vars')?.attrs).toEqual({ name: 'd' });
+    td.weights.forEach((w, i) => expectDataset(tree, `layers/time_distributed/layer/vars/${i}`, w));
+  });
+
   it('nested models recurse: layers/sequential/layers/..., layers/functional/layers/...', async () => {
     const inner = tfl.sequential({ name: 'inner', layers: [tfl.layers.dense({ units: 2, inputShape: [2], name: 'in_d' })] });
     const fi = tfl.input({ shape: [2], name: 'fi' });
