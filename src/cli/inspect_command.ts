@@ -3,6 +3,7 @@
  * table, or as one JSON object. A model that would not convert is still a successful
  * inspection (exit 0): the report says why, and how to fix it.
  */
+import { chooseBackend } from '../backend.js';
 import { inspect, type InspectOptions, type InspectReport } from '../convert/inspect.js';
 import type { InspectCommand } from './args.js';
 import { EXIT_OK, printJson, type CliIo } from './output.js';
@@ -11,6 +12,9 @@ export async function runInspect(cmd: InspectCommand, io: CliIo): Promise<number
   const options: InspectOptions = { lambdas: cmd.lambdas, exactDropout: cmd.exactDropout };
   if (cmd.backend) options.backend = cmd.backend;
   if (cmd.config) options.config = cmd.config;
+  // inspect builds the converted model in tfjs to compute output shapes: it needs a backend
+  // (tfjs-node if installed, else wasm, else cpu; KERAS2TFJS_BACKEND forces one).
+  await chooseBackend();
   const report = await inspect(cmd.input, options);
   if (cmd.json) printJson(io, report);
   else io.stdout.write(describeInspection(report));
