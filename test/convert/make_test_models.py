@@ -7,6 +7,10 @@
 * zoo_tfk.h5: the same kind of model in tf_keras (Keras 2), legacy HDF5.
 * k3_weights.weights.h5 + k3_config.json: a Keras 3 weights-only file and model.to_json().
 * tfk_weights.h5 + tfk_model.json: a tf_keras weights-only file (save_weights) and to_json().
+* k3_values.keras: Keras 3 spellings tfjs reads differently (silu, LecunNormal, L1/'l2',
+  untruncated_normal, LeakyReLU negative_slope, ReLU max_value, gelu, mish).
+* k3_hard_sigmoid.keras (Keras 3 hard_sigmoid = relu6(x+3)/6, refused), k3_int8.keras
+  (model.quantize('int8'), refused), tfk_hard_sigmoid.h5 (Keras 2 hard_sigmoid, as tfjs's).
 * ext_dataset.h5, virtual_dataset.h5: zoo-style legacy files whose first Dense kernel was replaced
   by an external-storage dataset / a virtual dataset (HDF5 features Keras refuses to load).
 * expected.json: for each model, the input (fixed pattern) and Keras' predict output.
@@ -78,6 +82,36 @@ def zoo_tfkeras():
     return keras, model, [pattern((2, 6, 4), 2.0)]
 
 
+def values_keras3():
+    """Keras 3 spellings tfjs reads differently: silu, Lecun*, L1, untruncated_normal, negative_slope."""
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(11)
+    inp = keras.Input((5,))
+    x = layers.Dense(6, activation="silu", kernel_initializer="lecun_normal", kernel_regularizer=keras.regularizers.L1(0.01), name="silu_dense")(inp)
+    x = layers.Dense(6, kernel_initializer=keras.initializers.VarianceScaling(distribution="untruncated_normal"), name="vs_dense")(x)
+    x = layers.LeakyReLU(negative_slope=0.1, name="leaky")(x)
+    x = layers.ReLU(max_value=0.5, name="relu6ish")(x)
+    x = layers.Dense(3, activation="gelu", kernel_regularizer="l2", name="gelu_dense")(x)
+    x = layers.Dense(2, activation="mish", name="out")(x)
+    model = keras.Model(inp, x, name="values")
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(pattern((32, 5), 3.0), pattern((32, 2)), epochs=2, verbose=0)
+    hard = keras.Sequential([keras.Input((4,)), layers.Dense(2, activation="hard_sigmoid", name="hard")], name="hard_k3")
+    quant = keras.Sequential([keras.Input((4,)), layers.Dense(8, name="q_dense")], name="quantized")
+    quant.quantize("int8")
+    return model, [pattern((2, 5), 3.0)], hard, quant
+
+
+def hard_sigmoid_tfkeras():
+    import tf_keras as keras
+
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential([keras.layers.Dense(3, activation="hard_sigmoid", input_shape=(4,), name="hard")], name="hard_tfk")
+    return model, [pattern((2, 4), 8.0)]
+
+
 def predict(model, xs):
     y = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
     return np.asarray(y, dtype="float32")
@@ -133,6 +167,15 @@ def main():
     with open(os.path.join(OUT, "tfk_model.json"), "w") as f:
         f.write(model2.to_json())
     record(expected, "tfk_weights.h5", xs2, y2)
+
+    values, xs3, hard, quant = values_keras3()
+    values.save(os.path.join(OUT, "k3_values.keras"))
+    record(expected, "k3_values.keras", xs3, predict(values, xs3))
+    hard.save(os.path.join(OUT, "k3_hard_sigmoid.keras"))
+    quant.save(os.path.join(OUT, "k3_int8.keras"))
+    hard2, xs4 = hard_sigmoid_tfkeras()
+    hard2.save(os.path.join(OUT, "tfk_hard_sigmoid.h5"))
+    record(expected, "tfk_hard_sigmoid.h5", xs4, predict(hard2, xs4))
 
     # Bad HDF5 inputs, from a real tf_keras file with a Dense layer named 'dense'.
     inp = tfk.Input((3,))
