@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -164,11 +164,14 @@ describe('convert', () => {
     expect(await readdir(work)).not.toContain('never');
   });
 
-  it('a plain TF SavedModel directory is refused with BAD_SAVED_MODEL', async () => {
-    const r = await cli('convert', join(ROOT, 'fixtures'), join(work, 'x'));
+  it('a plain TF SavedModel (no keras_metadata.pb) is refused with BAD_SAVED_MODEL and the fix', async () => {
+    const plain = join(work, 'plain.savedmodel');
+    await cp(join(CORPUS_DIR, 'Aloero+AI_digitsOnPaper_ExtraSM+cnn-dropout-rescaling.savedmodel'), plain, { recursive: true });
+    await rm(join(plain, 'keras_metadata.pb'));
+    const r = await cli('convert', plain, join(work, 'plain-out'));
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')).toHaveLength(2); // one line + final newline
-    expect(r.stderr).toMatch(/^keras2tfjs: .* \[[A-Z_]+\]\n$/);
+    expect(r.stderr).toMatch(/^keras2tfjs: plain\.savedmodel: no keras_metadata\.pb: this is a plain TensorFlow SavedModel .*model\.save\("model\.keras"\) and convert that \[BAD_SAVED_MODEL\]\n$/);
+    expect(await readdir(work)).not.toContain('plain-out');
   });
 });
 
