@@ -269,6 +269,13 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
       where,
     );
   }
+  if (readsMask(spec, config) && layer.inboundNodes.some((n) => mayCarryMask(n as unknown as TfjsNode))) {
+    throw new Keras2TfjsError(
+      ErrorCode.UNSUPPORTED_SEMANTICS,
+      `${file}: layer '${layer.name}' (${className}) gets a mask, which Keras 3 uses in its result and tfjs ignores (${MASK_EFFECT[className]}); drop the Masking layer or maskZero before it`,
+      where,
+    );
+  }
   const own = spec.config({ config, layer: layer as unknown as Parameters<typeof spec.config>[0]['layer'], where });
   let full: JsonObject;
   if (spec.plainBase) {
@@ -284,6 +291,22 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   const entry = kerasObjectDict(spec.module, spec.className, full, spec.registeredName);
   if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
   return entry;
+}
+
+/** What Keras does with a mask that tfjs does not, per layer class (others agree, or pass it on). */
+const MASK_EFFECT: Record<string, string> = {
+  GlobalAveragePooling1D: 'Keras averages the unmasked steps only',
+  Softmax: 'Keras gives masked positions zero probability',
+  Bidirectional: 'Keras returns zeros at masked steps, tfjs repeats the previous output',
+};
+
+/** Whether Keras' result for this layer depends on an incoming mask where tfjs' does not. */
+function readsMask(spec: { className: string }, config: JsonObject): boolean {
+  if (spec.className === 'Bidirectional') {
+    // Returning only the last step, both take the last unmasked one.
+    return (config.layer as { config?: JsonObject } | undefined)?.config?.return_sequences === true;
+  }
+  return spec.className in MASK_EFFECT;
 }
 
 /**
@@ -318,14 +341,6 @@ function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json
     throw new Keras2TfjsError(
       ErrorCode.UNKNOWN_LAYER,
       `${file}: layer '${layer.name}' wraps a ${inner.class_name}, which keras2tfjs cannot write inside Bidirectional; wrap an LSTM, GRU or SimpleRNN`,
-      { file, layer: layer.name },
-    );
-  }
-  if (inner.config.return_sequences === true && layer.inboundNodes.some((n) => mayCarryMask(n as unknown as TfjsNode))) {
-    // At masked steps tfjs repeats the previous output; Keras' Bidirectional returns zeros there.
-    throw new Keras2TfjsError(
-      ErrorCode.UNSUPPORTED_SEMANTICS,
-      `${file}: layer '${layer.name}' is a Bidirectional returning sequences of masked input, whose masked steps Keras 3 fills differently from tfjs; drop the Masking/maskZero before it or return only the last step`,
       { file, layer: layer.name },
     );
   }

@@ -224,7 +224,7 @@ describe('exportKeras refuses what Keras 3 would compute differently, and writes
     await expectError(exportKeras(model, join(dir, 'int_layer.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'emb' computes in int32", "tf.input({shape, dtype: 'int32'})");
   });
 
-  it('refuses a Bidirectional returning sequences of masked input (Keras zeroes masked steps, tfjs repeats)', async () => {
+  it('refuses layers whose Keras result reads a mask tfjs ignores: Bidirectional sequences, GlobalAveragePooling1D', async () => {
     const bidirectional = (returnSequences: boolean, name: string) =>
       tfl.layers.bidirectional({
         layer: tfl.layers.lstm({ units: 2, returnSequences, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' }) as tfl.RNN,
@@ -233,7 +233,12 @@ describe('exportKeras refuses what Keras 3 would compute differently, and writes
     const masked = tfl.sequential({
       layers: [tfl.layers.embedding({ inputDim: 9, outputDim: 3, maskZero: true, inputShape: [4] }), tfl.layers.dense({ units: 3 }), bidirectional(true, 'bi')],
     });
-    await expectError(exportKeras(masked, join(dir, 'masked_bi.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'bi' is a Bidirectional returning sequences of masked input");
+    await expectError(exportKeras(masked, join(dir, 'masked_bi.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'bi' (Bidirectional) gets a mask", 'Keras returns zeros at masked steps');
+    // The IMDB classic Embedding(maskZero) → GlobalAveragePooling1D: Keras averages unmasked words only.
+    const pooled = tfl.sequential({
+      layers: [tfl.layers.embedding({ inputDim: 9, outputDim: 3, maskZero: true, inputShape: [4] }), tfl.layers.globalAveragePooling1d({ name: 'gap' })],
+    });
+    await expectError(exportKeras(pooled, join(dir, 'masked_gap.keras')), ErrorCode.UNSUPPORTED_SEMANTICS, "layer 'gap' (GlobalAveragePooling1D) gets a mask", 'drop the Masking layer or maskZero');
     // Only the last step: both libraries agree, so it is written.
     const last = tfl.sequential({ layers: [tfl.layers.masking({ inputShape: [4, 2] }), bidirectional(false, 'bi_last')] });
     await exportKeras(last, join(dir, 'masked_bi_last.keras'));
