@@ -96,6 +96,10 @@ function summarize(code: Code): CodeSummary {
 }
 
 const FLAG_REF = 0x80;
+/** A value we skip over but do not report (complex numbers). */
+const OPAQUE = Object.freeze({ opaque: true });
+/** co_localspluskinds bit of a plain local variable (3.11+; cells and free variables are not). */
+const CO_FAST_LOCAL = 0x20;
 /** Guards against hostile nesting. */
 const MAX_DEPTH = 64;
 
@@ -195,9 +199,12 @@ class MarshalReader {
       }
       case 'f': return Number(this.text(this.byte(), 'latin1'));
       case 'g': return this.dv.getFloat64(this.skip(8), true);
-      case 'x': { this.text(this.byte(), 'latin1'); this.text(this.byte(), 'latin1'); return 'complex'; }
-      case 'y': { this.take(16); return 'complex'; }
-      case 's': return this.text(this.count(), 'latin1'); // bytes (Python 3) / str (Python 2)
+      case 'x': { this.text(this.byte(), 'latin1'); this.text(this.byte(), 'latin1'); return OPAQUE; }
+      case 'y': { this.take(16); return OPAQUE; }
+      case 's': { // bytes in Python 3 (bytecode, bytes constants), str in Python 2
+        const n = this.count();
+        return this.layout === 'py2' ? this.text(n, 'latin1') : new Uint8Array(this.take(n));
+      }
       case 't': case 'u': return this.text(this.count(), 'utf-8');
       case 'a': case 'A': return this.text(this.count(), 'latin1');
       case 'z': case 'Z': return this.text(this.byte(), 'latin1');
@@ -233,9 +240,11 @@ class MarshalReader {
     this.read(); // bytecode
     const consts = asList(this.read());
     const names = asList(this.read());
-    const varnames = asList(this.read()); // co_varnames, or co_localsplusnames on 3.11+
+    let varnames = asList(this.read()); // co_varnames, or co_localsplusnames on 3.11+
     if (this.layout === 'py311') {
-      this.read(); // co_localspluskinds
+      const kinds = this.read();
+      if (!(kinds instanceof Uint8Array) || kinds.length !== varnames.length) throw new MarshalError('bad co_localspluskinds');
+      varnames = varnames.filter((_, i) => (kinds[i] & CO_FAST_LOCAL) !== 0);
     } else {
       this.read(); // co_freevars
       this.read(); // co_cellvars
