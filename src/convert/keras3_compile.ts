@@ -149,9 +149,9 @@ export async function kerasCompileConfig(model: LayersModel): Promise<CompileCon
   const exact = KerasOptimizer.prototype.isPrototypeOf(m.optimizer) ? (m.optimizer as KerasOptimizer) : null;
   const optimizer = exact ? kerasExactOptimizer(exact) : kerasOptimizer(m.optimizer.getClassName(), m.optimizer.getConfig());
   if (typeof optimizer === 'string') return skip(optimizer);
-  const loss = kerasLoss(m.loss);
-  if (loss === null) return skip('the loss is not a single built-in loss name');
-  if (typeof loss === 'string' && loss.startsWith('!')) return skip(loss.slice(1));
+  const mapped = kerasLoss(m.loss);
+  if ('why' in mapped) return skip(mapped.why);
+  const { loss } = mapped;
   const metricNames = m.metrics === undefined || m.metrics === null ? [] : Array.isArray(m.metrics) ? m.metrics : [m.metrics];
   const metrics: Json[] = [];
   for (const metric of metricNames) {
@@ -183,11 +183,13 @@ export async function kerasCompileConfig(model: LayersModel): Promise<CompileCon
   };
 }
 
-/** A tfjs loss name, or a loss function carrying `kerasIdentifier`; '!reason' when unmappable. */
-function kerasLoss(loss: unknown): Json {
-  if (typeof loss === 'function') return (loss as IdentifiedLoss).kerasIdentifier ?? null;
-  if (typeof loss !== 'string') return null;
-  return LOSSES[snake(loss)] ?? `!Keras has no loss named like tfjs' '${loss}'`;
+/** The Keras loss for a tfjs loss name or a loss function carrying `kerasIdentifier`, or why none. */
+function kerasLoss(loss: unknown): { loss: Json } | { why: string } {
+  const identified = typeof loss === 'function' ? (loss as IdentifiedLoss).kerasIdentifier : undefined;
+  if (identified !== undefined) return { loss: identified };
+  if (typeof loss !== 'string') return { why: 'the loss is not a single built-in loss name' };
+  const keras = LOSSES[snake(loss)];
+  return keras ? { loss: keras } : { why: `Keras has no loss named like tfjs' '${loss}'` };
 }
 
 /** keras2tfjs' Keras-exact optimizers already speak Keras: class 'KerasAdam' is Keras' Adam. */
