@@ -14,7 +14,11 @@ export interface MachineInfo {
   memory_gb: number;
   os: string;
   node: string;
+  /** 1-minute load average when the run started and when it ended: other work on the machine. */
+  load_average_1m: { start: number; end: number };
 }
+
+const LOAD_AT_START = os.loadavg()[0];
 
 export function machineInfo(): MachineInfo {
   const cpus = os.cpus();
@@ -24,6 +28,7 @@ export function machineInfo(): MachineInfo {
     memory_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
+    load_average_1m: { start: Math.round(LOAD_AT_START * 100) / 100, end: Math.round(os.loadavg()[0] * 100) / 100 },
   };
 }
 

@@ -111,7 +111,9 @@ export function resultsMarkdown(s: Summary): string {
     `Measured ${s.generated_at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${s.mode === 'quick' ? ' -- --quick' : ''}\` ` +
       `(${s.mode}, ${s.duration_s} s), keras2tfjs ${v['keras2tfjs']} @ ${v['git_commit'] ?? '?'}.`,
     '',
-    `**Machine:** ${s.machine.cpu_model}, ${s.machine.cores} cores, ${s.machine.memory_gb} GB RAM, ${s.machine.os}.`,
+    `**Machine:** ${s.machine.cpu_model}, ${s.machine.cores} cores, ${s.machine.memory_gb} GB RAM, ${s.machine.os}; ` +
+      `1-minute load average ${s.machine.load_average_1m.start} at the start, ${s.machine.load_average_1m.end} at the end ` +
+      `(other work on the machine slows every part; ratios of round-robin runs are the robust numbers).`,
     '',
     `**Versions:** Node ${s.machine.node}; tfjs-core ${v['tfjs_core']}, tfjs-layers ${v['tfjs_layers']}, ` +
       `tfjs-backend-wasm ${v['tfjs_backend_wasm']}, tfjs-node ${v['tfjs_node'] ?? 'absent'} (${s.tfjs_node.note}); ` +
@@ -238,6 +240,9 @@ export function resultsMarkdown(s: Summary): string {
       '### Training: seed model, batch 512, samples/s',
       '',
       table(['side', 'samples/s', 'vs Keras'], rows),
+      '',
+      `Fastest epoch of each side (least disturbed by outside load): TypeScript on ${t.best_backend ?? 'n/a'} / Keras = ${fmt(t.ratio_fastest_epochs)}. ` +
+        `Python Keras runs: ${t.keras_runs_samples_per_s.map((v) => fmt(v, 4)).join(', ')} samples/s.`,
     );
   }
 
