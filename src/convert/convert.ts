@@ -6,6 +6,7 @@
  *   → write_tfjs → ModelArtifacts → memory (`convert`), a directory (`convertToDirectory`),
  *     or a live tf.LayersModel (`loadKerasModel`).
  */
+import { readdir } from 'node:fs/promises';
 import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
@@ -137,8 +138,8 @@ export async function convertToDirectory(input: string, outDir: string, options:
   const { artifacts, report } = await convert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) });
   await writeArtifactsToDirectory(artifacts, outDir, { shardSizeBytes: options.shardSizeBytes });
   outer?.(1, 'done');
-  const shards = Math.max(1, Math.ceil(report.weightBytes / (options.shardSizeBytes ?? 4 * 1024 * 1024)));
-  const files = ['model.json', ...Array.from({ length: report.weightBytes > 0 ? shards : 0 }, (_, i) => `group1-shard${i + 1}of${shards}.bin`)];
+  const written = await readdir(outDir);
+  const files = ['model.json', ...written.filter((f) => f !== 'model.json').sort(byShardNumber)];
   return { ...report, outputDir: outDir, files };
 }
 
@@ -179,6 +180,12 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
   }
   options.onReport?.(report);
   return model;
+}
+
+/** group1-shard2of10.bin before group1-shard10of10.bin. */
+function byShardNumber(a: string, b: string): number {
+  const n = (f: string): number => Number(/shard(\d+)of/.exec(f)?.[1] ?? 0);
+  return n(a) - n(b) || a.localeCompare(b);
 }
 
 function checkOptions(o: ConvertOptions): void {

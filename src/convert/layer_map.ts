@@ -15,6 +15,7 @@ import { serialization } from '@tensorflow/tfjs-core';
 import { layers as tflayers } from '@tensorflow/tfjs-layers';
 import '../layers/manual_dropout.js';
 // Layers keras2tfjs adds for Keras semantics tfjs lacks (registered on import).
+import './compat/bilinear_upsampling2d.js';
 import './compat/causal_conv1d.js';
 import './compat/normalization.js';
 import './compat/reset_after_gru_cell.js';

@@ -114,6 +114,13 @@ function warnMaskedInitialState(model: { class_name: string; config: Config }, c
   const layers = (model.config.layers ?? []) as Array<{ class_name: string; config: Config; inbound_nodes?: unknown[][] }>;
   const masks = layers.some((l) => (l.class_name === 'Embedding' && l.config.mask_zero === true) || l.class_name === 'Masking');
   const seeded = layers.filter((l) => RNN_CLASSES.has(l.class_name) && (l.inbound_nodes ?? []).some((call) => call.length > 1));
+  // Keras' GlobalAveragePooling1D averages only unmasked steps; tfjs' averages all of them.
+  for (const l of layers.filter((x) => x.class_name === 'GlobalAveragePooling1D')) {
+    if (!masks) break;
+    ctx.warnings.push(
+      `layer '${String(l.config.name)}' averages over time in a model with masked inputs: if the mask reaches it, Keras skips masked steps and tfjs does not`,
+    );
+  }
   for (const l of seeded) {
     if (!masks) break;
     ctx.warnings.push(

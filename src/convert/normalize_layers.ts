@@ -107,6 +107,13 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     return { class_name: 'CausalConv1D', config: c };
   }
 
+  if (className === 'UpSampling2D' && c.interpolation !== undefined && c.interpolation !== 'nearest') {
+    // Keras resizes with TF2's half-pixel centers; tfjs' UpSampling2D calls resizeBilinear
+    // without them (different pixels). Nearest-neighbour upsampling by whole factors agrees.
+    if (c.interpolation === 'bilinear') return { class_name: 'BilinearUpSampling2D', config: c };
+    ctx.unsupported(`${ctx.where} upsamples with interpolation='${String(c.interpolation)}', which tfjs does not implement; only 'nearest' and 'bilinear' convert`);
+  }
+
   if (className === 'Rescaling') {
     for (const key of ['scale', 'offset']) {
       if (Array.isArray(c[key])) ctx.unsupported(`${ctx.where} has a per-channel ${key}; tfjs' Rescaling takes one number`);

@@ -18,7 +18,7 @@ const SAME_RANK = new Set([
   'BatchNormalization', 'LayerNormalization', 'Normalization', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Softmax', 'ThresholdedReLU',
   'Conv1D', 'CausalConv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv2D', 'DepthwiseConv2D',
   'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D',
-  'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Permute', 'Masking', 'Rescaling',
+  'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'BilinearUpSampling2D', 'Permute', 'Masking', 'Rescaling',
   'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'TimeDistributed',
 ]);
 

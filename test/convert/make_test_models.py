@@ -9,6 +9,7 @@
 * tfk_weights.h5 + tfk_model.json: a tf_keras weights-only file (save_weights) and to_json().
 * k3_values.keras: Keras 3 spellings tfjs reads differently (silu, LecunNormal, L1/'l2',
   untruncated_normal, LeakyReLU negative_slope, ReLU max_value, gelu, mish).
+* k3_bilinear.keras: UpSampling2D(interpolation='bilinear'), which tfjs resizes differently.
 * k3_hard_sigmoid.keras (Keras 3 hard_sigmoid = relu6(x+3)/6, refused), k3_int8.keras
   (model.quantize('int8'), refused), tfk_hard_sigmoid.h5 (Keras 2 hard_sigmoid, as tfjs's).
 * ext_dataset.h5, virtual_dataset.h5: zoo-style legacy files whose first Dense kernel was replaced
@@ -99,9 +100,12 @@ def values_keras3():
     model.compile(optimizer="sgd", loss="mse")
     model.fit(pattern((32, 5), 3.0), pattern((32, 2)), epochs=2, verbose=0)
     hard = keras.Sequential([keras.Input((4,)), layers.Dense(2, activation="hard_sigmoid", name="hard")], name="hard_k3")
+    bilinear = keras.Sequential(
+        [keras.Input((3, 5, 2)), layers.UpSampling2D((2, 3), interpolation="bilinear", name="up"), layers.Conv2D(2, 3, name="conv")], name="bilinear"
+    )
     quant = keras.Sequential([keras.Input((4,)), layers.Dense(8, name="q_dense")], name="quantized")
     quant.quantize("int8")
-    return model, [pattern((2, 5), 3.0)], hard, quant
+    return model, [pattern((2, 5), 3.0)], hard, quant, bilinear
 
 
 def hard_sigmoid_tfkeras():
@@ -168,7 +172,10 @@ def main():
         f.write(model2.to_json())
     record(expected, "tfk_weights.h5", xs2, y2)
 
-    values, xs3, hard, quant = values_keras3()
+    values, xs3, hard, quant, bilinear = values_keras3()
+    bilinear.save(os.path.join(OUT, "k3_bilinear.keras"))
+    xs5 = [pattern((2, 3, 5, 2), 4.0)]
+    record(expected, "k3_bilinear.keras", xs5, predict(bilinear, xs5))
     values.save(os.path.join(OUT, "k3_values.keras"))
     record(expected, "k3_values.keras", xs3, predict(values, xs3))
     hard.save(os.path.join(OUT, "k3_hard_sigmoid.keras"))

@@ -82,6 +82,12 @@ describe('Keras 3 configs become tfjs configs with the same meaning', () => {
     await expectKerasOutput(artifacts, 'tfk_hard_sigmoid.h5');
   });
 
+  it("bilinear UpSampling2D resizes with Keras' half-pixel centers (tfjs' own would not)", async () => {
+    const { artifacts, report } = await convert(`${DATA}k3_bilinear.keras`);
+    expect(report.layers.find((l) => l.name === 'up')?.targetClass).toBe('BilinearUpSampling2D');
+    await expectKerasOutput(artifacts, 'k3_bilinear.keras');
+  });
+
   it('refuses int8-quantized Keras 3 layers', async () => {
     const err = (await convert(`${DATA}k3_int8.keras`).catch((e: unknown) => e)) as Keras2TfjsError;
     expect(err).toBeInstanceOf(Keras2TfjsError);
