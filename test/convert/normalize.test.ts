@@ -118,4 +118,26 @@ describe('Keras 1 and 2 configs', () => {
     expect(kernel?.shape).toEqual([28, 512]);
     expect(model.weights.find((w) => w.name === 'lstm_1/bias')?.shape).toEqual([512]);
   });
+
+  it('a Keras 1 Convolution2D model (nb_filter, nb_row/nb_col, border_mode, subsample, dim_ordering) with its Lambda mapped', async () => {
+    const corpus = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
+    const { artifacts, report, model } = await convert(`${corpus}/olala7846+Behavioral-Cloning+keras1-lambda-cropping.h5`, {
+      lambdas: { _normalize: { className: 'Rescaling', config: { scale: 0.2 / 255, offset: -0.1 } } },
+    });
+    expect(report.kerasVersion).toBe('1.1.2');
+    const conv = layersOf(model.modelTopology).find((l) => l.config.name === 'convolution2d_2') as Layer;
+    expect(conv.class_name).toBe('Conv2D');
+    expect(conv.config).toMatchObject({ padding: 'valid', data_format: 'channels_last', strides: [1, 1] });
+    for (const key of ['nb_filter', 'nb_row', 'nb_col', 'border_mode', 'subsample', 'dim_ordering', 'init']) expect(conv.config).not.toHaveProperty(key);
+    const kernel = model.weights.find((w) => w.name === 'convolution2d_2/kernel');
+    expect(kernel?.shape.slice(0, 2)).toEqual(conv.config.kernel_size);
+    expect(kernel?.shape[3]).toBe(conv.config.filters);
+    const loaded = await loadLayersModel(tf.io.fromMemory(artifacts));
+    const x = tf.ones([1, 160, 320, 3]);
+    const y = loaded.predict(x) as tf.Tensor;
+    expect(y.shape).toEqual([1, 1]);
+    expect(Number.isFinite(y.dataSync()[0])).toBe(true);
+    tf.dispose([x, y]);
+    loaded.dispose();
+  });
 });
