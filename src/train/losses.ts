@@ -49,8 +49,29 @@ const KERAS_EPSILON = 1e-7;
 const CLIP_LOW = Math.fround(KERAS_EPSILON);
 const CLIP_HIGH = Math.fround(1 - KERAS_EPSILON);
 
-/** A loss as tfjs-layers' `compile({loss})` takes it: per-sample values, averaged by tfjs. */
-export type KerasLossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+/**
+ * A loss as tfjs-layers' `compile({loss})` takes it: per-sample values, averaged by tfjs.
+ * `kerasIdentifier` names its Keras twin (a loss name, or a serialized Keras loss object), so
+ * exportKeras can write the compile config back for Python.
+ */
+export type KerasLossFn = ((yTrue: Tensor, yPred: Tensor) => Tensor) & {
+  kerasIdentifier?: string | Record<string, unknown>;
+};
+
+/** Tags `fn` with its Keras identifier: the plain name for default options, else the loss object. */
+function withKerasIdentifier(
+  fn: (yTrue: Tensor, yPred: Tensor) => Tensor,
+  name: string,
+  className: string,
+  config: Record<string, unknown>,
+  isDefault: boolean,
+): KerasLossFn {
+  const tagged = fn as KerasLossFn;
+  tagged.kerasIdentifier = isDefault
+    ? name
+    : { module: 'keras.losses', class_name: className, config: { name, ...config }, registered_name: null };
+  return tagged;
+}
 
 export interface CrossentropyOptions {
   /** `yPred` holds logits instead of probabilities. Default false. */
@@ -63,20 +84,22 @@ export interface CrossentropyOptions {
 export function kerasBinaryCrossentropy(options: CrossentropyOptions = {}): KerasLossFn {
   const fromLogits = options.fromLogits ?? false;
   const smoothing = checkSmoothing(options.labelSmoothing ?? 0);
-  return (yTrue, yPred) =>
+  const fn = (yTrue: Tensor, yPred: Tensor) =>
     tidy(() => {
       let target = cast(yTrue, yPred.dtype);
       if (smoothing > 0) target = add(mul(target, 1 - smoothing), 0.5 * smoothing);
       const elementwise = fromLogits ? sigmoidCrossEntropyWithLogits(target, yPred) : binaryCrossentropyOnProbabilities(target, yPred);
       return mean(elementwise, -1);
     });
+  const config = { from_logits: fromLogits, label_smoothing: smoothing };
+  return withKerasIdentifier(fn, 'binary_crossentropy', 'BinaryCrossentropy', config, !fromLogits && smoothing === 0);
 }
 
 /** Keras `categorical_crossentropy(y_true, y_pred, from_logits, label_smoothing)` over the last axis. */
 export function kerasCategoricalCrossentropy(options: CrossentropyOptions = {}): KerasLossFn {
   const fromLogits = options.fromLogits ?? false;
   const smoothing = checkSmoothing(options.labelSmoothing ?? 0);
-  return (yTrue, yPred) =>
+  const fn = (yTrue: Tensor, yPred: Tensor) =>
     tidy(() => {
       let target = cast(yTrue, yPred.dtype);
       if (smoothing > 0) {
@@ -88,6 +111,8 @@ export function kerasCategoricalCrossentropy(options: CrossentropyOptions = {}):
       const normalized = clipByValue(div(yPred, sum(yPred, -1, true)), CLIP_LOW, CLIP_HIGH);
       return neg(sum(mul(target, log(normalized)), -1));
     });
+  const config = { from_logits: fromLogits, label_smoothing: smoothing };
+  return withKerasIdentifier(fn, 'categorical_crossentropy', 'CategoricalCrossentropy', config, !fromLogits && smoothing === 0);
 }
 
 /**
@@ -96,7 +121,7 @@ export function kerasCategoricalCrossentropy(options: CrossentropyOptions = {}):
  */
 export function kerasSparseCategoricalCrossentropy(options: { fromLogits?: boolean } = {}): KerasLossFn {
   const fromLogits = options.fromLogits ?? false;
-  return (yTrue, yPred) =>
+  const fn = (yTrue: Tensor, yPred: Tensor) =>
     tidy(() => {
       const classes = yPred.shape[yPred.shape.length - 1];
       let ids = cast(yTrue, 'int32');
@@ -106,6 +131,8 @@ export function kerasSparseCategoricalCrossentropy(options: { fromLogits?: boole
       const target = reshape(oneHot(flatIds, classes), yPred.shape);
       return neg(sum(mul(cast(target, 'float32'), logSoftmax(logits, -1)), -1));
     });
+  const config = { from_logits: fromLogits };
+  return withKerasIdentifier(fn, 'sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy', config, !fromLogits);
 }
 
 /** tf.nn.sigmoid_cross_entropy_with_logits: max(x, 0) − x·z + log1p(exp(−|x|)), as TF writes it. */

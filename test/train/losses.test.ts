@@ -3,8 +3,10 @@
  * per-sample losses and the gradient of their mean with respect to y_pred, including
  * saturated probabilities (clipping at 1e-7), large logits and label smoothing.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,8 @@ import {
   kerasSparseCategoricalCrossentropy,
   type KerasLossFn,
 } from '../../src/train/losses.js';
+import { exportKeras } from '../../src/convert/write_keras.js';
+import { KerasRMSprop } from '../../src/train/rmsprop.js';
 import { expectNoLeaks } from '../helpers/tensor_asserts.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { TRAJECTORY_DIR } from './trajectory_fixture.js';
@@ -92,5 +96,38 @@ describe.each(TEST_BACKENDS)('Keras losses on %s', (backend) => {
     expect(c.y_pred[2][0]).toBeCloseTo(0.999999, 6);
     expect(Math.abs(theirs[i] - c.grad[2][0]) / Math.abs(c.grad[2][0])).toBeGreaterThan(0.01);
     tf.dispose([yTrue, yPred, theirsGrad]);
+  });
+});
+
+describe('Keras identifiers on the loss functions (so exportKeras writes the compile config back)', () => {
+  it('uses the plain Keras loss name for default options', () => {
+    expect(kerasBinaryCrossentropy().kerasIdentifier).toBe('binary_crossentropy');
+    expect(kerasCategoricalCrossentropy().kerasIdentifier).toBe('categorical_crossentropy');
+    expect(kerasSparseCategoricalCrossentropy().kerasIdentifier).toBe('sparse_categorical_crossentropy');
+  });
+
+  it('serializes non-default options as the Keras loss object', () => {
+    expect(kerasBinaryCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }).kerasIdentifier).toEqual({
+      module: 'keras.losses',
+      class_name: 'BinaryCrossentropy',
+      config: { name: 'binary_crossentropy', from_logits: true, label_smoothing: 0.1 },
+      registered_name: null,
+    });
+  });
+
+  it('lets exportKeras keep the compile settings of a model compiled with them', async () => {
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [3], activation: 'sigmoid' })] });
+    model.compile({ optimizer: new KerasRMSprop({ learningRate: 0.001 }), loss: kerasBinaryCrossentropy(), metrics: ['accuracy'] });
+    const dir = mkdtempSync(join(tmpdir(), 'k2t-loss-'));
+    try {
+      const warnings: string[] = [];
+      await exportKeras(model, join(dir, 'm.keras'), { onWarning: (w: string) => warnings.push(w) });
+      const config = JSON.parse(new TextDecoder().decode(unzipSync(readFileSync(join(dir, 'm.keras')))['config.json']));
+      expect(config.compile_config.loss).toBe('binary_crossentropy');
+      expect(warnings.filter((w) => w.includes('compile settings not exported'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      model.dispose();
+    }
   });
 });
