@@ -255,6 +255,12 @@ function codeHint(code: CodeSummary | null): string {
 /** The message clause for an unknown class, with how to provide it. */
 export function describeUnknownClass(sourceClass: string, layers: string[]): string {
   const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${layers.map((l) => `'${l}'`).join(', ')}`;
+  if (sourceClass === 'TFOpLambda' || sourceClass === 'SlicingOpLambda') {
+    return `${where} ${layers.length === 1 ? 'is' : 'are'} a raw TensorFlow op that tf.keras recorded as ${sourceClass} (class '${sourceClass}'); tfjs cannot run TensorFlow ops: use Keras layers (e.g. layers.Add) for them in Python and save again`;
+  }
+  if (sourceClass.startsWith('keras.ops.')) {
+    return `${where} ${layers.length === 1 ? 'is' : 'are'} the operation ${sourceClass} applied to tensors, not a layer; tfjs' config format has no operations: use the matching Keras layer in Python and save again`;
+  }
   return `${where} ${layers.length === 1 ? 'has' : 'have'} class '${sourceClass}', which neither tfjs nor keras2tfjs implements; write it as a tf.layers.Layer subclass with static className = '${sourceClass}' and register it with tf.serialization.registerClass before converting`;
 }
 
