@@ -55,6 +55,21 @@ interface GuardedFs {
 }
 
 let modulePromise: Promise<H5Module> | null = null;
+/**
+ * > 0 while our own h5wasm calls run. The FS.open guard only applies then, so an application
+ * that uses h5wasm itself in the same process is not affected between our calls.
+ */
+let enforcing = 0;
+
+/** Runs `fn` with the FS.open guard on. */
+function enforced<T>(fn: () => T): T {
+  enforcing++;
+  try {
+    return fn();
+  } finally {
+    enforcing--;
+  }
+}
 /** Files h5wasm may open: only the ones we wrote ourselves. */
 const allowedPaths = new Set<string>();
 /** The last path HDF5 tried to open that was not ours (an external link, EFL or VDS source). */
@@ -73,7 +88,7 @@ async function h5module(): Promise<H5Module> {
       fs.open = function guardedOpen(this: unknown, path: string, ...rest: unknown[]) {
         const normalized = String(path).replace(/\/+/g, '/');
         // h5wasm's error handler writes HDF5's message through tmpfile(): let it.
-        if (!allowedPaths.has(normalized) && !normalized.startsWith('/tmp/tmpfile_')) {
+        if (enforcing > 0 && !allowedPaths.has(normalized) && !normalized.startsWith('/tmp/tmpfile_')) {
           refusedOpen ??= String(path);
           // emscripten's syscall layer turns an 'ErrnoError' into a clean errno (44 = ENOENT).
           throw Object.assign(new Error(`ENOENT ${path}`), { name: 'ErrnoError', errno: 44 });
@@ -108,7 +123,7 @@ export class Hdf5File {
     allowedPaths.add(memPath);
     fs.writeFile(memPath, bytes);
     try {
-      const h5 = new h5wasm.File(memPath, 'r');
+      const h5 = enforced(() => new h5wasm.File(memPath, 'r'));
       return new Hdf5File(mod, h5, memPath, file, bytes.length);
     } catch (e) {
       fs.unlink(memPath);
@@ -119,7 +134,7 @@ export class Hdf5File {
 
   close(): void {
     try {
-      this.h5.close();
+      enforced(() => this.h5.close());
     } catch {
       // A damaged file can fail to close; the reader has already thrown or finished with it.
     } finally {
@@ -135,7 +150,7 @@ export class Hdf5File {
   /** Runs an h5wasm call; a damaged file makes HDF5 throw anywhere, which becomes BAD_HDF5. */
   private guard<T>(what: string, fn: () => T): T {
     try {
-      return fn();
+      return enforced(fn);
     } catch (e) {
       if (e instanceof Keras2TfjsError) throw e;
       return this.fail(`${what} (${hdf5Message(e)}); the file is damaged`);
@@ -222,7 +237,7 @@ export class Hdf5File {
     if (!(ds instanceof h5wasm.Dataset)) this.fail(`expected a dataset at '${path}'`);
     let meta: Dataset['metadata'];
     try {
-      meta = ds.metadata;
+      meta = enforced(() => ds.metadata);
     } catch (e) {
       this.fail(`dataset '${path}' cannot be read (${hdf5Message(e)})`);
     }
@@ -246,7 +261,7 @@ export class Hdf5File {
     if (!ptr) this.fail(`dataset '${path}' (${nbytes} bytes) does not fit in memory`);
     refusedOpen = null;
     try {
-      m.get_dataset_data(this.h5.file_id, path, null, null, null, BigInt(ptr));
+      enforced(() => m.get_dataset_data(this.h5.file_id, path, null, null, null, BigInt(ptr)));
       return m.HEAPU8.slice(ptr, ptr + nbytes);
     } catch (e) {
       if (refusedOpen !== null) {
@@ -261,7 +276,7 @@ export class Hdf5File {
   private entity(path: string): Group | Dataset | null {
     let e: unknown;
     try {
-      e = path === '/' ? this.h5 : this.h5.get(path);
+      e = path === '/' ? this.h5 : enforced(() => this.h5.get(path));
     } catch (err) {
       this.fail(`'${path}' cannot be opened (${hdf5Message(err)})`);
     }

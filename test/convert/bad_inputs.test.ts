@@ -322,3 +322,15 @@ describe('nothing is left behind', () => {
     expect(readdirSync(work).filter((n) => n.startsWith('.occupied'))).toEqual([]);
   });
 });
+
+describe('living next to an app that uses h5wasm itself', () => {
+  it("guards only the converter's own HDF5 reads: the app opens its files between conversions", async () => {
+    await convert(`${DATA}zoo_tfk.h5`);
+    const mod = await h5wasm.ready;
+    mod.FS.writeFile('/app-own.h5', new Uint8Array(H5));
+    const f = new h5wasm.File('/app-own.h5', 'r');
+    expect(f.keys()).toContain('model_weights');
+    f.close();
+    mod.FS.unlink('/app-own.h5');
+  });
+});
