@@ -44,6 +44,7 @@ interface ModuleWithHeap {
   get_symbolic_link(fileId: bigint, path: string): string | null;
   get_external_link(fileId: bigint, path: string): { filename?: string; obj_path?: string };
   activate_throwing_error_handler(): number;
+  deactivate_throwing_error_handler(): number;
 }
 
 interface GuardedFs {
@@ -61,13 +62,19 @@ let modulePromise: Promise<H5Module> | null = null;
  */
 let enforcing = 0;
 
-/** Runs `fn` with the FS.open guard on. */
+/** The loaded module's error-handler switches (set once the module is ready). */
+let errorHandler: { on(): void; off(): void } | null = null;
+
+/**
+ * Runs `fn` with the FS.open guard on and HDF5 errors thrown as exceptions (with HDF5's
+ * message) instead of printed; both are h5wasm-wide settings, restored when we are done.
+ */
 function enforced<T>(fn: () => T): T {
-  enforcing++;
+  if (enforcing++ === 0) errorHandler?.on();
   try {
     return fn();
   } finally {
-    enforcing--;
+    if (--enforcing === 0) errorHandler?.off();
   }
 }
 /** Files h5wasm may open: only the ones we wrote ourselves. */
@@ -81,8 +88,7 @@ async function h5module(): Promise<H5Module> {
   if (!modulePromise) {
     modulePromise = h5wasm.ready.then((mod) => {
       const m = mod as unknown as ModuleWithHeap;
-      // HDF5 errors become exceptions with the HDF5 message instead of prints on stderr.
-      m.activate_throwing_error_handler();
+      errorHandler = { on: () => m.activate_throwing_error_handler(), off: () => m.deactivate_throwing_error_handler() };
       const fs = mod.FS as unknown as GuardedFs;
       const open = fs.open;
       fs.open = function guardedOpen(this: unknown, path: string, ...rest: unknown[]) {
