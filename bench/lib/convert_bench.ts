@@ -39,6 +39,7 @@ export interface OfficialAttempt {
 }
 
 export interface ConvertSummary {
+  /** Median over alternating rounds of official / keras2tfjs whole-process wall time on the seed .h5. */
   seed_model_speedup_vs_official: number | null;
   large_model_seconds: number | null;
   large_model_read_floor_seconds: number | null;
@@ -71,7 +72,7 @@ export interface ConvertSummary {
     /** keras2tfjs on the official converter's large input (Keras 2 .h5), whole process. */
     same_h5_as_official: { file: string; seconds: number; peak_rss_mb: number } | null;
   } | null;
-  /** The last official run on the seed model: whether its output loads in tfjs. */
+  /** The last official run on the seed model (its output checked in tfjs). */
   official_seed_attempt: OfficialAttempt | null;
   official_large_tfkeras_h5: OfficialAttempt | null;
   /** Keras 3 inputs given to the official converter, and what happened. */
@@ -166,30 +167,6 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
   if (official) {
     process.stderr.write('bench: official tensorflowjs_converter\n');
     try {
-      if (seed !== null) {
-        const runs = quick ? 1 : 3;
-        for (let i = 0; i < runs; i++) {
-          out.official_seed_attempt = officialAttempt(seed, 'keras', 'seed');
-          out.seed_model.official_runs.push(out.official_seed_attempt.seconds);
-        }
-        out.seed_model.official_seconds = round4(median(out.seed_model.official_runs));
-      }
-      if (existsSync(SEED_TFKERAS_H5)) {
-        const runs: number[] = [];
-        let last: OfficialAttempt | null = null;
-        for (let i = 0; i < (quick ? 1 : 3); i++) {
-          last = officialAttempt(SEED_TFKERAS_H5, 'keras', 'seed-tfkeras');
-          runs.push(last.seconds);
-        }
-        out.seed_model_tfkeras_h5 = {
-          file: rel(SEED_TFKERAS_H5),
-          official_seconds: round4(median(runs)),
-          official_loads_in_tfjs: last?.loads_in_tfjs ?? null,
-          official_error: last?.error ?? null,
-          keras2tfjs_seconds: null,
-          speedup_vs_official: null,
-        };
-      }
       if (existsSync(LARGE_FILES.tfkerasH5)) out.official_large_tfkeras_h5 = officialAttempt(LARGE_FILES.tfkerasH5, 'keras', 'large-tfkeras-h5');
       // Keras 3 files: the .keras zip (as a Keras file, and with the converter's own
       // keras_keras reader) and a Keras 3 legacy .h5.
@@ -205,9 +182,9 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
       logError('convert/official', e);
     }
   }
-  process.stderr.write('bench: keras2tfjs converter\n');
+  process.stderr.write('bench: keras2tfjs converter (seed models: alternating with the official one)\n');
   try {
-    runKeras2tfjs(quick, seed, out);
+    runKeras2tfjs(quick, seed, official, out);
   } catch (e) {
     logError('convert/keras2tfjs', e);
   }
@@ -223,29 +200,63 @@ function keras2tfjsProcess(input: string, name: string): TimedRun {
   return run;
 }
 
-function runKeras2tfjs(quick: boolean, seed: string | null, out: ConvertSummary): void {
+interface PairedComparison {
+  official_runs: number[];
+  keras2tfjs_runs: number[];
+  /** Median of per-round (official / keras2tfjs) ratios; null without the official converter. */
+  speedup: number | null;
+  lastOfficial: OfficialAttempt | null;
+}
+
+/**
+ * Official converter and keras2tfjs on the same file, alternating one run each per round, so
+ * outside load that comes and goes hits both; the speedup is the median of per-round ratios.
+ */
+function compareOnFile(input: string, name: string, rounds: number, official: boolean): PairedComparison {
+  const result: PairedComparison = { official_runs: [], keras2tfjs_runs: [], speedup: null, lastOfficial: null };
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const ours = keras2tfjsProcess(input, name).seconds;
+    result.keras2tfjs_runs.push(round4(ours));
+    if (official) {
+      result.lastOfficial = officialAttempt(input, 'keras', name);
+      result.official_runs.push(result.lastOfficial.seconds);
+      ratios.push(result.lastOfficial.seconds / ours);
+    }
+  }
+  if (ratios.length > 0) result.speedup = round4(median(ratios));
+  process.stderr.write(
+    `  ${rel(input)}: keras2tfjs ${median(result.keras2tfjs_runs).toFixed(3)} s` +
+      (result.speedup === null ? '' : `, official ${median(result.official_runs).toFixed(3)} s, speedup ${result.speedup}x`) +
+      ` (whole processes, ${rounds} alternating rounds)\n`,
+  );
+  return result;
+}
+
+function runKeras2tfjs(quick: boolean, seed: string | null, official: boolean, out: ConvertSummary): void {
+  const rounds = quick ? 2 : 5;
   if (seed !== null) {
-    const runs: number[] = [];
-    for (let i = 0; i < (quick ? 3 : 5); i++) runs.push(keras2tfjsProcess(seed, 'seed').seconds);
-    out.seed_model.keras2tfjs_runs = runs.map(round4);
-    out.seed_model.keras2tfjs_seconds = round4(median(runs));
+    const c = compareOnFile(seed, 'seed', rounds, official);
+    out.official_seed_attempt = c.lastOfficial;
+    out.seed_model.official_runs = c.official_runs;
+    out.seed_model.official_seconds = c.official_runs.length > 0 ? round4(median(c.official_runs)) : null;
+    out.seed_model.keras2tfjs_runs = c.keras2tfjs_runs;
+    out.seed_model.keras2tfjs_seconds = round4(median(c.keras2tfjs_runs));
+    out.seed_model_speedup_vs_official = c.speedup;
     out.seed_model.keras2tfjs_in_process = runSectionProcess<ConvertSectionResult>('convert', [
       '--input', seed, '--out', join(OUT_DIR, 'keras2tfjs-seed'), '--reps', quick ? '5' : '15',
     ]);
-    if (out.seed_model.official_seconds !== null) {
-      out.seed_model_speedup_vs_official = round4(out.seed_model.official_seconds / out.seed_model.keras2tfjs_seconds);
-    }
-    process.stderr.write(`  keras2tfjs ${rel(seed)}: ${out.seed_model.keras2tfjs_seconds} s (whole process, median of ${runs.length})\n`);
   }
   if (existsSync(SEED_TFKERAS_H5)) {
-    const runs: number[] = [];
-    for (let i = 0; i < (quick ? 3 : 5); i++) runs.push(keras2tfjsProcess(SEED_TFKERAS_H5, 'seed-tfkeras').seconds);
-    const t = out.seed_model_tfkeras_h5 ?? {
-      file: rel(SEED_TFKERAS_H5), official_seconds: null, official_loads_in_tfjs: null, official_error: null, keras2tfjs_seconds: null, speedup_vs_official: null,
+    const c = compareOnFile(SEED_TFKERAS_H5, 'seed-tfkeras', rounds, official);
+    out.seed_model_tfkeras_h5 = {
+      file: rel(SEED_TFKERAS_H5),
+      official_seconds: c.official_runs.length > 0 ? round4(median(c.official_runs)) : null,
+      official_loads_in_tfjs: c.lastOfficial?.loads_in_tfjs ?? null,
+      official_error: c.lastOfficial?.error ?? null,
+      keras2tfjs_seconds: round4(median(c.keras2tfjs_runs)),
+      speedup_vs_official: c.speedup,
     };
-    t.keras2tfjs_seconds = round4(median(runs));
-    if (t.official_seconds !== null) t.speedup_vs_official = round4(t.official_seconds / t.keras2tfjs_seconds);
-    out.seed_model_tfkeras_h5 = t;
   }
   if (!existsSync(LARGE_FILES.keras3Keras)) return;
   const large = runSectionProcess<ConvertSectionResult>('convert', [
