@@ -7,7 +7,7 @@ export const USAGE_LINES = [
   'keras2tfjs convert <input> <outDir> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax]',
   '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N] [--json]',
   'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax] [--config <file>] [--json]',
-  'keras2tfjs demo',
+  'keras2tfjs demo [--imdb <imdb.npz>] [--epochs N] [--out <dir>] [--backend cpu|wasm|tensorflow] [--json]',
 ];
 
 /** The short usage line for one command (or all of them). */
@@ -35,8 +35,11 @@ Commands:
                              Keras version, every Lambda with how it would be mapped, and
                              whether the model converts (and if not, why). Takes the same
                              --lambda, --exact-dropout, --backend and --config as convert.
-  demo                       Convert the bundled seed model (with its dropout Lambda) and show
-                             the parity with Python Keras.
+  demo                       The main job on the bundled model: convert the Python-trained seed
+                             model (its dropout Lambda → ManualDropout), check parity with Python
+                             Keras in both learning phases, fine-tune with and without dropout,
+                             chart the losses, predict with dropout off and with MC dropout, and
+                             export back to .keras. --imdb trains on the real Keras IMDB file.
 
 Options (convert, and inspect where they apply):
   --lambda <name>=<Class>[:<json>]
