@@ -16,7 +16,7 @@
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
-import { exportableClasses, layerSpec } from './keras3_layers.js';
+import { exportableClasses, specForLayer, tfjsClassKey } from './keras3_layers.js';
 import { dtypePolicy, regularizer, type Json, type JsonObject, type Where } from './keras3_objects.js';
 
 export type TfjsLayer = LayersModel['layers'][number];
@@ -39,7 +39,8 @@ interface TfjsWrapper {
   layer?: TfjsLayer;
 }
 
-const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN']);
+/** tfjs' recurrent layers; a generic RNN is written only when its cell has a Keras form (keras3_layers). */
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN']);
 
 /** The parts of a tfjs container (LayersModel / Sequential) we read. */
 interface TfjsContainer {
@@ -211,7 +212,7 @@ function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, nu
       },
     };
   });
-  const spec = layerSpec(layer.getClassName());
+  const spec = specForLayer(layer);
   let args: Json[];
   if (spec?.listInput) {
     args = [tensors];
@@ -250,8 +251,8 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
     nested.compile_config = {};
     return nested;
   }
-  const className = layer.getClassName();
-  const spec = layerSpec(className);
+  const className = tfjsClassKey(layer);
+  const spec = specForLayer(layer);
   const where: Where = { file, layer: layer.name };
   if (!spec) {
     throw new Keras2TfjsError(
@@ -272,7 +273,7 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   if (readsMask(spec, config) && layer.inboundNodes.some((n) => mayCarryMask(n as unknown as TfjsNode))) {
     throw new Keras2TfjsError(
       ErrorCode.UNSUPPORTED_SEMANTICS,
-      `${file}: layer '${layer.name}' (${className}) gets a mask, which Keras 3 uses in its result and tfjs ignores (${MASK_EFFECT[className]}); drop the Masking layer or maskZero before it`,
+      `${file}: layer '${layer.name}' (${className}) gets a mask, which Keras 3 uses in its result and tfjs ignores (${MASK_EFFECT[spec.className]}); drop the Masking layer or maskZero before it`,
       where,
     );
   }

@@ -6,6 +6,11 @@
  *   - its variables in Keras' order (how `model.weights.h5` numbers them `vars/0..N`).
  *
  * A class missing here cannot be exported: the caller refuses it, naming the layer.
+ *
+ * keras2tfjs' compat layers (src/convert/compat/), which the converter puts where tfjs' own class
+ * computes differently, go back to the Keras class they stand for: CausalConv1D → Conv1D
+ * (padding='causal'), tfjs' RNN around ResetAfterGRUCell → GRU(reset_after=True),
+ * BilinearUpSampling2D → UpSampling2D(interpolation='bilinear'), Normalization → Normalization.
  * Facts checked against Keras 3.15 source (`keras/src/layers/**`) and its own saved files.
  */
 import type { serialization } from '@tensorflow/tfjs-core';
@@ -24,6 +29,11 @@ export interface LayerSource {
 export interface Keras3LayerSpec {
   /** Keras class name (also the source of the weights-file group name, snake_cased). */
   className: string;
+  /**
+   * The tfjs class this spec writes when it is not `className` (see `tfjsClassKey`):
+   * a compat layer, or `RNN(<cell class>)` for tfjs' generic RNN around a compat cell.
+   */
+  tfjsClass?: string;
   /** `module` in config.json: the public export path, or the Python module of a custom class. */
   module: string;
   /** `registered_name`: null for public Keras classes, "package>Class" for registered custom ones. */
@@ -32,6 +42,8 @@ export interface Keras3LayerSpec {
   buildConfig: boolean;
   /** tfjs weight names (the part after the layer name) in Keras' variable order. */
   variables: string[];
+  /** Variables Keras keeps as int64 where tfjs (which has no int64) holds int32: counters. */
+  int64Variables?: string[];
   /** Keras keeps RNN weights on the cell: `layers/lstm/cell/vars/0..2`. */
   cellVariables?: boolean;
   /** Merge layers take one positional list of tensors (`"args": [[kt1, kt2]]`). */
@@ -178,9 +190,39 @@ function pooling(rank: number) {
 
 const globalPooling = (s: LayerSource): JsonObject => ({ data_format: dataFormat(s), keepdims: false });
 
+function upSampling(computes: 'nearest' | 'bilinear') {
+  return (s: LayerSource): JsonObject => {
+    const interpolation = get(s.config, 'interpolation', 'nearest');
+    if (interpolation !== computes) {
+      refuse(s, `uses interpolation '${String(interpolation)}'`, "use interpolation: 'nearest'");
+    }
+    return { size: tuple(get(s.config, 'size', 2), 2), data_format: dataFormat(s), interpolation };
+  };
+}
+
+// ---------------------------------------------------------------- preprocessing
+
+/**
+ * Keras' Normalization config: `axis` as a list (Keras keeps a tuple; none kept = []), and
+ * `mean`/`variance` null when adapted (then they are the weights mean, variance, count).
+ */
+function normalization(s: LayerSource): JsonObject {
+  const axis = get(s.config, 'axis', []);
+  return {
+    axis: Array.isArray(axis) ? axis : [axis],
+    invert: get(s.config, 'invert', false),
+    mean: get(s.config, 'mean', null),
+    variance: get(s.config, 'variance', null),
+  };
+}
+
 // ---------------------------------------------------------------- recurrent
 
-function recurrent(kind: 'lstm' | 'gru' | 'simple') {
+/**
+ * LSTM, GRU, SimpleRNN; also tfjs' generic RNN around a compat cell, whose config (tfjs'
+ * RNN.getConfig) carries the cell's settings at the top level too, so one reader serves both.
+ */
+function recurrent(kind: 'lstm' | 'gru' | 'simple', resetAfter = false) {
   return (s: LayerSource): JsonObject => {
     const c = s.config;
     const out: JsonObject = {
@@ -211,8 +253,9 @@ function recurrent(kind: 'lstm' | 'gru' | 'simple') {
       dropout: get(c, 'dropout', 0),
       recurrent_dropout: get(c, 'recurrent_dropout', 0),
     });
-    // tfjs' GRU is the original "reset before" GRU (3·units bias), Keras' reset_after=False.
-    if (kind === 'gru') out.reset_after = false;
+    // tfjs' GRU is the original "reset before" GRU (3·units bias), Keras' reset_after=False;
+    // keras2tfjs' ResetAfterGRUCell is Keras' default reset_after=True ([2, 3·units] bias).
+    if (kind === 'gru') out.reset_after = resetAfter;
     if (kind !== 'simple') out.seed = null;
     return out;
   };
@@ -338,14 +381,17 @@ const SPECS: Keras3LayerSpec[] = [
   })),
   spec('ZeroPadding2D', true, [], (s) => ({ padding: s.config.padding, data_format: dataFormat(s) })),
   spec('Cropping2D', true, [], (s) => ({ cropping: s.config.cropping, data_format: dataFormat(s) })),
-  spec('UpSampling2D', true, [], (s) => {
-    const interpolation = get(s.config, 'interpolation', 'nearest');
-    // Integer-factor nearest upsampling repeats pixels in both; bilinear sampling grids differ.
-    if (interpolation !== 'nearest') {
-      refuse(s, `uses interpolation '${String(interpolation)}'`, "use interpolation: 'nearest'");
-    }
-    return { size: tuple(get(s.config, 'size', 2), 2), data_format: dataFormat(s), interpolation };
+  // Integer-factor nearest upsampling repeats pixels in both; tfjs' bilinear sampling grid
+  // differs from Keras' (half-pixel centers), keras2tfjs' BilinearUpSampling2D samples as Keras.
+  spec('UpSampling2D', true, [], upSampling('nearest')),
+  spec('UpSampling2D', true, [], upSampling('bilinear'), { tfjsClass: 'BilinearUpSampling2D' }),
+  spec('Conv1D', true, ['kernel', 'bias'], conv(1), { tfjsClass: 'CausalConv1D' }),
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru', true), {
+    tfjsClass: 'RNN(ResetAfterGRUCell)',
+    cellVariables: true,
+    nodeKwargs: TRAINING_MASK,
   }),
+  spec('Normalization', true, ['mean', 'variance', 'count'], normalization, { int64Variables: ['count'] }),
   // The wrapped layers are written by keras3_config.ts / keras3_weights.ts (they recurse).
   spec('Bidirectional', true, [], (s) => ({ merge_mode: s.config.merge_mode === undefined ? 'concat' : s.config.merge_mode }), {
     wrapper: 'bidirectional',
@@ -372,11 +418,21 @@ const SPECS: Keras3LayerSpec[] = [
   },
 ];
 
-const BY_TFJS_CLASS = new Map(SPECS.map((s) => [s.className, s]));
+const BY_TFJS_CLASS = new Map(SPECS.map((s) => [s.tfjsClass ?? s.className, s]));
 
-/** The spec for a tfjs class name (tfjs and Keras share these names), or undefined. */
-export function layerSpec(tfjsClassName: string): Keras3LayerSpec | undefined {
-  return BY_TFJS_CLASS.get(tfjsClassName);
+/**
+ * The key a tfjs layer is looked up by: its class name, or `RNN(<cell class>)` for tfjs' generic
+ * RNN, which is whichever Keras layer its cell makes it.
+ */
+export function tfjsClassKey(layer: { getClassName(): string }): string {
+  const className = layer.getClassName();
+  const cell = (layer as { cell?: { getClassName(): string } }).cell;
+  return className === 'RNN' && cell ? `RNN(${cell.getClassName()})` : className;
+}
+
+/** The spec for a tfjs layer, or undefined when keras2tfjs cannot write it. */
+export function specForLayer(layer: { getClassName(): string }): Keras3LayerSpec | undefined {
+  return BY_TFJS_CLASS.get(tfjsClassKey(layer));
 }
 
 /** Every tfjs layer class keras2tfjs can export, for error messages and docs. */

@@ -16,7 +16,7 @@ import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import { childGroup, emptyGroup, type H5Dataset, type H5Group } from './h5_writer.js';
 import { isFunctional, isSequential, kerasLayers, type TfjsLayer } from './keras3_config.js';
 import type { OptimizerState } from './keras3_compile.js';
-import { layerSpec } from './keras3_layers.js';
+import { specForLayer, type Keras3LayerSpec } from './keras3_layers.js';
 
 /**
  * Builds the weights tree for `model` (tfjs tensors are read, none are left allocated), with
@@ -50,13 +50,13 @@ function writeContainer(model: TfjsLayer, group: H5Group, file: string): void {
 
 function kerasClassName(layer: TfjsLayer): string {
   if (isFunctional(layer)) return 'Functional';
-  return layerSpec(layer.getClassName())?.className ?? layer.getClassName();
+  return specForLayer(layer)?.className ?? layer.getClassName();
 }
 
 function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = layer.name): void {
   const vars = childGroup(group, 'vars');
   vars.attrs.set('name', name);
-  const spec = layerSpec(layer.getClassName());
+  const spec = specForLayer(layer);
   if (layer.getClassName() === 'InputLayer' || !spec) return;
   const wrapped = layer as unknown as { forwardLayer?: TfjsLayer; backwardLayer?: TfjsLayer; layer?: TfjsLayer };
   if (spec.wrapper === 'bidirectional' && wrapped.forwardLayer && wrapped.backwardLayer) {
@@ -76,29 +76,35 @@ function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = layer
     target = childGroup(childGroup(group, 'cell'), 'vars');
     target.attrs.set('name', toSnakeCase(`${spec.className}Cell`));
   }
-  orderedWeights(layer, spec.variables, file).forEach((ds, i) => target.datasets.set(String(i), ds));
+  orderedWeights(layer, spec, file).forEach((ds, i) => target.datasets.set(String(i), ds));
 }
 
-/** The layer's weights in Keras' variable order; every tfjs weight must find its place. */
-function orderedWeights(layer: TfjsLayer, order: string[], file: string): H5Dataset[] {
+/**
+ * The layer's weights in Keras' variable order; every tfjs weight must find its place. Counters
+ * Keras keeps as int64 (tfjs has int32 only) are written as int64.
+ */
+function orderedWeights(layer: TfjsLayer, spec: Keras3LayerSpec, file: string): H5Dataset[] {
+  const int64 = new Set(spec.int64Variables);
   const byName = new Map(layer.weights.map((w) => [shortName(w.originalName ?? w.name), w]));
   const out: H5Dataset[] = [];
-  for (const name of order) {
+  for (const name of spec.variables) {
     const weight = byName.get(name);
     if (!weight) continue; // e.g. no bias when use_bias=false: Keras numbers the rest densely
     byName.delete(name);
-    const values = weight.read();
-    const data = values.dataSync();
-    out.push({
-      shape: [...weight.shape] as number[],
-      dtype: weight.dtype === 'int32' ? 'int32' : 'float32',
-      data: weight.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data),
-    });
+    const data = weight.read().dataSync();
+    const shape = [...weight.shape] as number[];
+    if (int64.has(name)) {
+      out.push({ shape, dtype: 'int64', data: BigInt64Array.from(data, (v) => BigInt(Math.round(v))) });
+    } else if (weight.dtype === 'int32') {
+      out.push({ shape, dtype: 'int32', data: Int32Array.from(data) });
+    } else {
+      out.push({ shape, dtype: 'float32', data: Float32Array.from(data) });
+    }
   }
   if (byName.size > 0) {
     throw new Keras2TfjsError(
       ErrorCode.WEIGHT_MISMATCH,
-      `${file}: layer '${layer.name}' has weights [${[...byName.keys()].join(', ')}] that Keras' ${layer.getClassName()} does not have; export a model built from the standard layer`,
+      `${file}: layer '${layer.name}' has weights [${[...byName.keys()].join(', ')}] that Keras' ${spec.className} does not have; export a model built from the standard layer`,
       { file, layer: layer.name },
     );
   }
