@@ -5,9 +5,6 @@
  */
 import { createRequire } from 'node:module';
 import { parseCommandLine, type Command } from './args.js';
-import { runConvert } from './convert_command.js';
-import { runDemoCommand } from './demo_command.js';
-import { runInspect } from './inspect_command.js';
 import { EXIT_OK, printJson, reportError, type CliIo } from './output.js';
 import { HELP } from './usage.js';
 
@@ -30,12 +27,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (cmd.json) printJson(io, { version });
         else io.stdout.write(`keras2tfjs ${version}\n`);
         return EXIT_OK;
+      // Each command's module graph is loaded only when it runs: `convert` should not pay for
+      // the demo's training stack at start-up (Node module loading dominates a small conversion).
       case 'convert':
-        return await runConvert(cmd, io);
+        return await (await import('./convert_command.js')).runConvert(cmd, io);
       case 'inspect':
-        return await runInspect(cmd, io);
+        return await (await import('./inspect_command.js')).runInspect(cmd, io);
       case 'demo':
-        return await runDemoCommand(cmd.args, io);
+        return await (await import('./demo.js')).runDemo(cmd.args, io);
     }
   } catch (e) {
     return reportError(io, e, cmd.json);
