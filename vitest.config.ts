@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup.ts'],
     // Parity and converter tests run real tfjs math on 2 cores: give them room.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { philoxUniform } from '../../src/random/philox.js';
 import { jaxKeyPair, tfSeedPair } from '../../src/random/seed_state.js';
 import { threefryUniform } from '../../src/random/threefry.js';
-import { FIXTURES_ROOT, loadCaseJson, loadNpyFloat32 } from './fixture_npy.js';
+import { FIXTURES_DIR, fixtureCase, loadFixture } from '../helpers/fixtures.js';
 
 interface Stream {
   id: string;
@@ -25,14 +25,15 @@ interface MaskStreamsCase {
 
 /** Streams that drew uniforms (a rate-0 stream draws nothing and has no uniform file). */
 function drawingStreams(caseName: string): Stream[] {
-  const spec = loadCaseJson<MaskStreamsCase>(caseName);
+  const spec = fixtureCase<MaskStreamsCase>(caseName);
   return [...spec.streams, ...(spec.original_layout_streams ?? [])].filter((s) =>
-    existsSync(join(FIXTURES_ROOT, caseName, `uniform_${s.id}.npy`)),
+    existsSync(join(FIXTURES_DIR, caseName, `uniform_${s.id}.npy`)),
   );
 }
 
 function perCall(caseName: string, id: string): Float32Array[] {
-  const { shape, data } = loadNpyFloat32(caseName, `uniform_${id}.npy`);
+  const { shape, data } = loadFixture(caseName, `uniform_${id}.npy`);
+  if (!(data instanceof Float32Array)) throw new Error(`${caseName}/uniform_${id}.npy: expected float32`);
   const size = shape.slice(1).reduce((a, b) => a * b, 1);
   return Array.from({ length: shape[0] }, (_, n) => data.subarray(n * size, (n + 1) * size));
 }

@@ -2,20 +2,24 @@
  * The `trajectories` fixture (scripts/fixture_cases/trajectories.py): its case.json and arrays.
  */
 import { join } from 'node:path';
-import { FIXTURES_ROOT, loadCaseJson, loadNpyFloat32, type NpyArray } from '../random/fixture_npy.js';
+import { FIXTURES_DIR, fixtureCase, loadFixture } from '../helpers/fixtures.js';
 
-export type { NpyArray };
+export interface NpyArray {
+  shape: number[];
+  data: Float32Array;
+}
 
-export const TRAJECTORY_DIR = join(FIXTURES_ROOT, 'trajectories');
+export const TRAJECTORY_DIR = join(FIXTURES_DIR, 'trajectories');
 
 /** A float32 .npy file of the trajectories fixture. */
 export function loadTrajectoryArray(relativePath: string): NpyArray {
-  return loadNpyFloat32('trajectories', relativePath);
+  const { shape, data } = loadFixture('trajectories', relativePath, { as: 'float32' });
+  return { shape, data: data as Float32Array };
 }
 
 /** The parsed case.json of the trajectories fixture. */
 export function trajectoryCase(): TrajectoryCase {
-  return loadCaseJson<TrajectoryCase>('trajectories');
+  return fixtureCase<TrajectoryCase>('trajectories');
 }
 
 export interface TrajectoryCase {
