@@ -19,7 +19,8 @@ import { loadKerasModel } from '../../src/index.js';
 import type { BackendName } from '../../src/backend.js';
 import { switchTo } from '../lib/backends.js';
 import { shuffledBatches } from '../lib/batches.js';
-import { readNpyFloat32 } from '../lib/npy.js';
+import { readFileSync } from 'node:fs';
+import { readNpy } from '../../src/io/npy.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';
@@ -48,8 +49,8 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
   const feed = (typeof args['feed'] === 'string' ? args['feed'] : 'fit') as 'fit' | 'dataset';
   await switchTo(backend);
 
-  const xs = readNpyFloat32(join(dataDir, 'x_train.npy'));
-  const ys = readNpyFloat32(join(dataDir, 'y_train.npy'));
+  const xs = readFloat32(join(dataDir, 'x_train.npy'));
+  const ys = readFloat32(join(dataDir, 'y_train.npy'));
   const rows = xs.shape[0];
   const x = tf.tensor2d(xs.data, [rows, xs.shape[1]]);
   const y = tf.tensor2d(ys.data, [rows, 1]);
@@ -96,3 +97,10 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
 }
 
 runSection(main);
+
+/** The float32 arrays the Python bench wrote, read with the package's own .npy reader. */
+function readFloat32(path: string): { shape: number[]; data: Float32Array } {
+  const array = readNpy(readFileSync(path), path);
+  if (!(array.data instanceof Float32Array)) throw new Error(`${path}: expected float32, got ${array.dtype}`);
+  return { shape: array.shape, data: array.data };
+}
