@@ -10,7 +10,12 @@
  * trained a few steps first with keras2tfjs' Keras-exact optimizers, so their optimizer state
  * (iterations, slots) is real and must come back in Python too.
  *
- * Usage: node scripts/export_from_ts.mjs <outDir>      (run `npm run build` first)
+ * With `--keras-models <dir>` it also takes the models real Keras saved there (listed in
+ * <dir>/models.json by python/tests/keras_compat_models.py): each is converted with
+ * `loadKerasModel`, fine-tuned a few steps when listed so (compiled from the file, as a user
+ * would), exported again, and written out like the others under its own name.
+ *
+ * Usage: node scripts/export_from_ts.mjs <outDir> [--keras-models <dir>]   (run `npm run build` first)
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,9 +28,11 @@ if (!existsSync(distIndex)) {
   console.error(`export_from_ts: ${distIndex} is missing; run \`npm run build\` first`);
   process.exit(2);
 }
-const outDir = process.argv[2];
-if (!outDir) {
-  console.error('usage: node scripts/export_from_ts.mjs <outDir>');
+const [outDir, ...options] = process.argv.slice(2);
+const kerasModelsAt = options.indexOf('--keras-models');
+const kerasModelsDir = kerasModelsAt >= 0 ? options[kerasModelsAt + 1] : null;
+if (!outDir || (kerasModelsAt >= 0 && !kerasModelsDir)) {
+  console.error('usage: node scripts/export_from_ts.mjs <outDir> [--keras-models <dir>]');
   process.exit(2);
 }
 
@@ -259,6 +266,34 @@ function fromPythonFixture(fixture, options) {
   };
 }
 
+/**
+ * Python → TypeScript (→ fine-tuning) → Python for a model real Keras saved with layers the
+ * converter maps to keras2tfjs' compat layers (causal Conv1D, reset_after GRU, bilinear
+ * UpSampling2D, Normalization). Fine-tuned models are compiled from the file's own settings.
+ */
+function fromKerasModel(dir, listed) {
+  return async () => {
+    const model = await loadKerasModel(join(dir, listed.file), { compile: listed.fine_tune });
+    const inputs = [];
+    for (let k = 0; k < listed.inputs; k++) {
+      const x = readNpy(await readFile(join(dir, `${listed.name}.x${k}.npy`)));
+      inputs.push([Float32Array.from(x.data), x.shape]);
+    }
+    let train;
+    if (listed.fine_tune) {
+      const y = readNpy(await readFile(join(dir, `${listed.name}.target.npy`)));
+      train = { y: [Float32Array.from(y.data), y.shape], epochs: 3 };
+    }
+    return { model, inputs, train, keepWeights: true, pythonReference: null };
+  };
+}
+
+async function kerasModelCases(dir) {
+  if (!dir) return {};
+  const listed = JSON.parse(await readFile(join(dir, 'models.json'), 'utf8'));
+  return Object.fromEntries(listed.map((entry) => [entry.name, fromKerasModel(resolve(dir), entry)]));
+}
+
 const CASES = {
   python_seed_lambda: fromPythonFixture('seed_lambda', { lambdas: { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } } }),
   python_manual_dropout: fromPythonFixture('manual_dropout_tf', {}),
@@ -270,6 +305,7 @@ const CASES = {
   zoo_conv: zooConv,
   zoo_graph: zooGraph,
   zoo_wrappers: zooWrappers,
+  ...(await kerasModelCases(kerasModelsDir)),
 };
 
 // ------------------------------------------------------------------ export + predictions
@@ -301,7 +337,8 @@ for (const [name, build] of Object.entries(CASES)) {
 
   const layers = flatLayers(model).map((l) => ({
     name: l.name,
-    class_name: l.getClassName(),
+    // tfjs' generic RNN is whatever its cell makes it: RNN(ResetAfterGRUCell) is Keras' GRU.
+    class_name: l.getClassName() === 'RNN' ? `RNN(${l.cell.getClassName()})` : l.getClassName(),
     weights: l.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape, values: Array.from(w.read().dataSync()) })),
   }));
   await writeFile(join(outDir, `${name}.layers.json`), JSON.stringify(layers));

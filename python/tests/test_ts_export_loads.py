@@ -11,6 +11,10 @@ with `keras.saving.load_model` (safe_mode on, the default) and must
 * re-serialize the loaded model to exactly the config.json we wrote (Keras' own schema), and
 * re-save a model.weights.h5 with exactly our groups, attributes, shapes, dtypes and values.
 
+Models real Keras saves here (keras_compat_models.py) hold the layers the converter maps to
+keras2tfjs' compat layers; they go Python → TypeScript (fine-tuned there when compiled) → Python
+and must come back as the Keras classes with the configs Keras saved.
+
 `npm test` builds dist/ first; without it this test fails (it is never skipped).
 """
 
@@ -28,6 +32,7 @@ import numpy as np
 import pytest
 
 import keras2tfjs  # registers keras2tfjs>ManualDropout with Keras serialization
+import keras_compat_models
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST_INDEX = ROOT / "dist" / "index.js"
@@ -44,9 +49,17 @@ CASES = [
     "zoo_conv",
     "zoo_graph",
     "zoo_wrappers",
+    *keras_compat_models.MODELS,
 ]
 # Models first trained in Python (fixtures/), converted by keras2tfjs, exported back.
 ROUND_TRIP_CASES = ["python_seed_lambda", "python_manual_dropout"]
+
+# The Keras class each keras2tfjs compat layer is exported as (tfjs' generic RNN named by its cell).
+KERAS_CLASS_OF_COMPAT = {
+    "CausalConv1D": "Conv1D",
+    "RNN(ResetAfterGRUCell)": "GRU",
+    "BilinearUpSampling2D": "UpSampling2D",
+}
 
 # Predictions: tfjs (cpu backend) and TensorFlow compute the same float32 graph but sum dot
 # products and convolutions in different orders, so results differ by a few units in the last
@@ -69,8 +82,10 @@ def exported(tmp_path_factory):
     if not DIST_INDEX.exists():
         pytest.fail(f"{DIST_INDEX} is missing: run `npm run build` (npm test does it) before the Python tests")
     out = tmp_path_factory.mktemp("ts_export")
+    keras_compat_models.write_models(out / "keras_made")
     done = subprocess.run(
-        ["node", str(EXPORT_SCRIPT), str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600
+        ["node", str(EXPORT_SCRIPT), str(out), "--keras-models", str(out / "keras_made")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, f"export_from_ts.mjs failed:\n{done.stdout}\n{done.stderr}"
     return out
@@ -151,6 +166,58 @@ def test_python_model_comes_back_from_typescript_predicting_as_before(exported, 
     assert any(isinstance(layer, keras2tfjs.ManualDropout) for layer in model.layers)
 
 
+# --- Keras models with layers the converter maps to compat layers -------------------
+
+KERAS_MADE = list(keras_compat_models.MODELS)
+KERAS_MADE_UNTOUCHED = [n for n in KERAS_MADE if n not in keras_compat_models.FINE_TUNED]
+
+
+def load_original(exported, name):
+    # Uncompiled: the originals were compiled but never trained, so they hold no optimizer state.
+    return keras.saving.load_model(exported / "keras_made" / f"{name}.keras", compile=False)
+
+
+def as_json(config):
+    return json.loads(json.dumps(config))
+
+
+@pytest.mark.parametrize("name", KERAS_MADE)
+def test_compat_layers_come_back_as_the_layers_keras_saved(exported, loaded, name):
+    """Same Keras classes, each with the config Keras saved (fine-tuning changes weights only)."""
+    original, back = load_original(exported, name), loaded(name)
+    assert [type(layer).__name__ for layer in back.layers] == [type(layer).__name__ for layer in original.layers]
+    for before, after in zip(original.layers, back.layers):
+        assert_same_json(as_json(after.get_config()), as_json(before.get_config()), f"{name}/{before.name}")
+
+
+@pytest.mark.parametrize("name", KERAS_MADE)
+def test_compat_weights_are_keras_own_but_for_what_typescript_trained(exported, loaded, name):
+    original, back = load_original(exported, name), loaded(name)
+    fine_tuned = name in keras_compat_models.FINE_TUNED
+    assert [(w.path, w.dtype, tuple(w.shape)) for w in back.weights] == [(w.path, w.dtype, tuple(w.shape)) for w in original.weights]
+    for before, after in zip(original.weights, back.weights):
+        a, b = keras.ops.convert_to_numpy(before), keras.ops.convert_to_numpy(after)
+        if fine_tuned and before.trainable:
+            assert np.any(a != b), f"{after.path} was not trained in TypeScript"
+        else:
+            # Normalization's mean, variance and int64 count are statistics, never trained.
+            np.testing.assert_array_equal(b, a, err_msg=after.path)
+
+
+@pytest.mark.parametrize("name", KERAS_MADE_UNTOUCHED)
+def test_compat_model_predicts_as_the_keras_original(exported, loaded, name):
+    """Python → TypeScript → Python without training: the export predicts what Keras first did."""
+    folder = exported / "keras_made"
+    case = read_cases(exported)[name]
+    xs = [np.load(folder / f"{name}.x{k}.npy") for k in range(case["inputs"])]
+    ys = loaded(name).predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    ys = list(ys) if isinstance(ys, (list, tuple)) else [ys]
+    for k, y in enumerate(ys):
+        reference = np.load(folder / f"{name}.y{k}.npy")
+        print(f"{name} output {k}: max |keras(exported) - keras(original)| = {float(np.max(np.abs(y - reference))):.3g}")
+        np.testing.assert_allclose(y, reference, rtol=0, atol=PREDICTION_ATOL)
+
+
 # --- layers and weights -------------------------------------------------------------
 
 
@@ -173,7 +240,7 @@ def test_layers_and_weights_are_the_typescript_ones(exported, loaded, name):
     assert sorted(by_name) == sorted(t["name"] for t in ts_layers)
     for ts in ts_layers:
         layer = by_name[ts["name"]]
-        assert type(layer).__name__ == ts["class_name"]
+        assert type(layer).__name__ == KERAS_CLASS_OF_COMPAT.get(ts["class_name"], ts["class_name"])
         assert len(layer.weights) == len(ts["weights"]), ts["name"]
         for kv, tw in zip(layer.weights, ts["weights"]):
             value = keras.ops.convert_to_numpy(kv)
@@ -197,7 +264,14 @@ def test_manual_dropout_comes_back_as_the_python_twin(exported):
 
 
 @pytest.mark.parametrize(
-    "name, optimizer_class, loss", [("seed_model", "RMSprop", "binary_crossentropy"), ("two_branches", "Adam", "categorical_crossentropy")]
+    "name, optimizer_class, loss",
+    [
+        ("seed_model", "RMSprop", "binary_crossentropy"),
+        ("two_branches", "Adam", "categorical_crossentropy"),
+        # Compiled in Python, converted with compile: true and fine-tuned in TypeScript.
+        ("keras_compat_functional", "Adam", "mean_squared_error"),
+        ("keras_normalizations", "RMSprop", "mean_squared_error"),
+    ],
 )
 def test_compile_settings_and_optimizer_state_come_back(exported, name, optimizer_class, loss):
     with warnings.catch_warnings(record=True) as caught:
