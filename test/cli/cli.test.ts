@@ -17,10 +17,10 @@ import '../../src/layers/manual_dropout.js';
 import { fileSystem } from '../../src/io/file_system.js';
 import { switchBackend } from '../helpers/backends.js';
 import { fixturePath, loadFixture } from '../helpers/fixtures.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const CORPUS_DIR = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
 const SAVED_MODEL = join(CORPUS_DIR, 'AntoineA67+snake_qlearning+functional-dense.savedmodel');
 const SEED_H5 = fixturePath('seed_lambda_tfkeras', 'model.h5');
 const SEED_LAMBDA = 'dropout=ManualDropout:{"rate":0.5}';

@@ -23,7 +23,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
-CORPUS = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/corpus"
+CORPUS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus_expected.json")
 SEQ_LEN = 8
 MAX_VALUES = 4096

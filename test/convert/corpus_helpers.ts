@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-export const CORPUS_DIR = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
+export { CORPUS_DIR };
 
 export interface CorpusEntry {
   file: string;

@@ -11,6 +11,7 @@ import { convert } from '../../src/convert/convert.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { switchBackend } from '../helpers/backends.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { CORPUS_DIR, corpusPath } from '../helpers/corpus.js';
 
 const DATA = new URL('./data/', import.meta.url).pathname;
 const expected = JSON.parse(readFileSync(`${DATA}expected.json`, 'utf8')) as {
@@ -99,7 +100,7 @@ describe('Keras 3 configs become tfjs configs with the same meaning', () => {
 
 describe('Keras 1 and 2 configs', () => {
   it('a Keras 2.2 Sequential given as a bare list of layers', async () => {
-    const { model, report } = await convert(`/work/shared/corpus/0xArt+CryptoANN+dense-dropout.h5`.replace('/work/shared/corpus', process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus'));
+    const { model, report } = await convert(corpusPath('0xArt+CryptoANN+dense-dropout.h5'));
     expect(report.kerasVersion).toBe('2.2.2');
     const topology = model.modelTopology as { class_name: string; config: { name: string; layers: Layer[] } };
     expect(topology.class_name).toBe('Sequential');
@@ -107,7 +108,7 @@ describe('Keras 1 and 2 configs', () => {
   });
 
   it('a Keras 1 LSTM: output_dim, inner_* and per-gate weights become Keras 2 / tfjs ones', async () => {
-    const { model } = await convert(`${process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus'}/DCodezy+DeepLearningPlayground+keras1-lstm.hdf5`);
+    const { model } = await convert(corpusPath('DCodezy+DeepLearningPlayground+keras1-lstm.hdf5'));
     const [lstm, dense] = layersOf(model.modelTopology);
     expect(lstm.class_name).toBe('LSTM');
     expect(lstm.config).toMatchObject({ units: 128, recurrent_activation: 'hard_sigmoid', unit_forget_bias: true, batch_input_shape: [null, 20, 28] });
@@ -120,7 +121,7 @@ describe('Keras 1 and 2 configs', () => {
   });
 
   it('a Keras 1 Convolution2D model (nb_filter, nb_row/nb_col, border_mode, subsample, dim_ordering) with its Lambda mapped', async () => {
-    const corpus = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
+    const corpus = CORPUS_DIR;
     const { artifacts, report, model } = await convert(`${corpus}/olala7846+Behavioral-Cloning+keras1-lambda-cropping.h5`, {
       lambdas: { _normalize: { className: 'Rescaling', config: { scale: 0.2 / 255, offset: -0.1 } } },
     });

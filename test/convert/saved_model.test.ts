@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
 import { readSavedModel } from '../../src/convert/saved_model.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-const CORPUS_DIR = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
 /** TF 2.5: writes keras_metadata.pb AND still the same JSON into saved_model.pb's user objects. */
 const TF25 = 'DarmorizIhor+lstm_epidemy+lstm.savedmodel';
 /** TF 2.15: the Keras JSON lives only in keras_metadata.pb. */

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSavedModel } from '../../src/convert/saved_model.js';
 import type { SourceWeight } from '../../src/convert/intermediate.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-const CORPUS_DIR = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
 
 interface ExpectedWeight {
   name: string;

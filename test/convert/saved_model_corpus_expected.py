@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import tf_keras  # noqa: E402
 
-CORPUS = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/corpus"
+CORPUS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "saved_model_corpus.expected.json")
 
 

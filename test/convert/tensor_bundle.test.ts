@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
 import { TensorBundle } from '../../src/convert/tensor_bundle.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-const CORPUS_DIR = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
 const expected = JSON.parse(readFileSync(new URL('./saved_model_corpus.expected.json', import.meta.url), 'utf8')) as {
   models: Record<string, { checkpoint: Record<string, { dtype: string; shape: number[]; sha256: string }> }>;
 };
