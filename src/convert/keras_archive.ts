@@ -43,7 +43,8 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
     }
     throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'model.weights.h5' in the archive; it is incomplete");
   }
-  const layerWeights = await withHdf5(weightsBytes, file, (h5) => readKeras3Weights(h5, modelConfig));
+  // The member's bytes are ours and not needed afterwards: HDF5 may take them (no copy).
+  const layerWeights = await withHdf5(weightsBytes, file, (h5) => readKeras3Weights(h5, modelConfig), true);
   const compile = modelConfig.compile_config;
   return {
     file,

@@ -23,7 +23,7 @@ export interface ReadOptions {
 }
 
 export async function readSource(input: string | Uint8Array, options: ReadOptions = {}): Promise<SourceModel> {
-  if (typeof input !== 'string') return readBytes(input, options.fileName ?? '<memory>', options);
+  if (typeof input !== 'string') return readBytes(input, options.fileName ?? '<memory>', options, false);
   let isDir: boolean;
   try {
     isDir = (await stat(input)).isDirectory();
@@ -41,10 +41,11 @@ export async function readSource(input: string | Uint8Array, options: ReadOption
   } catch (e) {
     throw convertError(ErrorCode.FILE_NOT_FOUND, input, `cannot be read (${(e as Error).message})`);
   }
-  return readBytes(bytes, input, options);
+  return readBytes(bytes, input, options, true);
 }
 
-async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions): Promise<SourceModel> {
+/** `ours`: the bytes were read here (not the caller's), so HDF5 may take them instead of a copy. */
+async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions, ours: boolean): Promise<SourceModel> {
   const kind = sniffBytes(bytes);
   if (kind === 'zip') {
     const zip = ZipArchive.open(bytes, file);
@@ -77,7 +78,7 @@ async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions):
       trainingConfig: null,
       layerWeights: readKeras3Weights(h5, config),
     };
-  });
+  }, ours);
 }
 
 function zipSource(zip: ZipArchive): ArchiveSource {
