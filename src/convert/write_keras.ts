@@ -40,7 +40,10 @@ export interface KerasArchiveParts {
 /**
  * Writes `model` as a Keras 3 `.keras` file at `path` (which must end in `.keras`, as Keras
  * requires). ManualDropout layers are written as `keras2tfjs>ManualDropout`: load them in Python
- * with the `keras2tfjs` package installed (`import keras2tfjs` registers the layer).
+ * with the `keras2tfjs` package installed (`import keras2tfjs` registers the layer). The layers
+ * the converter stood in for with keras2tfjs' own (causal Conv1D, reset_after GRU, bilinear
+ * UpSampling2D, Normalization) are written as those Keras layers, so a converted model
+ * fine-tuned in TypeScript goes back to Keras unchanged in form.
  *
  * Throws `Keras2TfjsError` (UNKNOWN_LAYER, UNSUPPORTED_SEMANTICS, WEIGHT_MISMATCH, WRITE_FAILED)
  * naming the layer when the model cannot be written with the same meaning; nothing is written then.
