@@ -3,6 +3,7 @@
  *
  *   read (read_source: detect + reader) → SourceModel
  *   → normalize_config + layer_map → tfjs topology      → weights → IntermediateModel
+ *   → validate_topology (the topology is one tfjs builds, the weights are its layers')
  *   → write_tfjs → ModelArtifacts → memory (`convert`), a directory (`convertToDirectory`),
  *     or a live tf.LayersModel (`loadKerasModel`).
  */
@@ -18,6 +19,7 @@ import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './
 import { normalizeModelConfig } from './normalize_config.js';
 import { readSource } from './read_source.js';
 import { buildWeights } from './weights.js';
+import { checkBuildsInTfjs, checkTopology, checkWeightNames } from './validate_topology.js';
 import { QUANTIZE_DTYPES, toModelArtifacts, type QuantizeDtype } from './write_tfjs.js';
 
 export interface ConvertOptions {
@@ -93,7 +95,7 @@ export async function convert(input: string | Uint8Array, options: ConvertOption
 }
 
 /** The conversion of an already-read SourceModel (shared by convert and inspect). */
-export function convertSource(source: SourceModel, options: ConvertOptions = {}): ConvertResult {
+export async function convertSource(source: SourceModel, options: ConvertOptions = {}): Promise<ConvertResult> {
   const progress = options.onProgress ?? (() => {});
   progress(0.5, 'normalize');
   const rng = dropoutRng(source, options);
@@ -105,8 +107,10 @@ export function convertSource(source: SourceModel, options: ConvertOptions = {})
     rng: rng.rng,
     weightShapes: (path) => (source.layerWeights.get(path.join('/')) ?? []).map((w) => w.shape),
   });
+  checkTopology(source.file, normalized.modelConfig);
   progress(0.6, 'weights');
   const built = buildWeights(source.file, normalized.layers, source.layerWeights);
+  checkWeightNames(source.file, normalized.modelConfig, built.weights);
   const warnings = [...(rng.warning ? [rng.warning] : []), ...normalized.warnings, ...built.warnings];
   if (options.config !== undefined && source.format !== 'h5-weights') {
     warnings.push('the `config` option was ignored: the file holds its own architecture');
@@ -123,6 +127,8 @@ export function convertSource(source: SourceModel, options: ConvertOptions = {})
     mappings: normalized.mappings,
     warnings,
   };
+  progress(0.7, 'check');
+  await checkBuildsInTfjs(source.file, normalized.modelConfig);
   progress(0.8, 'write');
   const artifacts = toModelArtifacts(model, { quantize: options.quantize });
   progress(1, 'done');

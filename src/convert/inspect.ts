@@ -93,9 +93,9 @@ export async function inspect(input: string | Uint8Array, options: InspectOption
     unknownClasses,
     hasTrainingConfig: source.trainingConfig !== null,
   };
-  let converted: ReturnType<typeof convertSource>;
+  let converted: Awaited<ReturnType<typeof convertSource>>;
   try {
-    converted = convertSource(source, options);
+    converted = await convertSource(source, options);
   } catch (e) {
     if (!(e instanceof Keras2TfjsError)) throw e;
     const layers = raw.map((l) => ({ name: l.path.join('/'), sourceClass: stripPackage(l.cls), targetClass: null, outputShape: null, parameters: params(l.path) }));

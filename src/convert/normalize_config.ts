@@ -338,7 +338,8 @@ function convertNode(node: unknown, layer: string, shift: Map<string, number>, c
         throw bad(ctx.opts.file, `layer '${layer}' has a malformed inbound node ${JSON.stringify(input)}`, layer);
       }
       const out = [...input];
-      out[1] = Number(input[1]) + (shift.get(input[0]) ?? 0);
+      // A damaged index (null, 3.5, text) stays as it is, for validate_topology to refuse.
+      if (typeof input[1] === 'number') out[1] = input[1] + (shift.get(input[0]) ?? 0);
       if (out.length < 4 || !isObject(out[3])) out[3] = {};
       for (const [k, v] of Object.entries(out[3] as Config)) {
         if (isTriple(v) || (Array.isArray(v) && v.some(isTriple))) {
@@ -350,11 +351,14 @@ function convertNode(node: unknown, layer: string, shift: Map<string, number>, c
   }
   if (!isObject(node)) throw bad(ctx.opts.file, `layer '${layer}' has a malformed inbound node ${JSON.stringify(node)}`, layer);
   const tensors: Triple[] = [];
-  collectKerasTensors(node.args, tensors);
+  const history = (v: unknown, out: Triple[]): void => collectKerasTensors(v, out, (h) => {
+    throw bad(ctx.opts.file, `layer '${layer}' is called with a malformed keras_history ${JSON.stringify(h)} (expected [layer name, node index, tensor index])`, layer);
+  });
+  history(node.args, tensors);
   const kwargs: Config = {};
   for (const [k, v] of Object.entries(isObject(node.kwargs) ? node.kwargs : {})) {
     const found: Triple[] = [];
-    collectKerasTensors(v, found);
+    history(v, found);
     if (found.length === 0) {
       // `mask: null` is Keras 3's way of saying "no mask"; other plain arguments pass through.
       if (!(k === 'mask' && (v === null || (Array.isArray(v) && v.every((x) => x === null))))) kwargs[k] = plainCopy(v);
@@ -372,35 +376,51 @@ function convertNode(node: unknown, layer: string, shift: Map<string, number>, c
 }
 
 /** Keras 3 `__keras_tensor__` references, depth-first (so `[[a, b]]` gives a, b). */
-function collectKerasTensors(v: unknown, out: Triple[]): void {
+function collectKerasTensors(v: unknown, out: Triple[], malformed: (history: unknown) => never): void {
   if (Array.isArray(v)) {
-    v.forEach((x) => collectKerasTensors(x, out));
+    v.forEach((x) => collectKerasTensors(x, out, malformed));
     return;
   }
   if (!isObject(v)) return;
-  if (v.class_name === '__keras_tensor__' && isObject(v.config) && Array.isArray(v.config.keras_history)) {
+  if (v.class_name === '__keras_tensor__' && isObject(v.config)) {
     const h = v.config.keras_history;
-    out.push([String(h[0]), Number(h[1]), Number(h[2])]);
+    const index = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+    if (!Array.isArray(h) || typeof h[0] !== 'string' || !index(h[1]) || !index(h[2])) return malformed(h);
+    out.push([h[0], h[1], h[2]]);
     return;
   }
-  for (const x of Object.values(v)) collectKerasTensors(x, out);
+  for (const x of Object.values(v)) collectKerasTensors(x, out, malformed);
 }
 
 function isTriple(v: unknown): v is Triple {
   return Array.isArray(v) && v.length >= 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number';
 }
 
-function rawTriples(v: unknown): Triple[] {
+/**
+ * Every [layer, node, tensor] in a (nested) list or dict of them. `malformed` is told about a
+ * list that starts with a layer name but is no triple (a damaged entry), which would otherwise
+ * vanish from the model's inputs or outputs.
+ */
+function rawTriples(v: unknown, malformed: (entry: unknown) => void = () => {}): Triple[] {
   if (isTriple(v)) return [[v[0], v[1], v[2]]];
-  if (Array.isArray(v)) return v.flatMap(rawTriples);
+  if (Array.isArray(v)) {
+    if (typeof v[0] === 'string') {
+      malformed(v);
+      return [];
+    }
+    return v.flatMap((x) => rawTriples(x, malformed));
+  }
   // Dict inputs/outputs: Keras flattens a dict in sorted key order.
-  if (isObject(v)) return Object.keys(v).sort().flatMap((k) => rawTriples(v[k]));
+  if (isObject(v)) return Object.keys(v).sort().flatMap((k) => rawTriples(v[k], malformed));
+  if (v !== null && v !== undefined) malformed(v);
   return [];
 }
 
 /** Keras 3 may write a single input as a flat triple, or a dict; tfjs wants a list of triples. */
 function triples(v: unknown, ctx: Ctx, model: string, key: string): Triple[] {
-  const out = rawTriples(v);
+  const out = rawTriples(v, (entry) => {
+    throw bad(ctx.opts.file, `model '${model}' has a malformed entry ${JSON.stringify(entry)} in ${key} (expected [layer name, node index, tensor index])`);
+  });
   if (out.length === 0) throw bad(ctx.opts.file, `model '${model}' has no ${key}`);
   return out;
 }
