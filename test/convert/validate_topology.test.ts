@@ -134,7 +134,7 @@ describe('layer settings', () => {
   it('Dense units that contradict the stored kernel: the weights say so first', async () => {
     const err = await refusal(edited((layers) => (layer(layers, 'output').config.units = -1)));
     expect(err.code).toBe(ErrorCode.WEIGHT_MISMATCH);
-    expect(err.message).toBe("model.keras: layer 'output': weight 'kernel' has shape [16,1] in the file but the layer's config needs [*, -1]");
+    expect(err.message).toBe("model.keras: layer 'output': weight 'kernel' has shape [80,1] in the file but the layer's config needs [*, -1]");
   });
 
   it('a dropout rate outside [0, 1), which tfjs would silently clamp', async () => {
