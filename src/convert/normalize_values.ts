@@ -172,8 +172,22 @@ export function initializer(value: unknown, ctx: ValueContext, key: string): Con
   const keep = INITIALIZER_KEYS[target] ?? [];
   const out: Config = {};
   for (const k of keep) if (cfg[k] !== undefined) out[k] = cfg[k];
-  if (target === 'VarianceScaling' && out.distribution === 'untruncated_normal') out.distribution = 'normal';
+  if (target === 'VarianceScaling') varianceScalingDistribution(out);
   return { class_name: target, config: out };
+}
+
+/**
+ * tfjs' VarianceScaling knows 'normal' (a normal cut at ±2σ, σ = sqrt(scale / n)) and
+ * 'uniform', and draws any other name as uniform. Keras' 'truncated_normal' (its default, also
+ * behind GlorotNormal, HeNormal, LecunNormal) becomes 'normal', as Keras' GlorotNormal...
+ * become tfjs' GlorotNormal...: the same cut normal, with one difference tfjs makes for all of
+ * them: Keras widens σ by 1/0.8796 so that the variance after the cut is scale / n, tfjs does
+ * not. 'untruncated_normal' becomes 'normal' too (tfjs has no uncut variant). Only weights tfjs
+ * initializes itself are affected, never converted ones; exportKeras writes 'normal' back as
+ * 'truncated_normal' with the same scale.
+ */
+function varianceScalingDistribution(config: Config): void {
+  if (config.distribution === 'truncated_normal' || config.distribution === 'untruncated_normal') config.distribution = 'normal';
 }
 
 // --------------------------------------------------------------------------- regularizers
