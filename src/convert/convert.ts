@@ -19,7 +19,7 @@ import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './
 import { normalizeModelConfig } from './normalize_config.js';
 import { readSource } from './read_source.js';
 import { buildWeights } from './weights.js';
-import { checkBuildsInTfjs, checkTopology, checkWeightNames } from './validate_topology.js';
+import { checkTfjsBuild, checkTopology, checkWeightNames } from './validate_topology.js';
 import { QUANTIZE_DTYPES, toModelArtifacts, type QuantizeDtype } from './write_tfjs.js';
 
 export interface ConvertOptions {
@@ -128,7 +128,7 @@ export async function convertSource(source: SourceModel, options: ConvertOptions
     warnings,
   };
   progress(0.7, 'check');
-  await checkBuildsInTfjs(source.file, normalized.modelConfig);
+  await checkTfjsBuild(source.file, normalized.modelConfig, built.weights);
   progress(0.8, 'write');
   const artifacts = toModelArtifacts(model, { quantize: options.quantize });
   progress(1, 'done');

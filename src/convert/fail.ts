@@ -12,7 +12,17 @@ export function displayName(file: string): string {
 }
 
 export function convertError(code: ErrorCode, file: string, message: string, layer?: string): Keras2TfjsError {
-  return new Keras2TfjsError(code, `${displayName(file)}: ${message}`, { file, layer });
+  return new Keras2TfjsError(code, oneLine(`${displayName(file)}: ${message}`), { file, layer });
+}
+
+/**
+ * Messages quote names and values read from the file; a damaged file can put line breaks and
+ * other control characters there. They are shown escaped (\n, \u0007), so a message stays one line.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The message of anything thrown, first line only (for wrapping third-party errors). */

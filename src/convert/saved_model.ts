@@ -13,7 +13,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
-import { displayName } from './fail.js';
+import { displayName, oneLine } from './fail.js';
 import type { SourceModel, SourceWeight } from './intermediate.js';
 import { parseKerasJson } from './saved_model_json.js';
 import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObjectGraph } from './saved_model_protos.js';
@@ -68,7 +68,7 @@ class SavedModelDir {
   };
 
   fail(code: ErrorCode, path: string, message: string): never {
-    throw new Keras2TfjsError(code, `${this.shown(path)}: ${message}`, { file: path });
+    throw new Keras2TfjsError(code, oneLine(`${this.shown(path)}: ${message}`), { file: path });
   }
 }
 

@@ -10,10 +10,12 @@
  *                     finishes), inputs/outputs, input shapes, Keras' ranges tfjs does not check
  *   checkWeightNames  every weight `<layer>/<variable>` belongs to a layer and is a name tfjs
  *                     accepts
- *   checkBuildsInTfjs tfjs itself builds the topology, with every initializer replaced by Zeros
+ *   checkTfjsBuild    tfjs itself builds the topology, with every initializer replaced by Zeros
  *                     (no random numbers drawn, and zeroed memory is allocated lazily: ~2 ms for
  *                     a 100 MB model on the cpu backend), then disposes it. A tfjs refusal
- *                     becomes BAD_CONFIG naming the layer whose config tfjs refuses.
+ *                     becomes BAD_CONFIG naming the layer whose config tfjs refuses; weights that
+ *                     differ from the ones tfjs builds (name or shape: a config value read
+ *                     differently, a layer's input size changed) become WEIGHT_MISMATCH.
  *
  * Every message ends with what to do about it.
  */
@@ -205,15 +207,23 @@ function collectLayerNames(model: Config, out: Set<string>): void {
 
 // ---------------------------------------------------------------------------------- tfjs
 
+/** What a tfjs model built here offers: its weights (as loading matches them) and disposal. */
+interface BuiltModel {
+  weights: Array<{ originalName: string; shape: number[] }>;
+  dispose(): unknown;
+}
+
 /**
- * Builds the topology in tfjs (without the weights) and disposes it; BAD_CONFIG if tfjs refuses.
- * Runs on the app's tfjs backend; if none is registered, starts wasm (cpu if wasm fails).
+ * Builds the topology in tfjs (without the weights), checks that it has exactly the converted
+ * weights (names and shapes, as tfjs' loader matches them), and disposes it. BAD_CONFIG if tfjs
+ * refuses the topology, WEIGHT_MISMATCH if its weights differ. Runs on the app's tfjs backend;
+ * if none is registered, starts wasm (cpu if wasm fails).
  */
-export async function checkBuildsInTfjs(file: string, topology: Topology): Promise<void> {
+export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[]): Promise<void> {
   await ensureBackend();
-  let model: { dispose(): unknown };
+  let model: BuiltModel;
   try {
-    model = await deserialize(withZerosInitializers(topology) as Config);
+    model = (await deserialize(withZerosInitializers(topology) as Config)) as BuiltModel;
   } catch (e) {
     const culprit = await refusedLayer(topology);
     if (culprit) {
@@ -221,7 +231,38 @@ export async function checkBuildsInTfjs(file: string, topology: Topology): Promi
     }
     throw convertError(ErrorCode.BAD_CONFIG, file, `tfjs cannot build the converted model (${firstLine(e)}); ${FIX}`);
   }
-  model.dispose();
+  try {
+    compareWeights(file, topology, model.weights, weights);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The weights tfjs built vs the converted ones: the first difference, naming its layer. */
+function compareWeights(file: string, topology: Topology, built: BuiltModel['weights'], converted: NamedWeight[]): void {
+  const layers = new Set<string>();
+  collectLayerNames(topology, layers);
+  const ownerOf = (weight: string): string => {
+    const layer = weight.slice(0, weight.lastIndexOf('/'));
+    return [...layers].find((l) => layer === l || layer.startsWith(`${l}/`)) ?? layer;
+  };
+  const mismatch = (weight: string, message: string): never => {
+    const layer = ownerOf(weight);
+    throw convertError(ErrorCode.WEIGHT_MISMATCH, file, `layer '${layer}': ${message}; ${FIX}`, layer);
+  };
+  const shape = (s: number[]): string => JSON.stringify(s);
+  const byName = new Map(converted.map((w) => [w.name, w]));
+  for (const w of built) {
+    const mine = byName.get(w.originalName);
+    if (!mine) return mismatch(w.originalName, `tfjs builds the weight '${w.originalName}' ${shape(w.shape)} from the layer's config, but the file has no such weight`);
+    if (shape(mine.shape) !== shape(w.shape)) {
+      return mismatch(w.originalName, `weight '${w.originalName}' has shape ${shape(mine.shape)} in the file, but the model's graph gives it ${shape(w.shape)} in tfjs`);
+    }
+    byName.delete(w.originalName);
+  }
+  for (const w of byName.values()) {
+    mismatch(w.name, `the file has the weight '${w.name}' ${shape(w.shape)}, which tfjs does not build from the layer's config`);
+  }
 }
 
 /** tfjs' deserialization of a `{class_name, config}` (snake_case, as in model.json). */

@@ -15,7 +15,8 @@ import { readFixtureBytes } from '../helpers/fixtures.js';
 
 const KERAS = readFixtureBytes('builtin_dropout', 'model.keras');
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** config.json as parsed (edited freely, so untyped). */
+type Json = Record<string, any>;
 
 /** The archive with config.json edited by `edit` (the layer list and the model config). */
 function edited(edit: (layers: Json[], model: Json) => void): Uint8Array {
@@ -160,6 +161,33 @@ describe('layer settings', () => {
     const err = await refusal(edited((layers) => (layer(layers, 'concat').config.axis = 5)));
     expect(err.code).toBe(ErrorCode.BAD_CONFIG);
     expect(err.message).toMatch(/^model\.keras: tfjs cannot build the converted model \(.+\); the model config is damaged; load the model in Keras and save it again$/);
+  });
+});
+
+describe('weights against what tfjs builds', () => {
+  it('a config value tfjs reads differently (use_bias: "" builds no bias, the file has one)', async () => {
+    const err = await refusal(edited((layers) => (layer(layers, 'output').config.use_bias = '')));
+    expect(err.code).toBe(ErrorCode.WEIGHT_MISMATCH);
+    expect(err.layer).toBe('output');
+    expect(err.message).toBe(`model.keras: layer 'output': the file has the weight 'output/bias' [1], which tfjs does not build from the layer's config; ${DAMAGED}`);
+  });
+
+  it("a changed layer that changes the next layer's input size", async () => {
+    const err = await refusal(edited((layers) => (layer(layers, 'flatten').class_name = 'GlobalAveragePooling1D')));
+    expect(err.code).toBe(ErrorCode.WEIGHT_MISMATCH);
+    expect(err.message).toBe(`model.keras: layer 'output': weight 'output/kernel' has shape [80,1] in the file, but the model's graph gives it [16,1] in tfjs; ${DAMAGED}`);
+  });
+});
+
+describe('messages stay one line', () => {
+  it('a line break in a name read from the file is shown escaped', async () => {
+    const err = await refusal(edited((layers, model) => {
+      const out = layer(layers, 'output');
+      out.name = 'out\nput';
+      out.config.name = 'out\nput';
+      model.output_layers = ['out\nput', 0, 0];
+    }));
+    expect(err.message).toMatch(/^model\.keras: layer 'out\\nput' has a name tfjs cannot give its weights/);
   });
 });
 
