@@ -270,13 +270,13 @@ async function deserialize(json: Config): Promise<{ dispose(): unknown }> {
   return models.modelFromJSON({ modelTopology: json } as unknown as Parameters<typeof models.modelFromJSON>[0]);
 }
 
+/** The backend start-up when convert had to start one (shared by conversions running at once). */
+let starting: Promise<void> | null = null;
+
 async function ensureBackend(): Promise<void> {
-  if (engine().backendNames().length === 0) {
-    try {
-      await useBackend('wasm');
-    } catch {
-      await useBackend('cpu');
-    }
+  if (engine().backendNames().length === 0 || starting) {
+    starting ??= useBackend('wasm').catch(() => useBackend('cpu'));
+    await starting;
   }
   await ready();
 }

@@ -59,6 +59,16 @@ describe('HDF5 that never finishes', () => {
   });
 });
 
+describe('one HDF5 thread for every file', () => {
+  it('serves conversions running at the same time', async () => {
+    const files = [fixtureFile('builtin_dropout/model.h5'), fixtureFile('builtin_dropout/model.keras'), fixtureFile('seed_lambda_tfkeras/model.h5')];
+    const options = { lambdas: SEED_LAMBDAS };
+    const alone = await Promise.all(files.map(async (f) => (await convert(f, options)).report.parameterCount));
+    const together = await Promise.all([...files, ...files].map(async (f) => (await convert(f, options)).report.parameterCount));
+    expect(together).toEqual([...alone, ...alone]);
+  });
+});
+
 describe('the deadline', () => {
   it('is 10 s plus 1 s per 10 MB of file', () => {
     expect(hdf5DeadlineMs(0)).toBe(10_000);
