@@ -63,7 +63,8 @@ describe('one HDF5 thread for every file', () => {
   it('serves conversions running at the same time', async () => {
     const files = [fixtureFile('builtin_dropout/model.h5'), fixtureFile('builtin_dropout/model.keras'), fixtureFile('seed_lambda_tfkeras/model.h5')];
     const options = { lambdas: SEED_LAMBDAS };
-    const alone = await Promise.all(files.map(async (f) => (await convert(f, options)).report.parameterCount));
+    const alone: number[] = [];
+    for (const f of files) alone.push((await convert(f, options)).report.parameterCount);
     const together = await Promise.all([...files, ...files].map(async (f) => (await convert(f, options)).report.parameterCount));
     expect(together).toEqual([...alone, ...alone]);
   });
