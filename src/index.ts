@@ -1,4 +1,6 @@
 // The whole public API of keras2tfjs, and nothing else.
+export { Keras2TfjsError, ErrorCode } from './errors.js';
+export type { ErrorContext } from './errors.js';
 export { chooseBackend, useBackend } from './backend.js';
 export type { BackendChoice, BackendName } from './backend.js';
 export { philoxUniform } from './random/philox.js';

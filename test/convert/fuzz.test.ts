@@ -25,9 +25,9 @@ import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CORPUS_DIR = process.env.KERAS2TFJS_CORPUS ?? '/work/shared/corpus';
 const FUZZ_SEED = Number(process.env.KERAS2TFJS_FUZZ_SEED ?? 20250611);
 const CASE_COUNT = Number(process.env.KERAS2TFJS_FUZZ_CASES ?? 3000);
 /** Small models convert in milliseconds; a case still running after 5 s is a hang. */
