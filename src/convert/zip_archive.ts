@@ -9,6 +9,7 @@
  * compression methods other than stored/deflate, member paths that are absolute or contain `..`,
  * duplicate member names, and "zip bombs" (a member declaring far more bytes than it stores).
  */
+import * as zlib from 'node:zlib';
 import { inflateSync } from 'fflate';
 import { ErrorCode } from '../errors.js';
 import { convertError, firstLine } from './fail.js';
@@ -252,10 +253,14 @@ function safeNumber(v: bigint): number {
   return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }
 
+/** Node's native CRC-32 (zlib, Node >= 20.15): ~10x the table loop below on a 100 MB weights file. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
 let crcTable: Uint32Array | null = null;
 
 /** CRC-32 (IEEE 802.3, the zip checksum). */
 export function crc32(data: Uint8Array): number {
+  if (nativeCrc32) return nativeCrc32(data) >>> 0;
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let i = 0; i < 256; i++) {
