@@ -30,13 +30,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // Each command's module graph is loaded only when it runs: `convert` should not pay for
       // the demo's training stack at start-up (Node module loading dominates a small conversion).
       case 'convert':
+        await startConverterRuntime();
         return await (await import('./convert_command.js')).runConvert(cmd, io);
       case 'inspect':
+        await startConverterRuntime();
         return await (await import('./inspect_command.js')).runInspect(cmd, io);
       case 'demo':
         return await (await import('./demo.js')).runDemo(cmd.args, io);
     }
   } catch (e) {
     return reportError(io, e, cmd.json);
+  }
+}
+
+/**
+ * What a conversion needs besides its own modules, started side by side on a 2-core machine:
+ * the HDF5 worker thread (it loads its own copy of the HDF5 library) while this thread loads
+ * tfjs and registers the cpu backend. The command only builds the converted topology once, with
+ * Zeros initializers, to prove tfjs loads it: the cpu backend starts faster than wasm for that.
+ */
+async function startConverterRuntime(): Promise<void> {
+  const { Hdf5Thread } = await import('../convert/hdf5_thread.js');
+  // A failure to start surfaces, with the file's name, when the converter first reads HDF5.
+  Hdf5Thread.get().catch(() => {});
+  if (!process.env.KERAS2TFJS_BACKEND) {
+    const [{ useBackend }, tf] = await Promise.all([import('../backend.js'), import('@tensorflow/tfjs-core')]);
+    // tfjs' banner about installing tfjs-node is noise here: the cpu backend is chosen on purpose.
+    tf.enableProdMode();
+    await useBackend('cpu');
   }
 }
