@@ -88,14 +88,23 @@ export interface ConvertResult {
 
 /** Converts a Keras model (path to .keras / .h5 / SavedModel or unzipped .keras dir, or bytes) in memory. */
 export async function convert(input: string | Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
+  return readAndConvert(input, options, false);
+}
+
+/** `perWeightBuffers`: weightData as one buffer per weight (see ArtifactOptions), for writers. */
+async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, perWeightBuffers: boolean): Promise<ConvertResult> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
   const source = await readSource(input, { config: options.config, fileName: options.fileName });
-  return convertSource(source, options);
+  return convertRead(source, options, perWeightBuffers);
 }
 
 /** The conversion of an already-read SourceModel (shared by convert and inspect). */
 export async function convertSource(source: SourceModel, options: ConvertOptions = {}): Promise<ConvertResult> {
+  return convertRead(source, options, false);
+}
+
+async function convertRead(source: SourceModel, options: ConvertOptions, perWeightBuffers: boolean): Promise<ConvertResult> {
   const progress = options.onProgress ?? (() => {});
   progress(0.5, 'normalize');
   const rng = dropoutRng(source, options);
@@ -130,7 +139,7 @@ export async function convertSource(source: SourceModel, options: ConvertOptions
   progress(0.7, 'check');
   await checkTfjsBuild(source.file, normalized.modelConfig, built.weights);
   progress(0.8, 'write');
-  const artifacts = toModelArtifacts(model, { quantize: options.quantize });
+  const artifacts = toModelArtifacts(model, { quantize: options.quantize, perWeightBuffers });
   progress(1, 'done');
   return { artifacts, model, report: reportFor(model, source, normalized.layers, artifacts, options) };
 }
@@ -141,7 +150,8 @@ export async function convertSource(source: SourceModel, options: ConvertOptions
  */
 export async function convertToDirectory(input: string, outDir: string, options: ConvertOptions = {}): Promise<ConversionReport> {
   const outer = options.onProgress;
-  const { artifacts, report } = await convert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) });
+  // Shards are cut from the weights' own buffers: no 100 MB concatenation first.
+  const { artifacts, report } = await readAndConvert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) }, true);
   await writeArtifactsToDirectory(artifacts, outDir, { shardSizeBytes: options.shardSizeBytes });
   outer?.(1, 'done');
   const written = await readdir(outDir);
@@ -226,7 +236,8 @@ function reportFor(
   options: ConvertOptions,
 ): ConversionReport {
   const parameterCount = model.weights.reduce((n, w) => n + w.data.length, 0);
-  const weightBytes = artifacts.weightData instanceof ArrayBuffer ? artifacts.weightData.byteLength : 0;
+  const data = artifacts.weightData;
+  const weightBytes = data === undefined ? 0 : Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
   return {
     file: source.file,
     format: source.format,

@@ -71,7 +71,7 @@ type H5Module = Awaited<typeof H5wasm.ready>;
 export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePort, signal: Int32Array): void {
   interface MemFs {
     open: (path: string, ...rest: unknown[]) => unknown;
-    writeFile(path: string, data: Uint8Array): void;
+    writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
     unlink(path: string): void;
     mkdirTree(path: string): void;
   }
@@ -127,7 +127,9 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
       case 'open': {
         const memPath = `${DIR}/${++counter}.h5`;
         allowed.add(memPath);
-        fs.writeFile(memPath, req.bytes);
+        // The bytes were transferred to this thread (always our own copy): the in-memory file
+        // keeps them as they are instead of copying 100 MB once more.
+        fs.writeFile(memPath, req.bytes, { canOwn: true });
         try {
           files.set(counter, { h5: new h5wasm.File(memPath, 'r'), memPath });
         } catch (e) {

@@ -25,6 +25,11 @@ export interface ArchiveSource {
   format: 'keras-zip' | 'keras-dir';
   /** The member's bytes, or null if absent. */
   read(member: string): Promise<Uint8Array | null>;
+  /**
+   * True when the buffers behind what `read` returns are ours (not the caller's input) and the
+   * archive is read no more after its weights: HDF5 may then take the weights' buffer whole.
+   */
+  movable: boolean;
 }
 
 export async function readKerasArchive(file: string, src: ArchiveSource): Promise<SourceModel> {
@@ -43,8 +48,8 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
     }
     throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'model.weights.h5' in the archive; it is incomplete");
   }
-  // The member's bytes are ours and not needed afterwards: HDF5 may take them (no copy).
-  const layerWeights = await withHdf5(weightsBytes, file, (h5) => readKeras3Weights(h5, modelConfig), true);
+  // The weights are the last member read: when their buffer is ours, HDF5 may take it (no copy).
+  const layerWeights = await withHdf5(weightsBytes, file, (h5) => readKeras3Weights(h5, modelConfig), src.movable);
   const compile = modelConfig.compile_config;
   return {
     file,

@@ -50,7 +50,7 @@ async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions, 
   if (kind === 'zip') {
     const zip = ZipArchive.open(bytes, file);
     checkKerasZip(zip);
-    return readKerasArchive(file, zipSource(zip));
+    return readKerasArchive(file, zipSource(zip, ours));
   }
   if (kind !== 'hdf5') throw unknownBytes(bytes, file);
   return withHdf5(bytes, file, async (h5) => {
@@ -81,13 +81,15 @@ async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions, 
   }, ours);
 }
 
-function zipSource(zip: ZipArchive): ArchiveSource {
-  return { format: 'keras-zip', read: async (m) => (zip.has(m) ? zip.read(m) : null) };
+/** `ours`: the zip's bytes were read here, so its buffer may be given to HDF5 (then unusable). */
+function zipSource(zip: ZipArchive, ours: boolean): ArchiveSource {
+  return { format: 'keras-zip', read: async (m) => (zip.has(m) ? zip.read(m) : null), movable: ours };
 }
 
 function directorySource(dir: string): ArchiveSource {
   return {
     format: 'keras-dir',
+    movable: true, // each member is its own freshly read buffer
     read: async (m) => {
       try {
         return new Uint8Array(await readFile(join(dir, m)));

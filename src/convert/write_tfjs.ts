@@ -18,6 +18,12 @@ export const QUANTIZE_DTYPES: readonly QuantizeDtype[] = ['float16', 'uint8', 'u
 export interface ArtifactOptions {
   /** Store float32 weights as float16, or affine-quantized uint8/uint16 (int32 weights stay). */
   quantize?: QuantizeDtype;
+  /**
+   * `weightData` as one buffer per weight (in manifest order) instead of one concatenated
+   * buffer: for writers that cut shards themselves, so 100 MB are not copied once more. The
+   * buffers may be the model's own weight arrays: write them out before changing those.
+   */
+  perWeightBuffers?: boolean;
 }
 
 export function toModelArtifacts(model: IntermediateModel, options: ArtifactOptions = {}): io.ModelArtifacts {
@@ -32,13 +38,6 @@ export function toModelArtifacts(model: IntermediateModel, options: ArtifactOpti
     specs.push(spec);
     chunks.push(bytes);
   }
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    data.set(c, offset);
-    offset += c.byteLength;
-  }
   const version = model.source.kerasVersion;
   const artifacts: io.ModelArtifacts = {
     modelTopology: model.modelTopology,
@@ -46,7 +45,7 @@ export function toModelArtifacts(model: IntermediateModel, options: ArtifactOpti
     generatedBy: version ? `keras v${version}` : 'keras',
     convertedBy: `keras2tfjs ${KERAS2TFJS_VERSION}`,
     weightSpecs: specs,
-    weightData: data.buffer,
+    weightData: options.perWeightBuffers ? chunks.map(ownBuffer) : concatenate(chunks),
   };
   if (model.trainingConfig) {
     // tfjs' own trainingConfig can express neither Keras' optimizers nor most losses exactly;
@@ -54,6 +53,22 @@ export function toModelArtifacts(model: IntermediateModel, options: ArtifactOpti
     artifacts.userDefinedMetadata = { kerasTrainingConfig: model.trainingConfig };
   }
   return artifacts;
+}
+
+function concatenate(chunks: Uint8Array[]): ArrayBuffer {
+  const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    data.set(c, offset);
+    offset += c.byteLength;
+  }
+  return data.buffer;
+}
+
+/** The chunk's bytes as a whole ArrayBuffer: its own when it spans it, else a copy. */
+function ownBuffer(c: Uint8Array): ArrayBuffer {
+  const whole = c.byteOffset === 0 && c.byteLength === c.buffer.byteLength && c.buffer instanceof ArrayBuffer;
+  return whole ? (c.buffer as ArrayBuffer) : (c.slice().buffer as ArrayBuffer);
 }
 
 function encodeWeight(w: NamedWeight, q: QuantizeDtype | undefined): { spec: io.WeightsManifestEntry; bytes: Uint8Array } {
@@ -71,8 +86,10 @@ function encodeWeight(w: NamedWeight, q: QuantizeDtype | undefined): { spec: io.
 
 /** Typed array bytes in little-endian order (the tfjs weight format), whatever the host. */
 function littleEndian(a: Float32Array | Int32Array | Uint16Array | Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength).slice();
-  if (HOST_LITTLE_ENDIAN || a.BYTES_PER_ELEMENT === 1) return bytes;
+  const view = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  // A view, not a copy: toModelArtifacts copies every weight once, into the one weight buffer.
+  if (HOST_LITTLE_ENDIAN || a.BYTES_PER_ELEMENT === 1) return view;
+  const bytes = view.slice();
   const size = a.BYTES_PER_ELEMENT;
   for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
   return bytes;

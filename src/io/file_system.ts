@@ -71,15 +71,16 @@ export async function writeArtifactsToDirectory(
   let tmp: string | undefined;
   try {
     tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
-    const weights = new tf.io.CompositeArrayBuffer(artifacts.weightData);
-    const shardNames = shardFileNames(weights.byteLength, shardSize);
+    const buffers = weightBuffers(artifacts.weightData);
+    const totalBytes = buffers.reduce((n, b) => n + b.byteLength, 0);
+    const shardNames = shardFileNames(totalBytes, shardSize);
     const manifest: tf.io.WeightsManifestConfig = [
       { paths: shardNames, weights: artifacts.weightSpecs ?? [] },
     ];
     for (let k = 0; k < shardNames.length; k++) {
       const start = k * shardSize;
-      const end = Math.min(start + shardSize, weights.byteLength);
-      await writeFileSynced(join(tmp, shardNames[k]), new Uint8Array(weights.slice(start, end)));
+      const end = Math.min(start + shardSize, totalBytes);
+      await writeFileSynced(join(tmp, shardNames[k]), viewsOf(buffers, start, end));
     }
     for (const [name, content] of Object.entries(extraFiles)) {
       await writeFileSynced(join(tmp, name), content);
@@ -200,10 +201,35 @@ async function mkdirOrFail(dir: string): Promise<string | undefined> {
 }
 
 /** Writes and fsyncs one file, so the rename that publishes the directory publishes whole files. */
-async function writeFileSynced(path: string, content: string | Uint8Array): Promise<void> {
+/** weightData (one buffer, a list of buffers, or none) as a list of buffers. */
+function weightBuffers(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer[] {
+  if (data === undefined) return [];
+  return Array.isArray(data) ? data : [data];
+}
+
+/**
+ * Bytes [start, end) of the buffers laid end to end, as views into them: shards are written
+ * from the weights' own memory instead of from copies.
+ */
+function viewsOf(buffers: ArrayBuffer[], start: number, end: number): Uint8Array[] {
+  const views: Uint8Array[] = [];
+  let offset = 0;
+  for (const b of buffers) {
+    const from = Math.max(start, offset);
+    const to = Math.min(end, offset + b.byteLength);
+    if (from < to) views.push(new Uint8Array(b, from - offset, to - from));
+    offset += b.byteLength;
+    if (offset >= end) break;
+  }
+  return views;
+}
+
+/** Writes `content` (text, bytes, or byte parts in order) to a new file and syncs it. */
+async function writeFileSynced(path: string, content: string | Uint8Array | Uint8Array[]): Promise<void> {
   const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
   try {
-    await handle.writeFile(content);
+    // Successive writeFile calls on one handle continue where the last one ended.
+    for (const part of Array.isArray(content) ? content : [content]) await handle.writeFile(part);
     await handle.sync();
   } finally {
     await handle.close();
