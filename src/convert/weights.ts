@@ -298,8 +298,11 @@ function checkShape(file: string, layer: string, spec: VarSpec, w: NamedWeight):
 
 function countNonFinite(data: Float32Array | Int32Array): number {
   if (data instanceof Int32Array) return 0;
+  // NaN and ±Infinity are the floats whose exponent bits are all ones: an integer test on the
+  // same bytes, which runs faster over 100 MB than Number.isFinite on each value.
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
   let n = 0;
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) n++;
+  for (let i = 0; i < bits.length; i++) if ((bits[i] & 0x7f800000) === 0x7f800000) n++;
   return n;
 }
 
