@@ -149,7 +149,7 @@ class MarshalReader {
   }
 
   /** Advances over n bytes and returns where they started (for DataView reads). */
-  private skip(n: number): number {
+  private advance(n: number): number {
     const at = this.pos;
     this.take(n);
     return at;
@@ -185,20 +185,20 @@ class MarshalReader {
       case 'S': return 'StopIteration';
       case '.': return 'Ellipsis';
       case 'i': return this.int32();
-      case 'I': return Number(this.dv.getBigInt64(this.skip(8), true)); // Python 2 int64
+      case 'I': return Number(this.dv.getBigInt64(this.advance(8), true)); // Python 2 int64
       case 'l': { // long: signed count of 15-bit digits
         const n = this.int32();
         let v = 0;
         const digits = Math.abs(n);
         if (digits > 1000) throw new MarshalError('long too long');
         for (let i = 0; i < digits; i++) {
-          const d = this.dv.getUint16(this.skip(2), true);
+          const d = this.dv.getUint16(this.advance(2), true);
           v += d * 2 ** (15 * i);
         }
         return n < 0 ? -v : v;
       }
       case 'f': return Number(this.text(this.byte(), 'latin1'));
-      case 'g': return this.dv.getFloat64(this.skip(8), true);
+      case 'g': return this.dv.getFloat64(this.advance(8), true);
       case 'x': { this.text(this.byte(), 'latin1'); this.text(this.byte(), 'latin1'); return OPAQUE; }
       case 'y': { this.take(16); return OPAQUE; }
       case 's': { // bytes in Python 3 (bytecode, bytes constants), str in Python 2

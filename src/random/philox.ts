@@ -15,6 +15,7 @@
  * precision (every partial result stays below 2^53, so it is exact).
  */
 import { invalidArgument } from '../errors.js';
+import { checkCount, checkIntegerPair } from './arg_checks.js';
 
 /** Philox round multipliers and Weyl key increments (philox_random.h). */
 const M_A = 0xd2511f53;
@@ -109,7 +110,7 @@ export interface PhiloxKeyCounter {
  * covers TF's int64 seed tensors in that range.
  */
 export function tfStatelessKeyCounter(seed: readonly [number, number]): PhiloxKeyCounter {
-  checkSeed(seed);
+  checkIntegerPair('seed', seed, 'a pair of integers [seed0, seed1]');
   const [lo0, hi0] = int64Words(seed[0]);
   const [lo1, hi1] = int64Words(seed[1]);
   const mix = new Uint32Array(4);
@@ -215,16 +216,4 @@ function int64Words(v: number): [number, number] {
   const lo = v >>> 0; // ToUint32 is exactly v mod 2^32 for integers
   const hi = Math.floor(v / TWO_POW_32) >>> 0;
   return [lo, hi];
-}
-
-function checkSeed(seed: readonly [number, number]): void {
-  if (seed == null || seed.length !== 2 || !Number.isSafeInteger(seed[0]) || !Number.isSafeInteger(seed[1])) {
-    throw invalidArgument('seed', 'a pair of integers [seed0, seed1]', seed);
-  }
-}
-
-function checkCount(count: number): void {
-  if (!Number.isSafeInteger(count) || count < 0) {
-    throw invalidArgument('count', 'a non-negative integer', count);
-  }
 }

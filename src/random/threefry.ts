@@ -14,6 +14,7 @@
  * Pure functions on typed arrays; the hot loop keeps its state in locals and allocates nothing.
  */
 import { invalidArgument } from '../errors.js';
+import { checkCount, checkIntegerPair } from './arg_checks.js';
 
 /** Threefry key-schedule parity constant (Skein). */
 const KS_PARITY = 0x1bd11bda;
@@ -95,7 +96,7 @@ export function threefryBits(
   opts: ThreefryOptions = {},
   out?: Uint32Array,
 ): Uint32Array {
-  checkKey(key);
+  checkIntegerPair('key', key, 'a pair of integers [k0, k1]');
   checkCount(count);
   const words = out ?? new Uint32Array(count);
   if (words.length < count) {
@@ -120,7 +121,7 @@ export function threefryUniform(
   opts: ThreefryOptions = {},
   out?: Float32Array,
 ): Float32Array {
-  checkKey(key);
+  checkIntegerPair('key', key, 'a pair of integers [k0, k1]');
   checkCount(count);
   const floats = out ?? new Float32Array(count);
   if (floats.length < count) {
@@ -162,17 +163,5 @@ function fillOriginal(out: Uint32Array, count: number, k0: number, k1: number): 
     threefry2x32Block(k0, k1, j, second < count ? second : 0, PAIR);
     out[j] = PAIR[0];
     if (second < count) out[second] = PAIR[1];
-  }
-}
-
-function checkKey(key: readonly [number, number]): void {
-  if (key == null || key.length !== 2 || !Number.isSafeInteger(key[0]) || !Number.isSafeInteger(key[1])) {
-    throw invalidArgument('key', 'a pair of integers [k0, k1]', key);
-  }
-}
-
-function checkCount(count: number): void {
-  if (!Number.isSafeInteger(count) || count < 0) {
-    throw invalidArgument('count', 'a non-negative integer', count);
   }
 }
