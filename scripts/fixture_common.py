@@ -218,6 +218,21 @@ def history_facts(history):
     return {k: [round(float(v), 6) for v in vs] for k, vs in sorted(history.history.items())}
 
 
+def imdb_training_facts(input_dim, epochs, batch_size, history, vocabulary_cut=None):
+    """case.json's `training` record for a seed model fitted on the synthetic IMDB set."""
+    data = "fixtures/imdb_synthetic train (2000 reviews), validation on val (1000)"
+    if vocabulary_cut is not None:
+        data += f"; word indices >= {vocabulary_cut} replaced by 2"
+    return {
+        "data": data,
+        "input_dim": input_dim,
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "seed": DEFAULT_SEED,
+        "history": history_facts(history),
+    }
+
+
 # --------------------------------------------------- byte-reproducible saved files
 
 

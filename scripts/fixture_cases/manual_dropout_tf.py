@@ -85,15 +85,7 @@ def main(case, backend):
         fit_steps=EPOCHS * -(-len(x_train) // BATCH_SIZE),
         training_calls=calls,
         seed_state_after_training_calls=seed_state(layer),
-        training={
-            "data": "fixtures/imdb_synthetic train (2000 reviews), validation on val (1000); "
-            "word indices >= 1000 replaced by 2",
-            "input_dim": INPUT_DIM,
-            "epochs": EPOCHS,
-            "batch_size": BATCH_SIZE,
-            "seed": fc.DEFAULT_SEED,
-            "history": fc.history_facts(history),
-        },
+        training=fc.imdb_training_facts(INPUT_DIM, EPOCHS, BATCH_SIZE, history, vocabulary_cut=INPUT_DIM),
         training_phase_formula="y_train = dense_2(manual_dropout(dense_1(dense(x)))) with the mask "
         "drawn from state [1337, n]",
     )

@@ -146,15 +146,7 @@ def main():
         ),
         mask_source="K.random_binomial(shape, p=0.5), unseeded (TF global seed set by "
         "keras.utils.set_random_seed); captured, not replayable by seed",
-        training={
-            "data": "fixtures/imdb_synthetic train (2000 reviews), validation on val (1000); "
-            "word indices >= 1000 replaced by 2",
-            "input_dim": INPUT_DIM,
-            "epochs": EPOCHS,
-            "batch_size": BATCH_SIZE,
-            "seed": fc.DEFAULT_SEED,
-            "history": fc.history_facts(history),
-        },
+        training=fc.imdb_training_facts(INPUT_DIM, EPOCHS, BATCH_SIZE, history, vocabulary_cut=INPUT_DIM),
         inference_layers="Dense(16, relu), Dense(16, relu), Lambda = identity, Dense(1, sigmoid)",
         training_phase_formula="y_train = dense_2(dense_1(dense(x)) * mask / 0.5), each Dense with its own activation",
     )
