@@ -19,7 +19,7 @@ import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './
 import { normalizeModelConfig } from './normalize_config.js';
 import { readSource } from './read_source.js';
 import { buildWeights } from './weights.js';
-import { checkTfjsBuild, checkTopology, checkWeightNames } from './validate_topology.js';
+import { checkTfjsBuild, checkTopology, checkWeightNames, type StartBackend } from './validate_topology.js';
 import { QUANTIZE_DTYPES, toModelArtifacts, type QuantizeDtype } from './write_tfjs.js';
 
 export interface ConvertOptions {
@@ -88,23 +88,33 @@ export interface ConvertResult {
 
 /** Converts a Keras model (path to .keras / .h5 / SavedModel or unzipped .keras dir, or bytes) in memory. */
 export async function convert(input: string | Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
-  return readAndConvert(input, options, false);
+  return readAndConvert(input, options, { perWeightBuffers: false, startBackend: 'cpu' });
 }
 
-/** `perWeightBuffers`: weightData as one buffer per weight (see ArtifactOptions), for writers. */
-async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, perWeightBuffers: boolean): Promise<ConvertResult> {
+interface ConvertHow {
+  /** weightData as one buffer per weight (see ArtifactOptions), for writers. */
+  perWeightBuffers: boolean;
+  /**
+   * The tfjs backend to start for the build check when the app has none: 'cpu' when the model
+   * is only written (it allocates the check's zeroed weights lazily: ~2 ms for 100 MB, where
+   * wasm copies them into its heap: ~50 ms), 'wasm' when the model is then run.
+   */
+  startBackend: StartBackend;
+}
+
+async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, how: ConvertHow): Promise<ConvertResult> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
   const source = await readSource(input, { config: options.config, fileName: options.fileName });
-  return convertRead(source, options, perWeightBuffers);
+  return convertRead(source, options, how);
 }
 
 /** The conversion of an already-read SourceModel (shared by convert and inspect). */
 export async function convertSource(source: SourceModel, options: ConvertOptions = {}): Promise<ConvertResult> {
-  return convertRead(source, options, false);
+  return convertRead(source, options, { perWeightBuffers: false, startBackend: 'cpu' });
 }
 
-async function convertRead(source: SourceModel, options: ConvertOptions, perWeightBuffers: boolean): Promise<ConvertResult> {
+async function convertRead(source: SourceModel, options: ConvertOptions, how: ConvertHow): Promise<ConvertResult> {
   const progress = options.onProgress ?? (() => {});
   progress(0.5, 'normalize');
   const rng = dropoutRng(source, options);
@@ -137,9 +147,9 @@ async function convertRead(source: SourceModel, options: ConvertOptions, perWeig
     warnings,
   };
   progress(0.7, 'check');
-  await checkTfjsBuild(source.file, normalized.modelConfig, built.weights);
+  await checkTfjsBuild(source.file, normalized.modelConfig, built.weights, how.startBackend);
   progress(0.8, 'write');
-  const artifacts = toModelArtifacts(model, { quantize: options.quantize, perWeightBuffers });
+  const artifacts = toModelArtifacts(model, { quantize: options.quantize, perWeightBuffers: how.perWeightBuffers });
   progress(1, 'done');
   return { artifacts, model, report: reportFor(model, source, normalized.layers, artifacts, options) };
 }
@@ -151,7 +161,10 @@ async function convertRead(source: SourceModel, options: ConvertOptions, perWeig
 export async function convertToDirectory(input: string, outDir: string, options: ConvertOptions = {}): Promise<ConversionReport> {
   const outer = options.onProgress;
   // Shards are cut from the weights' own buffers: no 100 MB concatenation first.
-  const { artifacts, report } = await readAndConvert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) }, true);
+  const { artifacts, report } = await readAndConvert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) }, {
+    perWeightBuffers: true,
+    startBackend: 'cpu',
+  });
   await writeArtifactsToDirectory(artifacts, outDir, { shardSizeBytes: options.shardSizeBytes });
   outer?.(1, 'done');
   const written = await readdir(outDir);
@@ -168,7 +181,7 @@ export interface LoadKerasModelOptions extends ConvertOptions {
 
 /** Converts in memory and returns a live tfjs LayersModel (optionally compiled as in Keras). */
 export async function loadKerasModel(input: string, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
-  const { artifacts, report } = await convert(input, options);
+  const { artifacts, report } = await readAndConvert(input, options, { perWeightBuffers: false, startBackend: 'wasm' });
   let model: LayersModel;
   try {
     model = await loadLayersModel(io.fromMemory(artifacts));

@@ -217,10 +217,10 @@ interface BuiltModel {
  * Builds the topology in tfjs (without the weights), checks that it has exactly the converted
  * weights (names and shapes, as tfjs' loader matches them), and disposes it. BAD_CONFIG if tfjs
  * refuses the topology, WEIGHT_MISMATCH if its weights differ. Runs on the app's tfjs backend;
- * if none is registered, starts wasm (cpu if wasm fails).
+ * if none is registered, starts `startBackend` (cpu if wasm fails).
  */
-export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[]): Promise<void> {
-  await ensureBackend();
+export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[], startBackend: StartBackend = 'cpu'): Promise<void> {
+  await ensureBackend(startBackend);
   let model: BuiltModel;
   try {
     model = (await deserialize(withZerosInitializers(topology) as Config)) as BuiltModel;
@@ -273,9 +273,12 @@ async function deserialize(json: Config): Promise<{ dispose(): unknown }> {
 /** The backend start-up when convert had to start one (shared by conversions running at once). */
 let starting: Promise<void> | null = null;
 
-async function ensureBackend(): Promise<void> {
+/** Which backend a conversion starts when the app has registered none. */
+export type StartBackend = 'cpu' | 'wasm';
+
+async function ensureBackend(preferred: StartBackend): Promise<void> {
   if (engine().backendNames().length === 0 || starting) {
-    starting ??= useBackend('wasm').catch(() => useBackend('cpu'));
+    starting ??= useBackend(preferred).catch(() => useBackend('cpu'));
     await starting;
   }
   await ready();
