@@ -165,7 +165,8 @@ export async function convertToDirectory(input: string, outDir: string, options:
     perWeightBuffers: true,
     startBackend: 'cpu',
   });
-  await writeArtifactsToDirectory(artifacts, outDir, { shardSizeBytes: options.shardSizeBytes });
+  // Not fsynced (see WriteArtifactsOptions.durable): the input file is still there to convert again.
+  await writeArtifactsToDirectory(artifacts, outDir, { shardSizeBytes: options.shardSizeBytes, durable: false });
   outer?.(1, 'done');
   const written = await readdir(outDir);
   const files = ['model.json', ...written.filter((f) => f !== 'model.json').sort(byShardNumber)];

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { constants as fsConstants } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
 
@@ -34,7 +34,17 @@ export interface WriteArtifactsOptions {
    * (e.g. a conversion report), keyed by plain file name.
    */
   extraFiles?: Record<string, string | Uint8Array>;
+  /**
+   * fsync every file before the directory is renamed into place (default true), so that after a
+   * power loss the directory holds either the whole model or nothing. The write is atomic
+   * against errors and crashes of the process either way; without fsync a 100 MB model is
+   * written in ~30 ms instead of ~90 ms. The converter turns it off: its input still exists.
+   */
+  durable?: boolean;
 }
+
+/** Shards written at once: the file system writes them on libuv's threads (4 by default). */
+const PARALLEL_WRITES = 4;
 
 /**
  * Writes `artifacts` (what `model.save` hands to a handler, or what the converter built)
@@ -77,16 +87,18 @@ export async function writeArtifactsToDirectory(
     const manifest: tf.io.WeightsManifestConfig = [
       { paths: shardNames, weights: artifacts.weightSpecs ?? [] },
     ];
-    for (let k = 0; k < shardNames.length; k++) {
+    const durable = options.durable ?? true;
+    const dirPath = tmp;
+    await forEachInParallel(shardNames.length, PARALLEL_WRITES, (k) => {
       const start = k * shardSize;
       const end = Math.min(start + shardSize, totalBytes);
-      await writeFileSynced(join(tmp, shardNames[k]), viewsOf(buffers, start, end));
-    }
+      return writeNewFile(join(dirPath, shardNames[k]), viewsOf(buffers, start, end), durable);
+    });
     for (const [name, content] of Object.entries(extraFiles)) {
-      await writeFileSynced(join(tmp, name), content);
+      await writeNewFile(join(tmp, name), content, durable);
     }
     // model.json last: a reader never sees a manifest whose shards are not all written.
-    await writeFileSynced(join(tmp, MODEL_JSON), JSON.stringify(modelJsonFor(artifacts, manifest)));
+    await writeNewFile(join(tmp, MODEL_JSON), JSON.stringify(modelJsonFor(artifacts, manifest)), durable);
     await swapIntoPlace(tmp, target);
     tmp = undefined;
   } catch (e) {
@@ -225,15 +237,51 @@ function viewsOf(buffers: ArrayBuffer[], start: number, end: number): Uint8Array
 }
 
 /** Writes `content` (text, bytes, or byte parts in order) to a new file and syncs it. */
-async function writeFileSynced(path: string, content: string | Uint8Array | Uint8Array[]): Promise<void> {
+async function writeNewFile(path: string, content: string | Uint8Array | Uint8Array[], durable: boolean): Promise<void> {
   const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
   try {
-    // Successive writeFile calls on one handle continue where the last one ended.
-    for (const part of Array.isArray(content) ? content : [content]) await handle.writeFile(part);
-    await handle.sync();
+    if (typeof content === 'string') await handle.writeFile(content);
+    else await writeAll(handle, Array.isArray(content) ? content : [content]);
+    if (durable) await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** One writev per shard (its parts are views of the weights), repeated until every byte is written. */
+async function writeAll(handle: FileHandle, parts: Uint8Array[]): Promise<void> {
+  let rest = parts.filter((p) => p.byteLength > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest);
+    // A short write (rare on files; e.g. the disk filled up mid-way): continue after it.
+    while (rest.length > 0 && bytesWritten >= rest[0].byteLength) {
+      bytesWritten -= rest[0].byteLength;
+      rest = rest.slice(1);
+    }
+    if (rest.length > 0) rest[0] = rest[0].subarray(bytesWritten);
+  }
+}
+
+/**
+ * Runs `task(0 .. count-1)` with at most `width` running at once. After a failure no new task
+ * starts, and the first error is thrown only once every started task has settled, so the
+ * caller's clean-up never races a write still in flight.
+ */
+async function forEachInParallel(count: number, width: number, task: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const lane = async (): Promise<void> => {
+    while (failure === null && next < count) {
+      const index = next++;
+      try {
+        await task(index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
+  if (failure !== null) throw (failure as { error: unknown }).error;
 }
 
 /** Publishes `tmp` as `target`; an old `target` is moved aside first and restored if that fails. */

@@ -21,9 +21,11 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     const handle = await fs.open(...args);
     if (basename(String(args[0])) !== FAILING_FILE) return handle;
     // Like a full disk: the file gets created, then the write fails with ENOSPC.
-    handle.writeFile = async () => {
+    const full = async (): Promise<never> => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(args[0]) });
     };
+    handle.writeFile = full;
+    handle.writev = full;
     return handle;
   };
   return { ...fs, default: { ...fs, open }, open };
