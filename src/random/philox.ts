@@ -10,12 +10,17 @@
  *   2. word[i] = Philox(counter + floor(i / 4), key)[i % 4], with a 128-bit counter add.
  *   3. float32 = (low 23 bits of the word) / 2^23, in [0, 1 - 2^-23].
  *
- * Pure functions on typed arrays; the hot loop allocates nothing and avoids BigInt: the
- * 32×32→64-bit products are split on the 16-bit halves of the constant multiplier, in double
- * precision (every partial result stays below 2^53, so it is exact).
+ * The public functions run the WebAssembly kernels (kernels/random_kernels.wat: i64 products,
+ * SIMD, the float conversion or the dropout decision fused in) when the engine has them; the
+ * `…Reference` functions are the readable JavaScript definition they are tested against, and
+ * the fallback. The reference hot loop allocates nothing and avoids BigInt: the 32×32→64-bit
+ * products are split on the 16-bit halves of the constant multiplier, in double precision
+ * (every partial result stays below 2^53, so it is exact).
  */
 import { invalidArgument } from '../errors.js';
 import { checkCount, checkIntegerPair } from './arg_checks.js';
+import { philoxKernel, type KernelOutput } from './kernels/random_kernels.js';
+import { checkMaskArgs, tfKeepAtOrAbove } from './kernels/mask_thresholds.js';
 
 /** Philox round multipliers and Weyl key increments (philox_random.h). */
 const M_A = 0xd2511f53;
@@ -118,6 +123,9 @@ export function tfStatelessKeyCounter(seed: readonly [number, number]): PhiloxKe
   return { key: [mix[0], mix[1]], counter: [0, 0, mix[2], mix[3]] };
 }
 
+const WORDS: KernelOutput = { kind: 'words' };
+const UNIFORM: KernelOutput = { kind: 'uniform' };
+
 /**
  * Fills `out` (or a new array) with `count` raw Philox words: block g uses
  * `counter + g` (128-bit add), and its 4 words land at [4g, 4g+4) — the last partial block
@@ -129,11 +137,21 @@ export function philoxWords(
   count: number,
   out?: Uint32Array,
 ): Uint32Array {
-  checkCount(count);
-  const words = out ?? new Uint32Array(count);
-  if (words.length < count) {
-    throw invalidArgument('out', `a Uint32Array of length >= count (${count})`, `length ${words.length}`);
-  }
+  const words = wordsTarget(count, out);
+  const k = [key[0] >>> 0, key[1] >>> 0] as const;
+  const c = [counter[0] >>> 0, counter[1] >>> 0, counter[2] >>> 0, counter[3] >>> 0] as const;
+  if (!philoxKernel(words, count, k, c, WORDS)) fillWords(words, count, k[0], k[1], c[0], c[1], c[2], c[3]);
+  return words;
+}
+
+/** `philoxWords` in plain JavaScript: the reference the kernel is tested against. */
+export function philoxWordsReference(
+  key: readonly [number, number],
+  counter: readonly [number, number, number, number],
+  count: number,
+  out?: Uint32Array,
+): Uint32Array {
+  const words = wordsTarget(count, out);
   fillWords(words, count, key[0] >>> 0, key[1] >>> 0, counter[0] >>> 0, counter[1] >>> 0, counter[2] >>> 0, counter[3] >>> 0);
   return words;
 }
@@ -158,18 +176,97 @@ export function philoxStatelessWords(seed: readonly [number, number], count: num
  * Pass `out` (length ≥ count) to fill a preallocated buffer without allocating.
  */
 export function philoxUniform(seed: readonly [number, number], count: number, out?: Float32Array): Float32Array {
+  const floats = floatsTarget(count, out);
+  const { key, counter } = tfStatelessKeyCounter(seed);
+  if (!philoxKernel(floats, count, key, counter, UNIFORM)) uniformsInPlace(floats, count, key, counter);
+  return floats;
+}
+
+/** `philoxUniform` in plain JavaScript: the reference the kernel is tested against. */
+export function philoxUniformReference(seed: readonly [number, number], count: number, out?: Float32Array): Float32Array {
+  const floats = floatsTarget(count, out);
+  const { key, counter } = tfStatelessKeyCounter(seed);
+  uniformsInPlace(floats, count, key, counter);
+  return floats;
+}
+
+/**
+ * The values of TensorFlow's dropout multiplier for `seed`: `keepValue` where
+ * `tf.random.stateless_uniform` is >= f32(rate) (the unit is kept, as in
+ * `tf.nn.experimental.stateless_dropout` and Keras 3's TF backend), 0 where it is dropped.
+ * The decision and the value are computed together, without materialising the uniforms.
+ * `rate` in [0, 1]; `keepValue` is stored as float32 (e.g. f32(1 / (1 - rate))).
+ */
+export function philoxDropoutMask(
+  seed: readonly [number, number],
+  count: number,
+  rate: number,
+  keepValue: number,
+  out?: Float32Array,
+): Float32Array {
+  checkMaskArgs(rate, keepValue);
+  const mask = floatsTarget(count, out);
+  const { key, counter } = tfStatelessKeyCounter(seed);
+  const output: KernelOutput = { kind: 'mask', threshold: tfKeepAtOrAbove(rate), keepValue };
+  if (!philoxKernel(mask, count, key, counter, output)) maskInPlace(mask, count, key, counter, rate, keepValue);
+  return mask;
+}
+
+/** `philoxDropoutMask` in plain JavaScript, deciding on the float uniform itself (the reference). */
+export function philoxDropoutMaskReference(
+  seed: readonly [number, number],
+  count: number,
+  rate: number,
+  keepValue: number,
+  out?: Float32Array,
+): Float32Array {
+  checkMaskArgs(rate, keepValue);
+  const mask = floatsTarget(count, out);
+  const { key, counter } = tfStatelessKeyCounter(seed);
+  maskInPlace(mask, count, key, counter, rate, keepValue);
+  return mask;
+}
+
+function wordsTarget(count: number, out: Uint32Array | undefined): Uint32Array {
+  checkCount(count);
+  const words = out ?? new Uint32Array(count);
+  if (words.length < count) {
+    throw invalidArgument('out', `a Uint32Array of length >= count (${count})`, `length ${words.length}`);
+  }
+  return words;
+}
+
+function floatsTarget(count: number, out: Float32Array | undefined): Float32Array {
   checkCount(count);
   const floats = out ?? new Float32Array(count);
   if (floats.length < count) {
     throw invalidArgument('out', `a Float32Array of length >= count (${count})`, `length ${floats.length}`);
   }
-  const { key, counter } = tfStatelessKeyCounter(seed);
-  // Generate words into the same memory, then convert each word in place: word i is read
-  // before float i overwrites it, so no scratch buffer is needed.
+  return floats;
+}
+
+/**
+ * Reference uniforms: generate words into the floats' own memory, then convert each word in
+ * place (word i is read before float i overwrites it, so no scratch buffer is needed).
+ */
+function uniformsInPlace(floats: Float32Array, count: number, key: readonly [number, number], counter: readonly number[]): void {
   const words = new Uint32Array(floats.buffer, floats.byteOffset, count);
   fillWords(words, count, key[0], key[1], counter[0], counter[1], counter[2], counter[3]);
   for (let i = 0; i < count; i++) floats[i] = (words[i] & 0x7fffff) * MANTISSA_SCALE;
-  return floats;
+}
+
+/** Reference mask: the uniforms, then keep <=> u >= f32(rate) (tf.nn dropout's float compare). */
+function maskInPlace(
+  mask: Float32Array,
+  count: number,
+  key: readonly [number, number],
+  counter: readonly number[],
+  rate: number,
+  keepValue: number,
+): void {
+  uniformsInPlace(mask, count, key, counter);
+  const dropBelow = Math.fround(rate);
+  for (let i = 0; i < count; i++) mask[i] = mask[i] >= dropBelow ? keepValue : 0;
 }
 
 /** TF's `Uint32ToFloat`: the low 23 bits of a word as a float32 in [0, 1). */

@@ -11,10 +11,15 @@
  *   So the values depend on the total count, not just on i.
  * Float: bitcast((bits >>> 9) | 0x3f800000) − 1 = (bits >>> 9) / 2^23 — the HIGH 23 bits.
  *
- * Pure functions on typed arrays; the hot loop keeps its state in locals and allocates nothing.
+ * The public functions run the WebAssembly kernels (kernels/random_kernels.wat: SIMD, the float
+ * conversion or the dropout decision fused in) when the engine has them; the `…Reference`
+ * functions are the readable JavaScript definition they are tested against, and the fallback.
+ * The reference hot loop keeps its state in locals and allocates nothing.
  */
 import { invalidArgument } from '../errors.js';
 import { checkCount, checkIntegerPair } from './arg_checks.js';
+import { threefryKernel, type KernelOutput } from './kernels/random_kernels.js';
+import { checkMaskArgs, jaxKeepBelow } from './kernels/mask_thresholds.js';
 
 /** Threefry key-schedule parity constant (Skein). */
 const KS_PARITY = 0x1bd11bda;
@@ -86,6 +91,9 @@ export function threefry2x32(key: readonly [number, number], x0: number, x1: num
   return [PAIR[0], PAIR[1]];
 }
 
+const WORDS: KernelOutput = { kind: 'words' };
+const UNIFORM: KernelOutput = { kind: 'uniform' };
+
 /**
  * `count` raw uint32 words of `jax.random.bits(key, (count,), uint32)` (any shape with `count`
  * elements, row-major) for a raw threefry key. Fills `out` if given (length ≥ count).
@@ -96,16 +104,20 @@ export function threefryBits(
   opts: ThreefryOptions = {},
   out?: Uint32Array,
 ): Uint32Array {
-  checkIntegerPair('key', key, 'a pair of integers [k0, k1]');
-  checkCount(count);
-  const words = out ?? new Uint32Array(count);
-  if (words.length < count) {
-    throw invalidArgument('out', `a Uint32Array of length >= count (${count})`, `length ${words.length}`);
-  }
-  const k0 = key[0] >>> 0;
-  const k1 = key[1] >>> 0;
-  if (opts.partitionable ?? true) fillPartitionable(words, count, k0, k1);
-  else fillOriginal(words, count, k0, k1);
+  const { words, k0, k1, partitionable } = bitsArgs(key, count, opts, out);
+  if (!threefryKernel(words, count, [k0, k1], partitionable, WORDS)) fillBits(words, count, k0, k1, partitionable);
+  return words;
+}
+
+/** `threefryBits` in plain JavaScript: the reference the kernel is tested against. */
+export function threefryBitsReference(
+  key: readonly [number, number],
+  count: number,
+  opts: ThreefryOptions = {},
+  out?: Uint32Array,
+): Uint32Array {
+  const { words, k0, k1, partitionable } = bitsArgs(key, count, opts, out);
+  fillBits(words, count, k0, k1, partitionable);
   return words;
 }
 
@@ -121,18 +133,124 @@ export function threefryUniform(
   opts: ThreefryOptions = {},
   out?: Float32Array,
 ): Float32Array {
+  const { floats, k0, k1, partitionable } = floatArgs(key, count, opts, out);
+  if (!threefryKernel(floats, count, [k0, k1], partitionable, UNIFORM)) uniformsInPlace(floats, count, k0, k1, partitionable);
+  return floats;
+}
+
+/** `threefryUniform` in plain JavaScript: the reference the kernel is tested against. */
+export function threefryUniformReference(
+  key: readonly [number, number],
+  count: number,
+  opts: ThreefryOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  const { floats, k0, k1, partitionable } = floatArgs(key, count, opts, out);
+  uniformsInPlace(floats, count, k0, k1, partitionable);
+  return floats;
+}
+
+/**
+ * The values of JAX's dropout multiplier for the raw key: `keepValue` where
+ * `jax.random.uniform` is < f32(1 - rate) (`jax.random.bernoulli(key, 1 - rate)` keeps the unit,
+ * as Keras 3's JAX backend does), 0 where it is dropped — decided without materialising the
+ * uniforms. `rate` in [0, 1]; `keepValue` is stored as float32 (e.g. f32(1) / f32(1 - rate)).
+ */
+export function threefryDropoutMask(
+  key: readonly [number, number],
+  count: number,
+  rate: number,
+  keepValue: number,
+  opts: ThreefryOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  checkMaskArgs(rate, keepValue);
+  const { floats, k0, k1, partitionable } = floatArgs(key, count, opts, out);
+  const output: KernelOutput = { kind: 'mask', threshold: jaxKeepBelow(rate), keepValue };
+  if (!threefryKernel(floats, count, [k0, k1], partitionable, output)) {
+    maskInPlace(floats, count, k0, k1, partitionable, rate, keepValue);
+  }
+  return floats;
+}
+
+/** `threefryDropoutMask` in plain JavaScript, deciding on the float uniform itself (the reference). */
+export function threefryDropoutMaskReference(
+  key: readonly [number, number],
+  count: number,
+  rate: number,
+  keepValue: number,
+  opts: ThreefryOptions = {},
+  out?: Float32Array,
+): Float32Array {
+  checkMaskArgs(rate, keepValue);
+  const { floats, k0, k1, partitionable } = floatArgs(key, count, opts, out);
+  maskInPlace(floats, count, k0, k1, partitionable, rate, keepValue);
+  return floats;
+}
+
+interface StreamArgs {
+  k0: number;
+  k1: number;
+  partitionable: boolean;
+}
+
+function streamArgs(key: readonly [number, number], count: number, opts: ThreefryOptions): StreamArgs {
   checkIntegerPair('key', key, 'a pair of integers [k0, k1]');
   checkCount(count);
+  const partitionable = opts.partitionable ?? true;
+  if (!partitionable && count >= 0xffffffff) {
+    // JAX splits the key into blocks beyond 2^32-1 words; no dropout mask is that large.
+    throw invalidArgument('count', 'fewer than 2^32 - 1 values in the original (non-partitionable) layout', count);
+  }
+  return { k0: key[0] >>> 0, k1: key[1] >>> 0, partitionable };
+}
+
+function bitsArgs(key: readonly [number, number], count: number, opts: ThreefryOptions, out: Uint32Array | undefined) {
+  const args = streamArgs(key, count, opts);
+  const words = out ?? new Uint32Array(count);
+  if (words.length < count) {
+    throw invalidArgument('out', `a Uint32Array of length >= count (${count})`, `length ${words.length}`);
+  }
+  return { ...args, words };
+}
+
+function floatArgs(key: readonly [number, number], count: number, opts: ThreefryOptions, out: Float32Array | undefined) {
+  const args = streamArgs(key, count, opts);
   const floats = out ?? new Float32Array(count);
   if (floats.length < count) {
     throw invalidArgument('out', `a Float32Array of length >= count (${count})`, `length ${floats.length}`);
   }
-  // Bits go into the same memory and are converted in place (word i is read before float i
-  // replaces it), so no scratch buffer is allocated.
+  return { ...args, floats };
+}
+
+function fillBits(out: Uint32Array, count: number, k0: number, k1: number, partitionable: boolean): void {
+  if (partitionable) fillPartitionable(out, count, k0, k1);
+  else fillOriginal(out, count, k0, k1);
+}
+
+/**
+ * Reference uniforms: bits go into the floats' own memory and are converted in place (word i
+ * is read before float i replaces it), so no scratch buffer is allocated.
+ */
+function uniformsInPlace(floats: Float32Array, count: number, k0: number, k1: number, partitionable: boolean): void {
   const words = new Uint32Array(floats.buffer, floats.byteOffset, count);
-  threefryBits(key, count, opts, words);
+  fillBits(words, count, k0, k1, partitionable);
   for (let i = 0; i < count; i++) floats[i] = (words[i] >>> 9) * MANTISSA_SCALE;
-  return floats;
+}
+
+/** Reference mask: the uniforms, then keep <=> u < f32(1 - rate) (jax.random.bernoulli's float compare). */
+function maskInPlace(
+  mask: Float32Array,
+  count: number,
+  k0: number,
+  k1: number,
+  partitionable: boolean,
+  rate: number,
+  keepValue: number,
+): void {
+  uniformsInPlace(mask, count, k0, k1, partitionable);
+  const keepBelow = Math.fround(1 - rate);
+  for (let i = 0; i < count; i++) mask[i] = mask[i] < keepBelow ? keepValue : 0;
 }
 
 /** JAX's float32 conversion: the high 23 bits of a word as a float32 in [0, 1). */
@@ -152,10 +270,6 @@ function fillPartitionable(out: Uint32Array, count: number, k0: number, k1: numb
 }
 
 function fillOriginal(out: Uint32Array, count: number, k0: number, k1: number): void {
-  if (count >= 0xffffffff) {
-    // JAX splits the key into blocks beyond 2^32-1 words; no dropout mask is that large.
-    throw invalidArgument('count', 'fewer than 2^32 - 1 values in the original (non-partitionable) layout', count);
-  }
   const half = Math.ceil(count / 2);
   for (let j = 0; j < half; j++) {
     const second = j + half;
