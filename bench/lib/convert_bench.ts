@@ -4,14 +4,14 @@
  * official tool fails on Keras 3 files (it exits with an error, or it writes a model.json that
  * tfjs-layers cannot load).
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConvertSectionResult } from '../sections/convert.js';
 import type { LoadCheckResult } from '../sections/load_check.js';
 import type { ErrorLog } from '../run.js';
 import { runPythonScript, runSectionProcess, runTimed, type TimedRun } from './child.js';
 import { OFFICIAL_CONVERTER, ensureOfficialConverter, runOfficial, type OfficialInputFormat } from './official.js';
-import { CACHE_DIR, REPO_ROOT, SECTIONS_DIR, projectPython } from './paths.js';
+import { CACHE_DIR, REPO_ROOT, projectPython } from './paths.js';
 import { median, round4 } from './stats.js';
 
 const LARGE_DIR = join(CACHE_DIR, 'large');
@@ -191,11 +191,16 @@ export function runConvertBench(quick: boolean, logError: ErrorLog): ConvertSumm
   return out;
 }
 
-/** A fresh Node process converting one file once: wall time and peak RSS from outside. */
+/** The command users run (package.json "bin", built by `npm run build`), like `tensorflowjs_converter` on the other side. */
+const KERAS2TFJS_BIN = join(REPO_ROOT, (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.keras2tfjs);
+/** The seed model's dropout Lambda (a function named 'dropout') → ManualDropout; unused on the large model. */
+const SEED_LAMBDA = 'dropout=ManualDropout:{"rate":0.5}';
+
+/** A fresh `keras2tfjs convert` process converting one file once: wall time and peak RSS from outside. */
 function keras2tfjsProcess(input: string, name: string): TimedRun {
-  const run = runTimed([
-    process.execPath, join(SECTIONS_DIR, 'convert.js'), '--input', input, '--out', join(OUT_DIR, `keras2tfjs-${name}`), '--reps', '1', '--no-floor',
-  ]);
+  const out = join(OUT_DIR, `keras2tfjs-${name}`);
+  rmSync(out, { recursive: true, force: true });
+  const run = runTimed([process.execPath, KERAS2TFJS_BIN, 'convert', input, out, '--lambda', SEED_LAMBDA]);
   if (run.returncode !== 0) throw new Error(`keras2tfjs on ${rel(input)} failed: ${run.error}`);
   return run;
 }

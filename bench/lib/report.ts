@@ -183,13 +183,13 @@ export function resultsMarkdown(s: Summary): string {
     if (c.seed_model.file) {
       const sm = c.seed_model;
       rows.push(['official tensorflowjs_converter', sm.file!, fmt(sm.official_seconds), '', sm.official_seconds === null ? 'not run' : officialSeedResult(c)]);
-      rows.push(['keras2tfjs (fresh node process)', sm.file!, fmt(sm.keras2tfjs_seconds), '', sm.keras2tfjs_seconds === null ? 'not run' : 'converted']);
+      rows.push(['`keras2tfjs convert` (fresh process)', sm.file!, fmt(sm.keras2tfjs_seconds), '', sm.keras2tfjs_seconds === null ? 'not run' : 'converted']);
       if (sm.keras2tfjs_in_process) rows.push(['keras2tfjs convertToDirectory, in process', sm.file!, fmt(sm.keras2tfjs_in_process.convert_to_directory_seconds), '', '']);
     }
     if (c.seed_model_tfkeras_h5) {
       const t = c.seed_model_tfkeras_h5;
       rows.push(['official tensorflowjs_converter', `${t.file} (tf_keras)`, fmt(t.official_seconds), '', t.official_seconds === null ? 'not run' : t.official_loads_in_tfjs ? 'converted, loads in tfjs' : (t.official_error ?? 'converted, does not load in tfjs')]);
-      rows.push(['keras2tfjs (fresh node process)', `${t.file} (tf_keras)`, fmt(t.keras2tfjs_seconds), '', t.speedup_vs_official === null ? 'converted' : `converted (${fmt(t.speedup_vs_official)}x faster)`]);
+      rows.push(['`keras2tfjs convert` (fresh process)', `${t.file} (tf_keras)`, fmt(t.keras2tfjs_seconds), '', t.speedup_vs_official === null ? 'converted' : `converted (${fmt(t.speedup_vs_official)}x faster)`]);
     }
     const attemptRow = (a: NonNullable<ConvertSummary['official_large_tfkeras_h5']>) => [
       `official (--input_format ${a.input_format})`,
@@ -201,13 +201,13 @@ export function resultsMarkdown(s: Summary): string {
     if (c.official_large_tfkeras_h5) rows.push(attemptRow(c.official_large_tfkeras_h5));
     if (c.large_model?.same_h5_as_official) {
       const h = c.large_model.same_h5_as_official;
-      rows.push(['keras2tfjs (fresh node process)', h.file, fmt(h.seconds), fmt(h.peak_rss_mb, 4), 'converted']);
+      rows.push(['`keras2tfjs convert` (fresh process)', h.file, fmt(h.seconds), fmt(h.peak_rss_mb, 4), 'converted']);
     }
     for (const a of c.official_on_keras3) rows.push(attemptRow(a));
     if (c.large_model) {
       const l = c.large_model;
       const mb = `${l.file} (${(l.bytes / 1e6).toFixed(0)} MB)`;
-      if (l.whole_process) rows.push(['keras2tfjs (fresh node process)', mb, fmt(l.whole_process.seconds), fmt(l.whole_process.peak_rss_mb, 4), 'converted']);
+      if (l.whole_process) rows.push(['`keras2tfjs convert` (fresh process)', mb, fmt(l.whole_process.seconds), fmt(l.whole_process.peak_rss_mb, 4), 'converted']);
       rows.push(['keras2tfjs convertToDirectory, in process', mb, fmt(c.large_model_seconds), '', 'converted']);
       rows.push(['read the file only, in process (floor)', mb, fmt(c.large_model_read_floor_seconds, 2), '', '']);
       rows.push(['read it + write its bytes as 4 MiB files, in process', mb, fmt(l.in_process.copy_floor_seconds, 2), '', '']);

@@ -1,8 +1,7 @@
 /**
  * keras2tfjs' converter on one file: `convertToDirectory` (what `keras2tfjs convert` does) and,
  * for the floor, just reading the file's bytes — both in this process, medians of --reps runs.
- * Run with --reps 1 --no-floor as a fresh process, it is also the whole-process measurement
- * (wall time and peak RSS taken from outside by run_timed.py, like the official converter's).
+ * (The whole-process measurements run the `keras2tfjs convert` command itself: convert_bench.ts.)
  *
  * Flags: --input FILE  --out DIR  --reps N  [--no-floor]
  */

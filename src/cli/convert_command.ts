@@ -4,7 +4,7 @@
  */
 import { convertToDirectory, type ConversionReport, type ConvertOptions } from '../convert/convert.js';
 import type { ConvertCommand } from './args.js';
-import { EXIT_OK, printJson, type CliIo } from './output.js';
+import { EXIT_OK, groupThousands, printJson, type CliIo } from './output.js';
 import { progressFor } from './progress.js';
 
 const MIB = 1024 * 1024;
@@ -42,7 +42,7 @@ export function describeReport(r: ConversionReport): string {
   const shards = files.filter((f) => f.endsWith('.bin')).length;
   const lines = [
     `converted ${r.file} (${r.format}${version}) → ${r.outputDir ?? ''}`,
-    `  ${r.modelClass}: ${r.layers.length} layers, ${r.parameterCount.toLocaleString('en-US')} parameters, ` +
+    `  ${r.modelClass}: ${r.layers.length} layers, ${groupThousands(r.parameterCount)} parameters, ` +
       `${formatBytes(r.weightBytes)} of weights in ${shards} shard${shards === 1 ? '' : 's'}` +
       (r.quantize ? ` (quantized to ${r.quantize})` : ''),
   ];

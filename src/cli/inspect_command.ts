@@ -6,7 +6,7 @@
 import { chooseBackend } from '../backend.js';
 import { inspect, type InspectOptions, type InspectReport } from '../convert/inspect.js';
 import type { InspectCommand } from './args.js';
-import { EXIT_OK, printJson, type CliIo } from './output.js';
+import { EXIT_OK, groupThousands, printJson, type CliIo } from './output.js';
 
 export async function runInspect(cmd: InspectCommand, io: CliIo): Promise<number> {
   const options: InspectOptions = { lambdas: cmd.lambdas, exactDropout: cmd.exactDropout };
@@ -27,11 +27,11 @@ const shape = (s: InspectReport['layers'][number]['outputShape']): string => (s 
 export function describeInspection(r: InspectReport): string {
   const version = r.kerasVersion ? `, Keras ${r.kerasVersion}` : '';
   const lines = [
-    `${r.file}: ${r.format}${version}, ${r.modelClass}, ${r.layers.length} layers, ${r.totalParameters.toLocaleString('en-US')} parameters`,
+    `${r.file}: ${r.format}${version}, ${r.modelClass}, ${r.layers.length} layers, ${groupThousands(r.totalParameters)} parameters`,
   ];
   const rows = [
     ['layer', 'class', 'tfjs class', 'output shape', 'parameters'],
-    ...r.layers.map((l) => [l.name, l.sourceClass, l.targetClass ?? '-', shape(l.outputShape), l.parameters.toLocaleString('en-US')]),
+    ...r.layers.map((l) => [l.name, l.sourceClass, l.targetClass ?? '-', shape(l.outputShape), groupThousands(l.parameters)]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) lines.push(`  ${row.map((cell, c) => (c === 4 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ')}`.trimEnd());

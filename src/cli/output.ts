@@ -56,3 +56,11 @@ function jsonError(code: string, message: string, file?: string, layer?: string)
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/**
+ * 25042533 → "25,042,533". By hand: the first toLocaleString call loads ICU's locale data,
+ * ~12 ms of a ~200 ms conversion.
+ */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

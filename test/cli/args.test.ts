@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine, parseLambdaFlags, UsageError } from '../../src/cli/args.js';
+import { groupThousands } from '../../src/cli/output.js';
 
 function usageError(argv: string[]): UsageError {
   try {
@@ -129,5 +130,13 @@ describe('inspect, demo, help, version', () => {
     expect(usageError([]).message).toBe('missing command');
     expect(usageError(['convet', 'a', 'b']).message).toBe("unknown command 'convet' (expected convert, inspect, demo)");
     expect(usageError(['--json', 'x']).json).toBe(true);
+  });
+});
+
+describe('groupThousands', () => {
+  it('groups digits as en-US toLocaleString does', () => {
+    for (const n of [0, 7, 999, 1000, 12345, 999999, 1000000, 25042533, 160305, 2 ** 53 - 1]) {
+      expect(groupThousands(n)).toBe(n.toLocaleString('en-US'));
+    }
   });
 });

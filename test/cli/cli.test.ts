@@ -1,5 +1,5 @@
 /**
- * The `keras2tfjs` command run as a user runs it: `npm run build`, then `node dist/cli/main.js`
+ * The `keras2tfjs` command run as a user runs it: `npm run build`, then the package's bin (the bundle dist/cli/keras2tfjs.js)
  * in a child process. Exit statuses (0 ok, 1 failure, 2 usage), one-line errors with their code,
  * --json output, converted directories that tfjs loads, and nothing left behind on failure.
  */
@@ -20,7 +20,8 @@ import { fixturePath, loadFixture } from '../helpers/fixtures.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+/** The file package.json's "bin" names: what `npx keras2tfjs` runs. */
+const MAIN = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.keras2tfjs);
 const SAVED_MODEL = join(CORPUS_DIR, 'AntoineA67+snake_qlearning+functional-dense.savedmodel');
 const SEED_H5 = fixturePath('seed_lambda_tfkeras', 'model.h5');
 const SEED_LAMBDA = 'dropout=ManualDropout:{"rate":0.5}';
