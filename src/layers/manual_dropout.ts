@@ -13,8 +13,9 @@
 import { mul, randomUniform, scalar, serialization, tensor, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
-import { philoxUniform } from '../random/philox.js';
-import { threefryUniform } from '../random/threefry.js';
+import { philoxDropoutMask } from '../random/philox.js';
+import { threefryDropoutMask } from '../random/threefry.js';
+import { inPlaceTensor } from '../random/kernels/backend_tensor.js';
 import { jaxKeyPair, SeedState, tfSeedPair } from '../random/seed_state.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof layers.Layer>[0]>;
@@ -135,37 +136,38 @@ export class ManualDropout extends layers.Layer {
   /** Draws the next mask of the stream and applies it. */
   private drop(x: Tensor): Tensor {
     const shape = this.maskShape(x.shape);
-    const mask = this.drawMask(shape);
     // One multiply: the mask holds 0 for dropped units and the kept units' factor, so the
     // gradient is the same mask (kept units only, scaled like the output).
-    return mul(x, tensor(mask, shape, 'float32'));
+    return mul(x, this.drawMask(shape));
   }
 
   /**
-   * The mask values over `shape` (flat row-major), computed in place in one Float32Array:
-   * the uniform draw, then 0 for dropped units and the kept units' multiplier.
+   * The next mask of the stream over `shape`: 0 for dropped units, the kept units' multiplier
+   * elsewhere. For 'tensorflow' and 'jax' the stream kernels decide and write each value
+   * directly (no uniforms are materialised) — on the wasm backend straight into the tensor's
+   * memory, elsewhere into a fresh array the tensor then owns.
    */
-  private drawMask(shape: number[]): Float32Array {
+  private drawMask(shape: number[]): Tensor {
     const count = util.sizeFromShape(shape);
     const [seed, n] = this.stream.next();
-    const values = new Float32Array(count);
     const keepValue = this.scaling === 'train' ? this.trainScale() : 1;
-    if (this.rng === 'jax') {
-      threefryUniform(jaxKeyPair(seed, n), count, { partitionable: true }, values);
-      const keepBelow = Math.fround(1 - this.rate); // jax.random.bernoulli: keep <=> u < f32(p)
-      for (let i = 0; i < count; i++) values[i] = values[i] < keepBelow ? keepValue : 0;
-      return values;
-    }
-    if (this.rng === 'tensorflow') {
-      philoxUniform(tfSeedPair(seed, n), count, values);
-    } else {
-      // tf.randomUniform seeds alea with the seed's string form: one distinct string per [seed, n].
-      const u = randomUniform(shape, 0, 1, 'float32', `${seed}:${n}`);
-      values.set(u.dataSync() as Float32Array);
-      u.dispose();
-    }
+    if (this.rng === 'tfjs') return tensor(this.tfjsMask(shape, seed, n, keepValue), shape, 'float32');
+    // jax.random.bernoulli: keep <=> u < f32(1 - rate); tf.nn dropout: keep <=> u >= f32(rate).
+    const fill =
+      this.rng === 'jax'
+        ? (out?: Float32Array) => threefryDropoutMask(jaxKeyPair(seed, n), count, this.rate, keepValue, { partitionable: true }, out)
+        : (out?: Float32Array) => philoxDropoutMask(tfSeedPair(seed, n), count, this.rate, keepValue, out);
+    return (count > 0 ? inPlaceTensor(shape, fill) : null) ?? tensor(fill(), shape, 'float32');
+  }
+
+  /** rng 'tfjs': tf.randomUniform, seeded with one distinct string per [seed, n] (alea hashes it). */
+  private tfjsMask(shape: number[], seed: number, n: number, keepValue: number): Float32Array {
+    const values = new Float32Array(util.sizeFromShape(shape));
+    const u = randomUniform(shape, 0, 1, 'float32', `${seed}:${n}`);
+    values.set(u.dataSync() as Float32Array);
+    u.dispose();
     const dropBelow = Math.fround(this.rate); // tf.nn dropout: keep <=> u >= f32(rate)
-    for (let i = 0; i < count; i++) values[i] = values[i] >= dropBelow ? keepValue : 0;
+    for (let i = 0; i < values.length; i++) values[i] = values[i] >= dropBelow ? keepValue : 0;
     return values;
   }
 

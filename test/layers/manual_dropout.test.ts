@@ -9,6 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualDropout, manualDropout, type DropoutRng } from '../../src/index.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
+import { philoxDropoutMaskReference } from '../../src/random/philox.js';
+import { threefryDropoutMaskReference } from '../../src/random/threefry.js';
+import { jaxKeyPair, tfSeedPair } from '../../src/random/seed_state.js';
+import { setRandomKernelsEnabled } from '../../src/random/kernels/random_kernels.js';
 import { binomialBand, expectNoLeaks, keepPattern, values, zeroFraction } from '../helpers/tensor_asserts.js';
 
 /**
@@ -281,6 +285,39 @@ describe.each(TEST_BACKENDS)('ManualDropout on %s', (backend) => {
         grad.dispose();
         x.dispose();
       });
+    });
+  });
+
+  describe('masks from the stream kernels', () => {
+    it.each([
+      { rng: 'tensorflow' as const, kernels: true },
+      { rng: 'tensorflow' as const, kernels: false },
+      { rng: 'jax' as const, kernels: true },
+      { rng: 'jax' as const, kernels: false },
+    ])('the gradient of call n is the JavaScript reference mask of [seed, n] (rng $rng, kernels $kernels)', async ({ rng, kernels }) => {
+      const previous = setRandomKernelsEnabled(kernels);
+      try {
+        await expectNoLeaks(() => {
+          const rate = 0.3;
+          const shape = [37, 53]; // odd count: partial Philox block and SIMD group
+          const count = 37 * 53;
+          const layer = manualDropout({ rate, seed: 2024, rng });
+          const x = tf.ones(shape);
+          const grad = tf.grad((t: tf.Tensor) => tf.sum(layer.apply(t, { training: true }) as tf.Tensor));
+          for (const n of [0, 1, 2]) {
+            const g = grad(x);
+            const expected =
+              rng === 'tensorflow'
+                ? philoxDropoutMaskReference(tfSeedPair(2024, n), count, rate, keptValue(rng, 1, rate))
+                : threefryDropoutMaskReference(jaxKeyPair(2024, n), count, rate, keptValue(rng, 1, rate), { partitionable: true });
+            expect(values(g)).toEqual(expected);
+            g.dispose();
+          }
+          x.dispose();
+        });
+      } finally {
+        setRandomKernelsEnabled(previous);
+      }
     });
   });
 
