@@ -181,7 +181,7 @@ export function threefryKernel(
     for (let done = 0; done < count; done += CHUNK_WORDS) {
       const n = Math.min(CHUNK_WORDS, count - done);
       const hi = Math.floor(done / TWO_POW_32);
-      k.exports.threefry(REGION_A, 0, Math.ceil(n / 4), key[0], key[1], hi, 0, done >>> 0, 0, mode, threshold, keep);
+      k.exports.threefry(REGION_A, 0, Math.ceil(n / 8), key[0], key[1], hi, 0, done >>> 0, 0, mode, threshold, keep);
       copyOut(k, REGION_A, out, done, n);
     }
     return true;
@@ -190,7 +190,7 @@ export function threefryKernel(
   const half = Math.ceil(count / 2);
   for (let j = 0; j < half; j += CHUNK_WORDS) {
     const n = Math.min(CHUNK_WORDS, half - j);
-    k.exports.threefry(REGION_A, REGION_B, Math.ceil(n / 4), key[0], key[1], j, 1, half + j, 1, mode, threshold, keep);
+    k.exports.threefry(REGION_A, REGION_B, Math.ceil(n / 8), key[0], key[1], j, 1, half + j, 1, mode, threshold, keep);
     copyOut(k, REGION_A, out, j, n);
     copyOut(k, REGION_B, out, half + j, Math.min(n, count - half - j));
   }
