@@ -44,15 +44,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * What a conversion needs besides its own modules, started side by side on a 2-core machine:
- * the HDF5 worker thread (it loads its own copy of the HDF5 library) while this thread loads
- * tfjs and registers the cpu backend. The command only builds the converted topology once, with
- * Zeros initializers, to prove tfjs loads it: the cpu backend starts faster than wasm for that.
+ * What a conversion needs besides its own modules: tfjs with the cpu backend registered. The
+ * HDF5 worker thread is not started here: HDF5 files are read without it unless they use what
+ * only the HDF5 library reads (hdf5.ts). The command only builds the converted topology once,
+ * with Zeros initializers, to prove tfjs loads it: the cpu backend starts faster than wasm for that.
  */
 async function startConverterRuntime(): Promise<void> {
-  const { Hdf5Thread } = await import('../convert/hdf5_thread.js');
-  // A failure to start surfaces, with the file's name, when the converter first reads HDF5.
-  Hdf5Thread.get().catch(() => {});
   if (!process.env.KERAS2TFJS_BACKEND) {
     const [{ useBackend }, tf] = await Promise.all([import('../backend.js'), import('@tensorflow/tfjs-core')]);
     // tfjs' banner about installing tfjs-node is noise here: the cpu backend is chosen on purpose.

@@ -1,7 +1,12 @@
 /**
- * Read-only HDF5 access for Keras files, through h5wasm (the HDF5 C library compiled to wasm)
- * working entirely in memory: the bytes are written into h5wasm's in-memory file system, never
- * to disk, and removed on close.
+ * Read-only HDF5 access for Keras files, by one of two readers behind one interface (`Hdf5File`):
+ *
+ * - the direct reader (hdf5_direct*.ts), pure TypeScript, for the HDF5 files h5py writes for
+ *   Keras with its default settings: no library to load, dataset bytes sliced straight from the
+ *   file. It reads the whole structure when the file is opened, and hands the file to:
+ * - h5wasm (the HDF5 C library compiled to wasm) as soon as the file uses anything it does not
+ *   read (or is damaged), working entirely in memory: the bytes are written into h5wasm's
+ *   in-memory file system, never to disk, and removed on close.
  *
  * The library runs in a worker thread (hdf5_thread.ts, hdf5_worker.ts) with a deadline: a
  * damaged file can make HDF5 loop forever, and only a thread can be stopped. The reading logic
@@ -14,6 +19,8 @@
  */
 import { ErrorCode } from '../errors.js';
 import { convertError, firstLine } from './fail.js';
+import { Hdf5Unsupported, readHdf5Tree, type DirectObject, type DirectTree } from './hdf5_direct.js';
+import { H5T } from './hdf5_direct_types.js';
 import { Hdf5Thread } from './hdf5_thread.js';
 import type { DatasetMeta, Hdf5Op, Hdf5Ops } from './hdf5_worker.js';
 import type { StoredArray } from './intermediate.js';
@@ -63,113 +70,40 @@ export type AttrValue = string | number | bigint | boolean | string[] | number[]
 
 type Kind = Hdf5Ops['kind']['result'];
 
-/** One open HDF5 file. Always `close()` it (use `withHdf5`). */
-export class Hdf5File {
-  private readonly checked = new Set<string>(['/']);
-  private readonly kinds = new Map<string, Kind>();
-  private readonly listed = new Map<string, string[]>();
-  private closed = false;
-
-  private constructor(
-    private readonly thread: Hdf5Thread,
-    private readonly id: number,
-    readonly file: string,
-    private readonly fileBytes: number,
-    /** HDF5 time left for this file (ms). */
-    private budgetMs: number,
-  ) {}
+/**
+ * One open HDF5 file. Always `close()` it (use `withHdf5`). Paths are absolute ('/a/b') or
+ * relative to the root; what is at a path is a group or a dataset (links are refused).
+ */
+export abstract class Hdf5File {
+  constructor(readonly file: string) {}
 
   /**
-   * Opens `bytes` as an HDF5 file. With `move`, the caller promises not to use `bytes` nor
-   * anything else in their buffer again: the whole buffer is handed to the HDF5 thread
-   * (detached here; `bytes` may be a part of it, e.g. a stored zip member) instead of copied,
-   * which saves ~50 ms on a 100 MB file.
+   * Opens `bytes` with the direct reader, or with h5wasm if the direct reader does not read this
+   * file. With `move`, the caller promises not to use `bytes` nor anything else in their buffer
+   * again: if h5wasm reads the file, the whole buffer is handed to its thread (detached here;
+   * `bytes` may be a part of it, e.g. a stored zip member) instead of copied, which saves ~50 ms
+   * on a 100 MB file. The HDF5 thread is only started when h5wasm is needed.
    */
   static async open(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
-    const thread = await Hdf5Thread.get();
-    const size = bytes.length; // `bytes` may be detached below
-    const budget = hdf5DeadlineMs(size);
-    const sent = move && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-    const started = performance.now();
-    const reply = thread.call('open', { bytes: sent }, budget, [sent.buffer as ArrayBuffer]);
-    const spent = performance.now() - started;
-    if (reply === 'timeout' || reply === 'stopped') throw unfinished(file, reply, 'its header', budget);
-    if (!reply.ok) {
-      if (reply.name === 'RuntimeError') thread.stop();
-      throw convertError(ErrorCode.BAD_HDF5, file, `not a readable HDF5 file (${hdf5Message(reply.message)})`);
-    }
-    thread.opened();
-    return new Hdf5File(thread, reply.value, file, size, budget - spent);
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    // A damaged file can fail to close; the reader has already thrown or finished with it.
-    this.thread.call('close', { file: this.id }, Math.max(this.budgetMs, 1_000));
-    this.thread.closed();
-  }
-
-  fail(message: string): never {
-    throw convertError(ErrorCode.BAD_HDF5, this.file, message);
-  }
-
-  /**
-   * One HDF5 operation within the file's deadline. Whatever HDF5 does on a damaged file (an
-   * HDF5 error, a wasm trap, no answer) becomes BAD_HDF5 naming `what` was being read.
-   */
-  private call<K extends Hdf5Op>(op: K, args: Omit<Hdf5Ops[K]['args'], 'file'>, what: string): Hdf5Ops[K]['result'] {
-    const started = performance.now();
-    const reply = this.thread.call(op, { ...args, file: this.id } as Hdf5Ops[K]['args'], this.budgetMs);
-    this.budgetMs -= performance.now() - started;
-    if (reply === 'timeout' || reply === 'stopped') throw unfinished(this.file, reply, what, hdf5DeadlineMs(this.fileBytes));
-    if (reply.ok) return reply.value;
-    // A wasm trap can leave HDF5's state broken: later files get a fresh thread.
-    if (reply.name === 'RuntimeError') this.thread.stop();
-    if (reply.refusedOpen !== null) {
-      this.fail(`${what} stores its data in another file ('${reply.refusedOpen}'); external datasets are refused as Keras refuses them`);
-    }
-    return this.fail(`${what} cannot be read (${hdf5Message(reply.message)}); the file is damaged`);
+    return openDirectHdf5(bytes, file) ?? WasmHdf5File.open(bytes, file, move);
   }
 
   /** True if an object (group or dataset) exists at `path`. Links on the way are checked. */
-  has(path: string): boolean {
-    const parts = splitPath(path);
-    let current = '/';
-    for (const part of parts) {
-      const g = this.groupAt(current);
-      if (!g || !this.listing(current).includes(part)) return false;
-      current = joinPath(current, part);
-      this.checkLink(current);
-    }
-    return true;
-  }
-
-  isGroup(path: string): boolean {
-    return this.has(path) && this.kind(path) === 'group';
-  }
-
-  isDataset(path: string): boolean {
-    return this.has(path) && this.kind(path) === 'dataset';
-  }
-
+  abstract has(path: string): boolean;
+  abstract isGroup(path: string): boolean;
+  abstract isDataset(path: string): boolean;
   /** Child names of a group, in HDF5's (alphabetical) order. */
-  keys(path: string): string[] {
-    if (!this.groupAt(path)) this.fail(`expected a group at '${path}'`);
-    const keys = this.listing(path);
-    for (const k of keys) this.checkLink(joinPath(path, k));
-    return keys;
-  }
-
-  attrNames(path: string): string[] {
-    if (this.kind(path) === 'none') return [];
-    return this.call('attrNames', { path }, `the attributes of '${path}'`);
-  }
-
+  abstract keys(path: string): string[];
+  /** Attribute names, in HDF5's (alphabetical) order; [] if nothing is at `path`. */
+  abstract attrNames(path: string): string[];
   /** An attribute decoded to JS: strings (vlen or fixed), string lists, numbers, or null if absent. */
-  attr(path: string, name: string): AttrValue {
-    if (this.kind(path) === 'none') return null;
-    return decodeAttr(this.call('attr', { path, name }, `attribute '${name}' of '${path}'`));
+  abstract attr(path: string, name: string): AttrValue;
+  /** A numeric dataset as float32 (floats of any width) or int32 (integers), C order. */
+  abstract readArray(path: string): StoredArray & { sourceDtype: string };
+  abstract close(): void;
+
+  fail(message: string): never {
+    throw convertError(ErrorCode.BAD_HDF5, this.file, message);
   }
 
   /** A string attribute ('model_config', 'keras_version'), or null if absent or not a string. */
@@ -196,7 +130,212 @@ export class Hdf5File {
     return out;
   }
 
-  /** A numeric dataset as float32 (floats of any width) or int32 (integers), C order. */
+  /**
+   * Decodes a dataset's little-endian bytes (`raw`, a buffer of its own) after the shape-bomb
+   * guard. `readRaw` is only called once the declared size has passed the guard.
+   */
+  protected decodeDataset(
+    path: string,
+    shape: number[],
+    meta: DatasetMeta,
+    fileBytes: number,
+    readRaw: (nbytes: number) => Uint8Array,
+  ): StoredArray & { sourceDtype: string } {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const nbytes = count * meta.size;
+    if (nbytes > MAX_DATASET_BYTES || (nbytes > DATASET_MAX_EXPANSION * fileBytes && nbytes > 1 << 20)) {
+      this.fail(`dataset '${path}' declares ${nbytes} bytes in a ${fileBytes}-byte file; refusing a potential shape bomb`);
+    }
+    const bfloat16 = this.attr(path, 'dtype') === 'bfloat16';
+    const raw = readRaw(nbytes);
+    return { shape, ...decodeNumeric(raw, meta, bfloat16, () => this.fail(`dataset '${path}' has an unsupported type (class ${meta.type}, ${meta.size} bytes)`)) };
+  }
+}
+
+/**
+ * The direct reader over `bytes`, or null if it does not read this file (then h5wasm must).
+ * Not part of the public API; tests use it to compare both readers.
+ */
+export function openDirectHdf5(bytes: Uint8Array, file: string): Hdf5File | null {
+  let tree: DirectTree;
+  try {
+    tree = readHdf5Tree(bytes);
+  } catch (e) {
+    // Anything else thrown here is a defect of the direct reader: the HDF5 library still reads the file.
+    if (e instanceof Hdf5Unsupported || e instanceof RangeError || e instanceof TypeError) return null;
+    throw e;
+  }
+  return new DirectHdf5File(tree, bytes, file);
+}
+
+/** The h5wasm reader over `bytes` (see `Hdf5File.open`). Not part of the public API. */
+export function openWasmHdf5(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
+  return WasmHdf5File.open(bytes, file, move);
+}
+
+/** The direct reader's file: its whole structure read up front, values decoded from `bytes`. */
+class DirectHdf5File extends Hdf5File {
+  constructor(
+    private readonly tree: DirectTree,
+    private readonly bytes: Uint8Array,
+    file: string,
+  ) {
+    super(file);
+  }
+
+  private object(path: string): DirectObject | null {
+    let object = this.tree.objects.get(this.tree.root)!;
+    for (const part of splitPath(path)) {
+      const address = object.members.get(part);
+      if (address === undefined) return null;
+      object = this.tree.objects.get(address)!;
+    }
+    return object;
+  }
+
+  has(path: string): boolean {
+    return this.object(path) !== null;
+  }
+
+  isGroup(path: string): boolean {
+    return this.object(path)?.kind === 'group';
+  }
+
+  isDataset(path: string): boolean {
+    return this.object(path)?.kind === 'dataset';
+  }
+
+  keys(path: string): string[] {
+    const object = this.object(path);
+    if (object?.kind !== 'group') this.fail(`expected a group at '${path}'`);
+    return [...object.keys];
+  }
+
+  attrNames(path: string): string[] {
+    return [...(this.object(path)?.attrNames ?? [])];
+  }
+
+  attr(path: string, name: string): AttrValue {
+    const value = this.object(path)?.attrs.get(name) ?? null;
+    // Lists are the caller's to keep: a copy, as each h5wasm read gives a new one.
+    return Array.isArray(value) ? ([...value] as AttrValue) : value;
+  }
+
+  readArray(path: string): StoredArray & { sourceDtype: string } {
+    const object = this.object(path);
+    if (object === null) this.fail(`dataset '${path}' is missing`);
+    if (object.dataset === null) this.fail(`expected a dataset at '${path}'`);
+    const { shape, type, storage } = object.dataset;
+    const meta: DatasetMeta = { shape, type: type.cls, size: type.size, signed: type.signed, littleEndian: true, virtualSourceCount: 0 };
+    return this.decodeDataset(path, [...shape], meta, this.bytes.length, (nbytes) => {
+      // The one copy: out of the file into the array's own buffer, then to little-endian in place.
+      const raw = storage === null ? new Uint8Array(0) : this.bytes.slice(storage.pos, storage.pos + nbytes);
+      if (!type.littleEndian && (type.cls === H5T.INTEGER || type.cls === H5T.FLOAT)) swapBytes(raw, type.size);
+      return raw;
+    });
+  }
+
+  close(): void {}
+}
+
+/** The h5wasm reader's file: each operation a blocking call to the HDF5 thread. */
+class WasmHdf5File extends Hdf5File {
+  private readonly checked = new Set<string>(['/']);
+  private readonly kinds = new Map<string, Kind>();
+  private readonly listed = new Map<string, string[]>();
+  private closed = false;
+
+  private constructor(
+    private readonly thread: Hdf5Thread,
+    private readonly id: number,
+    file: string,
+    private readonly fileBytes: number,
+    /** HDF5 time left for this file (ms). */
+    private budgetMs: number,
+  ) {
+    super(file);
+  }
+
+  static override async open(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
+    const thread = await Hdf5Thread.get();
+    const size = bytes.length; // `bytes` may be detached below
+    const budget = hdf5DeadlineMs(size);
+    const sent = move && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    const started = performance.now();
+    const reply = thread.call('open', { bytes: sent }, budget, [sent.buffer as ArrayBuffer]);
+    const spent = performance.now() - started;
+    if (reply === 'timeout' || reply === 'stopped') throw unfinished(file, reply, 'its header', budget);
+    if (!reply.ok) {
+      if (reply.name === 'RuntimeError') thread.stop();
+      throw convertError(ErrorCode.BAD_HDF5, file, `not a readable HDF5 file (${hdf5Message(reply.message)})`);
+    }
+    thread.opened();
+    return new WasmHdf5File(thread, reply.value, file, size, budget - spent);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A damaged file can fail to close; the reader has already thrown or finished with it.
+    this.thread.call('close', { file: this.id }, Math.max(this.budgetMs, 1_000));
+    this.thread.closed();
+  }
+
+  /**
+   * One HDF5 operation within the file's deadline. Whatever HDF5 does on a damaged file (an
+   * HDF5 error, a wasm trap, no answer) becomes BAD_HDF5 naming `what` was being read.
+   */
+  private call<K extends Hdf5Op>(op: K, args: Omit<Hdf5Ops[K]['args'], 'file'>, what: string): Hdf5Ops[K]['result'] {
+    const started = performance.now();
+    const reply = this.thread.call(op, { ...args, file: this.id } as Hdf5Ops[K]['args'], this.budgetMs);
+    this.budgetMs -= performance.now() - started;
+    if (reply === 'timeout' || reply === 'stopped') throw unfinished(this.file, reply, what, hdf5DeadlineMs(this.fileBytes));
+    if (reply.ok) return reply.value;
+    // A wasm trap can leave HDF5's state broken: later files get a fresh thread.
+    if (reply.name === 'RuntimeError') this.thread.stop();
+    if (reply.refusedOpen !== null) {
+      this.fail(`${what} stores its data in another file ('${reply.refusedOpen}'); external datasets are refused as Keras refuses them`);
+    }
+    return this.fail(`${what} cannot be read (${hdf5Message(reply.message)}); the file is damaged`);
+  }
+
+  has(path: string): boolean {
+    const parts = splitPath(path);
+    let current = '/';
+    for (const part of parts) {
+      const g = this.groupAt(current);
+      if (!g || !this.listing(current).includes(part)) return false;
+      current = joinPath(current, part);
+      this.checkLink(current);
+    }
+    return true;
+  }
+
+  isGroup(path: string): boolean {
+    return this.has(path) && this.kind(path) === 'group';
+  }
+
+  isDataset(path: string): boolean {
+    return this.has(path) && this.kind(path) === 'dataset';
+  }
+
+  keys(path: string): string[] {
+    if (!this.groupAt(path)) this.fail(`expected a group at '${path}'`);
+    const keys = this.listing(path);
+    for (const k of keys) this.checkLink(joinPath(path, k));
+    return keys;
+  }
+
+  attrNames(path: string): string[] {
+    if (this.kind(path) === 'none') return [];
+    return this.call('attrNames', { path }, `the attributes of '${path}'`);
+  }
+
+  attr(path: string, name: string): AttrValue {
+    if (this.kind(path) === 'none') return null;
+    return decodeAttr(this.call('attr', { path, name }, `attribute '${name}' of '${path}'`));
+  }
+
   readArray(path: string): StoredArray & { sourceDtype: string } {
     if (!this.has(path)) this.fail(`dataset '${path}' is missing`);
     if (this.kind(path) !== 'dataset') this.fail(`expected a dataset at '${path}'`);
@@ -204,15 +343,8 @@ export class Hdf5File {
     if (meta.virtualSourceCount > 0) {
       this.fail(`dataset '${path}' is a virtual dataset; refused as Keras refuses it`);
     }
-    const shape = meta.shape ?? [];
-    const count = shape.reduce((a, b) => a * b, 1);
-    const nbytes = count * meta.size;
-    if (nbytes > MAX_DATASET_BYTES || (nbytes > DATASET_MAX_EXPANSION * this.fileBytes && nbytes > 1 << 20)) {
-      this.fail(`dataset '${path}' declares ${nbytes} bytes in a ${this.fileBytes}-byte file; refusing a potential shape bomb`);
-    }
-    const bfloat16 = this.attr(path, 'dtype') === 'bfloat16';
-    const raw = this.call('read', { path, nbytes }, `dataset '${path}'`);
-    return { shape, ...decodeNumeric(raw, meta, bfloat16, () => this.fail(`dataset '${path}' has an unsupported type (class ${meta.type}, ${meta.size} bytes)`)) };
+    // h5wasm gives the bytes little-endian whatever the file's order.
+    return this.decodeDataset(path, meta.shape ?? [], meta, this.fileBytes, (nbytes) => this.call('read', { path, nbytes }, `dataset '${path}'`));
   }
 
   /** What is at `path` (cached: the file does not change). Links are refused here. */
@@ -314,10 +446,6 @@ function toStringList(v: AttrValue, fail: () => never): string[] {
   return fail();
 }
 
-const H5T_INTEGER = 0;
-const H5T_FLOAT = 1;
-const H5T_OPAQUE = 5;
-
 function decodeNumeric(
   raw: Uint8Array,
   meta: DatasetMeta,
@@ -325,24 +453,23 @@ function decodeNumeric(
   unsupported: () => never,
 ): { dtype: 'float32' | 'int32'; data: Float32Array | Int32Array; sourceDtype: string } {
   const { type, size } = meta;
-  if (!meta.littleEndian && size > 1 && type !== H5T_OPAQUE) swapBytes(raw, size);
   // `raw` arrives from the HDF5 thread in a buffer of its own: view it in place, copying only
   // when it is a part of a larger buffer (typed arrays need the whole, aligned buffer).
   const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
   const buf = whole ? raw.buffer : raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
-  if ((type === H5T_OPAQUE || type === H5T_INTEGER) && size === 2 && bfloat16) {
+  if ((type === H5T.OPAQUE || type === H5T.INTEGER) && size === 2 && bfloat16) {
     const u16 = new Uint16Array(buf);
     const u32 = new Uint32Array(u16.length);
     for (let i = 0; i < u16.length; i++) u32[i] = u16[i] << 16;
     return { dtype: 'float32', data: new Float32Array(u32.buffer), sourceDtype: 'bfloat16' };
   }
-  if (type === H5T_FLOAT) {
+  if (type === H5T.FLOAT) {
     if (size === 4) return { dtype: 'float32', data: new Float32Array(buf), sourceDtype: 'float32' };
     if (size === 8) return { dtype: 'float32', data: Float32Array.from(new Float64Array(buf)), sourceDtype: 'float64' };
     if (size === 2) return { dtype: 'float32', data: halfToFloat(new Uint16Array(buf)), sourceDtype: 'float16' };
     return unsupported();
   }
-  if (type === H5T_INTEGER) {
+  if (type === H5T.INTEGER) {
     const signed = meta.signed;
     const source = `${signed ? 'int' : 'uint'}${size * 8}`;
     if (size === 8) {
