@@ -112,6 +112,9 @@ describe('philox kernel == philoxWordsReference', () => {
   it.each([
     // carries inside one SIMD group (lanes 0..3 straddle 2^32), through all four words
     { name: 'low word wraps inside a group', counter: [0xfffffffe, 5, 6, 7] },
+    // the kernel's 8-block group: lanes up to 0xffffffff need no carry, one more does
+    { name: 'last lane of a group at 0xffffffff (no carry)', counter: [0xfffffff8, 1, 2, 3] },
+    { name: 'last lane of a group carries', counter: [0xfffffff9, 1, 2, 3] },
     { name: 'all words carry', counter: [0xfffffffd, 0xffffffff, 0xffffffff, 0x12] },
     { name: 'the whole 128-bit counter wraps to 0', counter: [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff] },
     // the loader advances the counter between chunks: carry exactly at a chunk boundary

@@ -22,12 +22,12 @@ const MODE = { words: 0, uniform: 1, mask: 2 } as const;
 
 /**
  * Words per kernel call: a power of two (Threefry chunks never straddle a 2^32 index boundary),
- * a multiple of 16 (whole Philox groups), and 128 KB per output region so the kernel's writes and
+ * a multiple of 32 (whole Philox groups), and 128 KB per output region so the kernel's writes and
  * the copy out stay in L2 cache.
  */
 const CHUNK_WORDS = 1 << 15;
-/** random_kernels.wat uses bytes [0, 64) as scratch; output region A follows, then region B. */
-const REGION_A = 64;
+/** random_kernels.wat uses bytes [0, 128) as scratch; output region A follows, then region B. */
+const REGION_A = 128;
 const REGION_B = REGION_A + CHUNK_WORDS * 4;
 const MEMORY_BYTES = REGION_B + CHUNK_WORDS * 4;
 const WASM_PAGE_BYTES = 65536;
@@ -144,7 +144,7 @@ export function philoxKernel(
   let [c0, c1, c2, c3] = counter;
   for (let done = 0; done < count; done += CHUNK_WORDS) {
     const n = Math.min(CHUNK_WORDS, count - done);
-    k.exports.philox(REGION_A, Math.ceil(n / 16), key[0], key[1], c0, c1, c2, c3, mode, threshold, keep);
+    k.exports.philox(REGION_A, Math.ceil(n / 32), key[0], key[1], c0, c1, c2, c3, mode, threshold, keep);
     copyOut(k, REGION_A, out, done, n);
     // counter += CHUNK_WORDS / 4 blocks (128-bit add; only the last chunk may be partial).
     const sum = c0 + CHUNK_WORDS / 4;

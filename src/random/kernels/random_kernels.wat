@@ -4,7 +4,7 @@
 ;; tests check these kernels against them bit for bit.
 ;;
 ;; Assembled by scripts/build_wasm_kernels.mjs into random_kernels_wasm.ts (base64); the loader
-;; is random_kernels.ts. Both kernels write whole groups (Philox: 16 words, Threefry: 4 words)
+;; is random_kernels.ts. Both kernels write whole groups (Philox: 32 words, Threefry: 8 words)
 ;; from a byte address the caller chooses; the caller copies out only the words it asked for.
 ;;
 ;; Output modes (the `$mode` parameter, the same for both kernels):
@@ -20,12 +20,13 @@
   (memory (export "memory") 1)
 
   ;; Scratch for building counter lanes when a group's 128-bit Philox counter carries past
-  ;; its low word (rare): 4 lanes x 4 words at byte 0. Outputs must start at byte 64 or later.
+  ;; its low word (rare): 8 lanes x 4 words at byte 0. Outputs must start at byte 128 or later.
   (global $SCRATCH i32 (i32.const 0))
 
-  ;; Philox4x32-10 over `$groups` groups of 4 consecutive blocks (16 words) starting at the
+  ;; Philox4x32-10 over `$groups` groups of 8 consecutive blocks (32 words) starting at the
   ;; 128-bit counter (c3:c2:c1:c0) under key (k0, k1). Block b's 4 words land at
-  ;; out[16g + 4b .. 16g + 4b + 3] (word order as TensorFlow fills its output).
+  ;; out[32g + 4b .. 32g + 4b + 3] (word order as TensorFlow fills its output). A group is two
+  ;; sets of 4 blocks (x: blocks 0-3, y: blocks 4-7) whose rounds are interleaved.
   (func (export "philox")
     (param $out i32) (param $groups i32)
     (param $k0 i32) (param $k1 i32)
@@ -35,6 +36,8 @@
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $ka v128) (local $kb v128) (local $round i32)
     (local $p v128) (local $q v128) (local $hi0 v128) (local $lo0 v128) (local $hi1 v128) (local $lo1 v128)
+    (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
+    (local $hj0 v128) (local $lj0 v128) (local $hj1 v128) (local $lj1 v128) (local $pass i32)
     (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
     (local $key0 v128) (local $key1 v128) (local $thresholdMinus1 v128) (local $keepBits v128)
@@ -51,13 +54,17 @@
       (loop $group
         (br_if $done (i32.eqz (local.get $groups)))
         ;; Counter lanes: block b of the group uses counter + b (128-bit add).
-        (if (i64.le_u (i64.and (local.get $lo) (i64.const 0xffffffff)) (i64.const 0xfffffffc))
+        (if (i64.le_u (i64.and (local.get $lo) (i64.const 0xffffffff)) (i64.const 0xfffffff8))
           (then
             ;; No carry out of the low word within the group: only word 0 differs per lane.
             (local.set $x0 (i32x4.add (i32x4.splat (i32.wrap_i64 (local.get $lo))) (v128.const i32x4 0 1 2 3)))
             (local.set $x1 (i32x4.splat (i32.wrap_i64 (i64.shr_u (local.get $lo) (i64.const 32)))))
             (local.set $x2 (i32x4.splat (i32.wrap_i64 (local.get $hi))))
-            (local.set $x3 (i32x4.splat (i32.wrap_i64 (i64.shr_u (local.get $hi) (i64.const 32))))))
+            (local.set $x3 (i32x4.splat (i32.wrap_i64 (i64.shr_u (local.get $hi) (i64.const 32)))))
+            (local.set $y0 (i32x4.add (local.get $x0) (v128.const i32x4 4 4 4 4)))
+            (local.set $y1 (local.get $x1))
+            (local.set $y2 (local.get $x2))
+            (local.set $y3 (local.get $x3)))
           (else
             ;; Full 128-bit add per lane, written to scratch (lane-major per word), then loaded.
             (local.set $lane (i32.const 0))
@@ -66,20 +73,25 @@
               (local.set $h (i64.add (local.get $hi) (i64.extend_i32_u (i64.lt_u (local.get $l) (local.get $lo)))))
               (i32.store offset=0 (i32.add (global.get $SCRATCH) (i32.shl (local.get $lane) (i32.const 2)))
                 (i32.wrap_i64 (local.get $l)))
-              (i32.store offset=16 (i32.add (global.get $SCRATCH) (i32.shl (local.get $lane) (i32.const 2)))
-                (i32.wrap_i64 (i64.shr_u (local.get $l) (i64.const 32))))
               (i32.store offset=32 (i32.add (global.get $SCRATCH) (i32.shl (local.get $lane) (i32.const 2)))
+                (i32.wrap_i64 (i64.shr_u (local.get $l) (i64.const 32))))
+              (i32.store offset=64 (i32.add (global.get $SCRATCH) (i32.shl (local.get $lane) (i32.const 2)))
                 (i32.wrap_i64 (local.get $h)))
-              (i32.store offset=48 (i32.add (global.get $SCRATCH) (i32.shl (local.get $lane) (i32.const 2)))
+              (i32.store offset=96 (i32.add (global.get $SCRATCH) (i32.shl (local.get $lane) (i32.const 2)))
                 (i32.wrap_i64 (i64.shr_u (local.get $h) (i64.const 32))))
-              (br_if $lanes (i32.lt_u (local.tee $lane (i32.add (local.get $lane) (i32.const 1))) (i32.const 4))))
+              (br_if $lanes (i32.lt_u (local.tee $lane (i32.add (local.get $lane) (i32.const 1))) (i32.const 8))))
             (local.set $x0 (v128.load offset=0 (global.get $SCRATCH)))
-            (local.set $x1 (v128.load offset=16 (global.get $SCRATCH)))
-            (local.set $x2 (v128.load offset=32 (global.get $SCRATCH)))
-            (local.set $x3 (v128.load offset=48 (global.get $SCRATCH)))))
+            (local.set $y0 (v128.load offset=16 (global.get $SCRATCH)))
+            (local.set $x1 (v128.load offset=32 (global.get $SCRATCH)))
+            (local.set $y1 (v128.load offset=48 (global.get $SCRATCH)))
+            (local.set $x2 (v128.load offset=64 (global.get $SCRATCH)))
+            (local.set $y2 (v128.load offset=80 (global.get $SCRATCH)))
+            (local.set $x3 (v128.load offset=96 (global.get $SCRATCH)))
+            (local.set $y3 (v128.load offset=112 (global.get $SCRATCH)))))
 
-        ;; 10 rounds. Per lane: (hi0, lo0) = x0 * 0xd2511f53, (hi1, lo1) = x2 * 0xcd9e8d57 (64-bit
-        ;; products from the u32 x u32 -> u64 extending multiplies, two lanes per half), then
+        ;; 10 rounds, for this group (x) and the next 4 blocks (y, counter + 4) interleaved.
+        ;; Per lane: (hi0, lo0) = x0 * 0xd2511f53, (hi1, lo1) = x2 * 0xcd9e8d57 (64-bit products
+        ;; from the u32 x u32 -> u64 extending multiplies, two lanes per half), then
         ;; x0 = hi1 ^ x1 ^ ka, x1 = lo1, x2 = hi0 ^ x3 ^ kb, x3 = lo0; the key gets the Weyl
         ;; increments between rounds (the increment after the last round is never used).
         (local.set $ka (local.get $key0))
@@ -88,21 +100,35 @@
         (loop $rounds
           (local.set $p (i64x2.extmul_low_i32x4_u (local.get $x0) (v128.const i32x4 0xd2511f53 0xd2511f53 0xd2511f53 0xd2511f53)))
           (local.set $q (i64x2.extmul_high_i32x4_u (local.get $x0) (v128.const i32x4 0xd2511f53 0xd2511f53 0xd2511f53 0xd2511f53)))
-          ;; odd i32 lanes of the two i64x2 products are the high halves, even lanes the low ones
           (local.set $hi0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $p) (local.get $q)))
           (local.set $lo0 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $p) (local.get $q)))
           (local.set $p (i64x2.extmul_low_i32x4_u (local.get $x2) (v128.const i32x4 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57)))
           (local.set $q (i64x2.extmul_high_i32x4_u (local.get $x2) (v128.const i32x4 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57)))
           (local.set $hi1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $p) (local.get $q)))
           (local.set $lo1 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $p) (local.get $q)))
+          (local.set $p (i64x2.extmul_low_i32x4_u (local.get $y0) (v128.const i32x4 0xd2511f53 0xd2511f53 0xd2511f53 0xd2511f53)))
+          (local.set $q (i64x2.extmul_high_i32x4_u (local.get $y0) (v128.const i32x4 0xd2511f53 0xd2511f53 0xd2511f53 0xd2511f53)))
+          (local.set $hj0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $p) (local.get $q)))
+          (local.set $lj0 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $p) (local.get $q)))
+          (local.set $p (i64x2.extmul_low_i32x4_u (local.get $y2) (v128.const i32x4 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57)))
+          (local.set $q (i64x2.extmul_high_i32x4_u (local.get $y2) (v128.const i32x4 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57 0xcd9e8d57)))
+          (local.set $hj1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $p) (local.get $q)))
+          (local.set $lj1 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $p) (local.get $q)))
           (local.set $x0 (v128.xor (v128.xor (local.get $hi1) (local.get $x1)) (local.get $ka)))
           (local.set $x2 (v128.xor (v128.xor (local.get $hi0) (local.get $x3)) (local.get $kb)))
           (local.set $x1 (local.get $lo1))
           (local.set $x3 (local.get $lo0))
+          (local.set $y0 (v128.xor (v128.xor (local.get $hj1) (local.get $y1)) (local.get $ka)))
+          (local.set $y2 (v128.xor (v128.xor (local.get $hj0) (local.get $y3)) (local.get $kb)))
+          (local.set $y1 (local.get $lj1))
+          (local.set $y3 (local.get $lj0))
           (local.set $ka (i32x4.add (local.get $ka) (v128.const i32x4 0x9e3779b9 0x9e3779b9 0x9e3779b9 0x9e3779b9)))
           (local.set $kb (i32x4.add (local.get $kb) (v128.const i32x4 0xbb67ae85 0xbb67ae85 0xbb67ae85 0xbb67ae85)))
           (br_if $rounds (local.tee $round (i32.sub (local.get $round) (i32.const 1)))))
 
+        ;; Two passes: x (blocks 0-3) to out[0..16), then y (blocks 4-7) to out[16..32).
+        (local.set $pass (i32.const 2))
+        (loop $passes
         ;; Transpose word-major lanes (x_w = word w of blocks 0..3) to block-major rows.
         (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $x0) (local.get $x1)))
         (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $x0) (local.get $x1)))
@@ -133,9 +159,14 @@
         (v128.store offset=48 (local.get $out) (local.get $r3))
 
         (local.set $out (i32.add (local.get $out) (i32.const 64)))
-        ;; counter += 4 blocks, carrying from the low 64 bits into the high 64 bits
-        (local.set $lo (i64.add (local.get $lo) (i64.const 4)))
-        (local.set $hi (i64.add (local.get $hi) (i64.extend_i32_u (i64.lt_u (local.get $lo) (i64.const 4)))))
+        (local.set $x0 (local.get $y0))
+        (local.set $x1 (local.get $y1))
+        (local.set $x2 (local.get $y2))
+        (local.set $x3 (local.get $y3))
+        (br_if $passes (local.tee $pass (i32.sub (local.get $pass) (i32.const 1)))))
+        ;; counter += 8 blocks, carrying from the low 64 bits into the high 64 bits
+        (local.set $lo (i64.add (local.get $lo) (i64.const 8)))
+        (local.set $hi (i64.add (local.get $hi) (i64.extend_i32_u (i64.lt_u (local.get $lo) (i64.const 8)))))
         (local.set $groups (i32.sub (local.get $groups) (i32.const 1)))
         (br $group))))
 
