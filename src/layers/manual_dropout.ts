@@ -10,7 +10,7 @@
  * Learned from tfjs-layers `layers/core.ts` (Dropout) and Keras 3
  * `layers/regularization/dropout.py`; the stream facts are in notes/dropout-rng.md.
  */
-import { mul, randomUniform, scalar, serialization, tensor, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
+import { cast, greaterEqual, mul, randomUniform, scalar, serialization, tensor, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
 import { philoxDropoutMask } from '../random/philox.js';
@@ -151,7 +151,7 @@ export class ManualDropout extends layers.Layer {
     const count = util.sizeFromShape(shape);
     const [seed, n] = this.stream.next();
     const keepValue = this.scaling === 'train' ? this.trainScale() : 1;
-    if (this.rng === 'tfjs') return tensor(this.tfjsMask(shape, seed, n, keepValue), shape, 'float32');
+    if (this.rng === 'tfjs') return this.tfjsMask(shape, seed, n, keepValue);
     // jax.random.bernoulli: keep <=> u < f32(1 - rate); tf.nn dropout: keep <=> u >= f32(rate).
     const fill =
       this.rng === 'jax'
@@ -160,15 +160,16 @@ export class ManualDropout extends layers.Layer {
     return (count > 0 ? inPlaceTensor(shape, fill) : null) ?? tensor(fill(), shape, 'float32');
   }
 
-  /** rng 'tfjs': tf.randomUniform, seeded with one distinct string per [seed, n] (alea hashes it). */
-  private tfjsMask(shape: number[], seed: number, n: number, keepValue: number): Float32Array {
-    const values = new Float32Array(util.sizeFromShape(shape));
-    const u = randomUniform(shape, 0, 1, 'float32', `${seed}:${n}`);
-    values.set(u.dataSync() as Float32Array);
-    u.dispose();
-    const dropBelow = Math.fround(this.rate); // tf.nn dropout: keep <=> u >= f32(rate)
-    for (let i = 0; i < values.length; i++) values[i] = values[i] >= dropBelow ? keepValue : 0;
-    return values;
+  /**
+   * rng 'tfjs': tf.randomUniform, seeded with one distinct string per [seed, n] (alea hashes it),
+   * thresholded by backend ops (no read-back to JavaScript): keep <=> u >= f32(rate), and
+   * keepValue * 1 or keepValue * 0 is exactly the kept value or 0.
+   */
+  private tfjsMask(shape: number[], seed: number, n: number, keepValue: number): Tensor {
+    return tidy(() => {
+      const u = randomUniform(shape, 0, 1, 'float32', `${seed}:${n}`);
+      return mul(cast(greaterEqual(u, scalar(Math.fround(this.rate))), 'float32'), scalar(keepValue));
+    });
   }
 
   /**

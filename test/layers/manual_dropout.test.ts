@@ -321,6 +321,27 @@ describe.each(TEST_BACKENDS)('ManualDropout on %s', (backend) => {
     });
   });
 
+  describe('masks of rng tfjs', () => {
+    it('call n keeps u >= f32(rate) of tf.randomUniform seeded "seed:n", scaled by the kept value', async () => {
+      await expectNoLeaks(() => {
+        const rate = 0.3;
+        const shape = [9, 31];
+        const layer = manualDropout({ rate, seed: 77, rng: 'tfjs' });
+        const x = tf.ones(shape);
+        const grad = tf.grad((t: tf.Tensor) => tf.sum(layer.apply(t, { training: true }) as tf.Tensor));
+        for (const n of [0, 1]) {
+          const g = grad(x);
+          const u = tf.randomUniform(shape, 0, 1, 'float32', `77:${n}`);
+          const keep = keptValue('tfjs', 1, rate);
+          expect(values(g)).toEqual(values(u).map((v) => (v >= Math.fround(rate) ? keep : 0)));
+          u.dispose();
+          g.dispose();
+        }
+        x.dispose();
+      });
+    });
+  });
+
   describe('seeded stream', () => {
     it.each(RNGS)('call 0 and call 1 draw different masks; a new layer with the same seed replays them (rng %s)', async (rng) => {
       await expectNoLeaks(() => {
