@@ -27,12 +27,15 @@ import {
 } from '../../src/random/threefry.js';
 import { randomKernelsAvailable, setRandomKernelsEnabled } from '../../src/random/kernels/random_kernels.js';
 import { jaxKeepBelow, tfKeepAtOrAbove } from '../../src/random/kernels/mask_thresholds.js';
+import { RANDOM_KERNELS_WASM_BASE64 } from '../../src/random/kernels/random_kernels_wasm.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The loader works in chunks of 2^15 words; counts around its edges and a few chunks long. */
 const CHUNK = 1 << 15;
 const COUNTS = [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 1001, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 13, 100_003];
 const TWO_POW_23 = 8388608;
+/** Chrome has refused synchronous `new WebAssembly.Module` of more than 4 KB on the main thread (its long-standing limit). */
+const MAX_SYNC_COMPILE_BYTES = 4096;
 
 /** A small deterministic generator of uint32 test keys (xorshift32). */
 function uint32s(seed: number, n: number): number[] {
@@ -66,6 +69,10 @@ describe('random kernels: build and loading', () => {
   it('the committed random_kernels_wasm.ts is exactly what the .wat assembles to', () => {
     // Exits non-zero (execFileSync throws) when the module is stale.
     execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build_wasm_kernels.mjs'), '--check'], { stdio: 'pipe' });
+  });
+
+  it('the module stays under 4 KB, so browsers may compile it synchronously on the main thread', () => {
+    expect(atob(RANDOM_KERNELS_WASM_BASE64).length).toBeLessThan(MAX_SYNC_COMPILE_BYTES);
   });
 
   it('run in Node 20 (so every comparison below exercises the WebAssembly path)', () => {

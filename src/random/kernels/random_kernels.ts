@@ -2,7 +2,8 @@
  * Loader for the WebAssembly random kernels (random_kernels.wat, assembled into
  * random_kernels_wasm.ts by scripts/build_wasm_kernels.mjs).
  *
- * The module is small (a few KB), so it is compiled synchronously on first use, in Node and in
+ * The module is small (under 4 KB, the most older Chrome versions compile synchronously on the
+ * main thread; a test keeps it so), so it is compiled synchronously on first use, in Node and in
  * browsers alike. It owns its memory: each call generates at most CHUNK_WORDS words into it and
  * copies them to the caller's array, chunk by chunk — the results live in ordinary JS arrays that
  * callers (and tfjs tensors) may keep, and the working set stays in cache however many values are
