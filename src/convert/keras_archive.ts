@@ -21,6 +21,9 @@ import { stripPackage } from './layer_map.js';
 type Config = Record<string, unknown>;
 
 /** How to read the archive's members: from a zip or from a directory. */
+/** The archive member that holds the variables. */
+export const KERAS_WEIGHTS_MEMBER = 'model.weights.h5';
+
 export interface ArchiveSource {
   format: 'keras-zip' | 'keras-dir';
   /** The member's bytes, or null if absent. */
@@ -41,7 +44,7 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
   const metadata = metadataBytes ? parseJson(file, 'metadata.json', metadataBytes) : null;
   const kerasVersion = isObject(metadata) && typeof metadata.keras_version === 'string' ? metadata.keras_version : null;
 
-  const weightsBytes = await src.read('model.weights.h5');
+  const weightsBytes = await src.read(KERAS_WEIGHTS_MEMBER);
   if (!weightsBytes) {
     if (await src.read('model.weights.npz')) {
       throw convertError(ErrorCode.BAD_ARCHIVE, file, "the weights are stored as 'model.weights.npz'; save the model with the default weights format (h5) and convert that");
