@@ -85,7 +85,7 @@ export abstract class Hdf5File {
    * on a 100 MB file. The HDF5 thread is only started when h5wasm is needed.
    */
   static async open(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
-    return openDirectHdf5(bytes, file) ?? WasmHdf5File.open(bytes, file, move);
+    return openDirectHdf5(bytes, file, move) ?? WasmHdf5File.open(bytes, file, move);
   }
 
   /** True if an object (group or dataset) exists at `path`. Links on the way are checked. */
@@ -154,9 +154,10 @@ export abstract class Hdf5File {
 
 /**
  * The direct reader over `bytes`, or null if it does not read this file (then h5wasm must).
- * Not part of the public API; tests use it to compare both readers.
+ * `owned`: the caller gave the bytes away (see `Hdf5File.open`), so datasets may be views of
+ * them instead of copies. Not part of the public API; tests use it to compare both readers.
  */
-export function openDirectHdf5(bytes: Uint8Array, file: string): Hdf5File | null {
+export function openDirectHdf5(bytes: Uint8Array, file: string, owned = false): Hdf5File | null {
   let tree: DirectTree;
   try {
     tree = readHdf5Tree(bytes);
@@ -165,7 +166,7 @@ export function openDirectHdf5(bytes: Uint8Array, file: string): Hdf5File | null
     if (e instanceof Hdf5Unsupported || e instanceof RangeError || e instanceof TypeError) return null;
     throw e;
   }
-  return new DirectHdf5File(tree, bytes, file);
+  return new DirectHdf5File(tree, bytes, file, owned);
 }
 
 /** The h5wasm reader over `bytes` (see `Hdf5File.open`). Not part of the public API. */
@@ -179,6 +180,8 @@ class DirectHdf5File extends Hdf5File {
     private readonly tree: DirectTree,
     private readonly bytes: Uint8Array,
     file: string,
+    /** The bytes are ours: datasets may be views of them (never changed here). */
+    private readonly owned: boolean,
   ) {
     super(file);
   }
@@ -227,10 +230,14 @@ class DirectHdf5File extends Hdf5File {
     if (object.dataset === null) this.fail(`expected a dataset at '${path}'`);
     const { shape, type, storage } = object.dataset;
     const meta: DatasetMeta = { shape, type: type.cls, size: type.size, signed: type.signed, littleEndian: true, virtualSourceCount: 0 };
+    const swap = !type.littleEndian && (type.cls === H5T.INTEGER || type.cls === H5T.FLOAT);
     return this.decodeDataset(path, [...shape], meta, this.bytes.length, (nbytes) => {
-      // The one copy: out of the file into the array's own buffer, then to little-endian in place.
-      const raw = storage === null ? new Uint8Array(0) : this.bytes.slice(storage.pos, storage.pos + nbytes);
-      if (!type.littleEndian && (type.cls === H5T.INTEGER || type.cls === H5T.FLOAT)) swapBytes(raw, type.size);
+      if (storage === null) return new Uint8Array(0);
+      // At most one copy: none when the bytes are ours and need no byte swap (decodeNumeric
+      // views them in place when aligned), else out of the file into a buffer of its own.
+      if (this.owned && !swap) return this.bytes.subarray(storage.pos, storage.pos + nbytes);
+      const raw = this.bytes.slice(storage.pos, storage.pos + nbytes);
+      if (swap) swapBytes(raw, type.size);
       return raw;
     });
   }
@@ -453,27 +460,29 @@ function decodeNumeric(
   unsupported: () => never,
 ): { dtype: 'float32' | 'int32'; data: Float32Array | Int32Array; sourceDtype: string } {
   const { type, size } = meta;
-  // `raw` arrives from the HDF5 thread in a buffer of its own: view it in place, copying only
-  // when it is a part of a larger buffer (typed arrays need the whole, aligned buffer).
-  const whole = raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
-  const buf = whole ? raw.buffer : raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
+  // `raw` is a buffer of its own (from the HDF5 thread, or sliced from the file), or a part of
+  // file bytes the caller gave away: viewed in place where its alignment allows (a typed array
+  // starts at a multiple of its element size), copied otherwise.
+  const aligned = (size === 1 || size === 2 || size === 4 || size === 8) && raw.byteOffset % size === 0;
+  const bytes = aligned ? raw : raw.slice();
+  const view = <T>(C: new (buffer: ArrayBufferLike, offset: number, length: number) => T): T => new C(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
   if ((type === H5T.OPAQUE || type === H5T.INTEGER) && size === 2 && bfloat16) {
-    const u16 = new Uint16Array(buf);
+    const u16 = view(Uint16Array);
     const u32 = new Uint32Array(u16.length);
     for (let i = 0; i < u16.length; i++) u32[i] = u16[i] << 16;
     return { dtype: 'float32', data: new Float32Array(u32.buffer), sourceDtype: 'bfloat16' };
   }
   if (type === H5T.FLOAT) {
-    if (size === 4) return { dtype: 'float32', data: new Float32Array(buf), sourceDtype: 'float32' };
-    if (size === 8) return { dtype: 'float32', data: Float32Array.from(new Float64Array(buf)), sourceDtype: 'float64' };
-    if (size === 2) return { dtype: 'float32', data: halfToFloat(new Uint16Array(buf)), sourceDtype: 'float16' };
+    if (size === 4) return { dtype: 'float32', data: view(Float32Array), sourceDtype: 'float32' };
+    if (size === 8) return { dtype: 'float32', data: Float32Array.from(view(Float64Array)), sourceDtype: 'float64' };
+    if (size === 2) return { dtype: 'float32', data: halfToFloat(view(Uint16Array)), sourceDtype: 'float16' };
     return unsupported();
   }
   if (type === H5T.INTEGER) {
     const signed = meta.signed;
     const source = `${signed ? 'int' : 'uint'}${size * 8}`;
     if (size === 8) {
-      const big = signed ? new BigInt64Array(buf) : new BigUint64Array(buf);
+      const big = signed ? view(BigInt64Array) : view(BigUint64Array);
       const out = new Int32Array(big.length);
       for (let i = 0; i < big.length; i++) {
         const v = Number(big[i]);
@@ -482,12 +491,12 @@ function decodeNumeric(
       }
       return { dtype: 'int32', data: out, sourceDtype: source };
     }
-    const view =
-      size === 4 ? (signed ? new Int32Array(buf) : new Uint32Array(buf))
-      : size === 2 ? (signed ? new Int16Array(buf) : new Uint16Array(buf))
-      : size === 1 ? (signed ? new Int8Array(buf) : new Uint8Array(buf))
+    const ints =
+      size === 4 ? (signed ? view(Int32Array) : view(Uint32Array))
+      : size === 2 ? (signed ? view(Int16Array) : view(Uint16Array))
+      : size === 1 ? (signed ? view(Int8Array) : view(Uint8Array))
       : unsupported();
-    return { dtype: 'int32', data: Int32Array.from(view as ArrayLike<number>), sourceDtype: source };
+    return { dtype: 'int32', data: Int32Array.from(ints as ArrayLike<number>), sourceDtype: source };
   }
   return unsupported();
 }

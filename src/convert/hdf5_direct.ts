@@ -9,8 +9,11 @@
  * handed to the HDF5 library instead (hdf5.ts `withHdf5`). Dataset bytes are only located here,
  * and checked to lie inside the file; hdf5.ts slices them out when asked.
  *
- * Read: superblock 0/1, object header 1, symbol-table groups and compact link groups of hard
- * links, compact attributes, contiguous and compact datasets (see the hdf5_direct_*.ts files).
+ * Read: superblock 0-3, object headers 1 and 2 (checksums verified), symbol-table groups and
+ * compact link groups of hard links, compact attributes, contiguous and compact datasets (see
+ * the hdf5_direct_*.ts files). Left to the HDF5 library: soft and external links, dense (fractal
+ * heap) groups and attributes, creation-ordered listings, chunked / filtered / external / virtual
+ * datasets, shared (committed) types, anything unknown.
  * Every read is bounds-checked and all work counts against one step budget, so a damaged file
  * can neither read outside the bytes, nor loop, nor allocate beyond its own size.
  */
@@ -121,8 +124,12 @@ function readObject(file: FileBytes, sizes: Sizes, address: number, budget: Budg
       case MSG.LAYOUT:
         storage = readLayout(file, sizes, m.pos, m.size);
         break;
+      case MSG.FILTERS:
+        return unsupported('a filtered (compressed) dataset');
+      case MSG.EXTERNAL_FILES:
+        return unsupported('a dataset stored in external files');
       default:
-        // Filters, external files and anything unknown: left to the HDF5 library.
+        // Anything unknown: left to the HDF5 library.
         unsupported(`header message type ${m.type}`);
     }
   }
@@ -158,6 +165,8 @@ function checkAttributeInfo(file: FileBytes, sizes: Sizes, m: Message): void {
   const version = file.u8(m.pos);
   if (version !== 0) unsupported(`attribute info version ${version}`);
   const flags = file.u8(m.pos + 1);
+  // Indexed creation order makes the HDF5 library list attributes in that order, not by name.
+  if (flags & 0x02) unsupported('attributes listed in creation order');
   if (file.address(m.pos + 2 + (flags & 1 ? 2 : 0), sizes) !== UNDEFINED) unsupported('dense attribute storage');
 }
 

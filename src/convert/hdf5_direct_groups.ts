@@ -94,11 +94,13 @@ export function readSymbolTable(file: FileBytes, sizes: Sizes, btree: number, he
   return members;
 }
 
-/** The Link Info message: only compact storage (no fractal heap) is read here. */
+/** The Link Info message: only compact storage (no fractal heap), members listed by name. */
 export function checkLinkInfo(file: FileBytes, sizes: Sizes, pos: number): void {
   const version = file.u8(pos);
   if (version !== 0) unsupported(`link info version ${version}`);
   const flags = file.u8(pos + 1);
+  // Indexed creation order makes the HDF5 library list members in that order, not by name.
+  if (flags & 0x02) unsupported('a group listing its members in creation order');
   const heap = file.address(pos + 2 + (flags & 1 ? 8 : 0), sizes);
   if (heap !== UNDEFINED) unsupported('a group with dense link storage');
 }

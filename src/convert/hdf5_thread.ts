@@ -40,6 +40,11 @@ export class Hdf5Thread {
     private readonly signal: Int32Array,
   ) {}
 
+  /** True while the shared thread is started or starting (tests check it is not, when HDF5 is read directly). */
+  static get running(): boolean {
+    return Hdf5Thread.shared !== null;
+  }
+
   /** The shared thread, started (and its HDF5 module loaded) on first use. */
   static get(): Promise<Hdf5Thread> {
     Hdf5Thread.shared ??= Hdf5Thread.start().catch((e: unknown) => {
