@@ -11,7 +11,7 @@ import { readdir } from 'node:fs/promises';
 import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
-import { writeArtifactsToDirectory } from '../io/file_system.js';
+import { writeModelDirectory } from '../io/file_system.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
 import { displayName, firstLine } from './fail.js';
 import type { IntermediateModel, LayerMapping, SourceFormat, SourceModel } from './intermediate.js';
@@ -20,7 +20,7 @@ import { normalizeModelConfig } from './normalize_config.js';
 import { readSource } from './read_source.js';
 import { buildWeights } from './weights.js';
 import { checkTfjsBuild, checkTopology, checkWeightNames, type StartBackend } from './validate_topology.js';
-import { QUANTIZE_DTYPES, toModelArtifacts, type QuantizeDtype } from './write_tfjs.js';
+import { concatenate, QUANTIZE_DTYPES, toArtifactParts, type QuantizeDtype } from './write_tfjs.js';
 
 export interface ConvertOptions {
   /**
@@ -88,12 +88,10 @@ export interface ConvertResult {
 
 /** Converts a Keras model (path to .keras / .h5 / SavedModel or unzipped .keras dir, or bytes) in memory. */
 export async function convert(input: string | Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
-  return readAndConvert(input, options, { perWeightBuffers: false, startBackend: 'cpu' });
+  return withWeightData(await readAndConvert(input, options, { startBackend: 'cpu' }));
 }
 
 interface ConvertHow {
-  /** weightData as one buffer per weight (see ArtifactOptions), for writers. */
-  perWeightBuffers: boolean;
   /**
    * The tfjs backend to start for the build check when the app has none: 'cpu' when the model
    * is only written (it allocates the check's zeroed weights lazily: ~2 ms for 100 MB, where
@@ -102,7 +100,20 @@ interface ConvertHow {
   startBackend: StartBackend;
 }
 
-async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, how: ConvertHow): Promise<ConvertResult> {
+/**
+ * A conversion whose artifacts have no `weightData` yet: the encoded weights are `weightParts`
+ * (views, in manifest order), which the directory writer writes without concatenating them.
+ */
+interface PartsResult extends ConvertResult {
+  weightParts: Uint8Array[];
+}
+
+function withWeightData(r: PartsResult): ConvertResult {
+  const { weightParts, ...result } = r;
+  return { ...result, artifacts: { ...r.artifacts, weightData: concatenate(weightParts) } };
+}
+
+async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, how: ConvertHow): Promise<PartsResult> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
   const source = await readSource(input, { config: options.config, fileName: options.fileName });
@@ -111,10 +122,10 @@ async function readAndConvert(input: string | Uint8Array, options: ConvertOption
 
 /** The conversion of an already-read SourceModel (shared by convert and inspect). */
 export async function convertSource(source: SourceModel, options: ConvertOptions = {}): Promise<ConvertResult> {
-  return convertRead(source, options, { perWeightBuffers: false, startBackend: 'cpu' });
+  return withWeightData(await convertRead(source, options, { startBackend: 'cpu' }));
 }
 
-async function convertRead(source: SourceModel, options: ConvertOptions, how: ConvertHow): Promise<ConvertResult> {
+async function convertRead(source: SourceModel, options: ConvertOptions, how: ConvertHow): Promise<PartsResult> {
   const progress = options.onProgress ?? (() => {});
   progress(0.5, 'normalize');
   const rng = dropoutRng(source, options);
@@ -149,9 +160,9 @@ async function convertRead(source: SourceModel, options: ConvertOptions, how: Co
   progress(0.7, 'check');
   await checkTfjsBuild(source.file, normalized.modelConfig, built.weights, how.startBackend);
   progress(0.8, 'write');
-  const artifacts = toModelArtifacts(model, { quantize: options.quantize, perWeightBuffers: how.perWeightBuffers });
+  const { artifacts, weightParts } = toArtifactParts(model, { quantize: options.quantize });
   progress(1, 'done');
-  return { artifacts, model, report: reportFor(model, source, normalized.layers, artifacts, options) };
+  return { artifacts, weightParts, model, report: reportFor(model, source, normalized.layers, weightParts, options) };
 }
 
 /**
@@ -160,13 +171,12 @@ async function convertRead(source: SourceModel, options: ConvertOptions, how: Co
  */
 export async function convertToDirectory(input: string, outDir: string, options: ConvertOptions = {}): Promise<ConversionReport> {
   const outer = options.onProgress;
-  // Shards are cut from the weights' own buffers: no 100 MB concatenation first.
-  const { artifacts, report } = await readAndConvert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) }, {
-    perWeightBuffers: true,
+  const { artifacts, weightParts, report } = await readAndConvert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) }, {
     startBackend: 'cpu',
   });
-  // Not fsynced (see WriteArtifactsOptions.durable): the input file is still there to convert again.
-  await writeArtifactsToDirectory(artifacts, outDir, { shardSizeBytes: options.shardSizeBytes, durable: false });
+  // Shards are cut from the weights' own memory. Not fsynced (see WriteArtifactsOptions.durable):
+  // the input file is still there to convert again.
+  await writeModelDirectory(artifacts, weightParts, outDir, { shardSizeBytes: options.shardSizeBytes, durable: false });
   outer?.(1, 'done');
   const written = await readdir(outDir);
   const files = ['model.json', ...written.filter((f) => f !== 'model.json').sort(byShardNumber)];
@@ -182,7 +192,7 @@ export interface LoadKerasModelOptions extends ConvertOptions {
 
 /** Converts in memory and returns a live tfjs LayersModel (optionally compiled as in Keras). */
 export async function loadKerasModel(input: string, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
-  const { artifacts, report } = await readAndConvert(input, options, { perWeightBuffers: false, startBackend: 'wasm' });
+  const { artifacts, report } = withWeightData(await readAndConvert(input, options, { startBackend: 'wasm' }));
   let model: LayersModel;
   try {
     model = await loadLayersModel(io.fromMemory(artifacts));
@@ -246,12 +256,11 @@ function reportFor(
   model: IntermediateModel,
   source: SourceModel,
   layers: ReturnType<typeof normalizeModelConfig>['layers'],
-  artifacts: io.ModelArtifacts,
+  weightParts: Uint8Array[],
   options: ConvertOptions,
 ): ConversionReport {
   const parameterCount = model.weights.reduce((n, w) => n + w.data.length, 0);
-  const data = artifacts.weightData;
-  const weightBytes = data === undefined ? 0 : Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
+  const weightBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
   return {
     file: source.file,
     format: source.format,

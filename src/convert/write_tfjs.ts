@@ -18,25 +18,31 @@ export const QUANTIZE_DTYPES: readonly QuantizeDtype[] = ['float16', 'uint8', 'u
 export interface ArtifactOptions {
   /** Store float32 weights as float16, or affine-quantized uint8/uint16 (int32 weights stay). */
   quantize?: QuantizeDtype;
-  /**
-   * `weightData` as one buffer per weight (in manifest order) instead of one concatenated
-   * buffer: for writers that cut shards themselves, so 100 MB are not copied once more. The
-   * buffers may be the model's own weight arrays: write them out before changing those.
-   */
-  perWeightBuffers?: boolean;
 }
 
+/** The converted model as tfjs ModelArtifacts, its weights in one buffer (`weightData`). */
 export function toModelArtifacts(model: IntermediateModel, options: ArtifactOptions = {}): io.ModelArtifacts {
+  const { artifacts, weightParts } = toArtifactParts(model, options);
+  return { ...artifacts, weightData: concatenate(weightParts) };
+}
+
+/**
+ * The artifacts without `weightData`, and the encoded weights in manifest order as views
+ * (of the model's own arrays where no encoding is needed): for writers that cut shards from
+ * them directly, so 100 MB are not copied into one buffer first. Write them out before
+ * changing the model's weights.
+ */
+export function toArtifactParts(model: IntermediateModel, options: ArtifactOptions = {}): { artifacts: io.ModelArtifacts; weightParts: Uint8Array[] } {
   const q = options.quantize;
   if (q !== undefined && !QUANTIZE_DTYPES.includes(q)) {
     throw invalidArgument('quantize', "'float16', 'uint8' or 'uint16'", q);
   }
   const specs: io.WeightsManifestEntry[] = [];
-  const chunks: Uint8Array[] = [];
+  const weightParts: Uint8Array[] = [];
   for (const w of model.weights) {
     const { spec, bytes } = encodeWeight(w, q);
     specs.push(spec);
-    chunks.push(bytes);
+    weightParts.push(bytes);
   }
   const version = model.source.kerasVersion;
   const artifacts: io.ModelArtifacts = {
@@ -45,17 +51,17 @@ export function toModelArtifacts(model: IntermediateModel, options: ArtifactOpti
     generatedBy: version ? `keras v${version}` : 'keras',
     convertedBy: `keras2tfjs ${KERAS2TFJS_VERSION}`,
     weightSpecs: specs,
-    weightData: options.perWeightBuffers ? chunks.map(ownBuffer) : concatenate(chunks),
   };
   if (model.trainingConfig) {
     // tfjs' own trainingConfig can express neither Keras' optimizers nor most losses exactly;
     // the Keras compile settings travel as metadata for compileFromKerasConfig instead.
     artifacts.userDefinedMetadata = { kerasTrainingConfig: model.trainingConfig };
   }
-  return artifacts;
+  return { artifacts, weightParts };
 }
 
-function concatenate(chunks: Uint8Array[]): ArrayBuffer {
+/** The parts laid end to end in one new buffer. */
+export function concatenate(chunks: Uint8Array[]): ArrayBuffer {
   const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
   let offset = 0;
   for (const c of chunks) {
@@ -63,12 +69,6 @@ function concatenate(chunks: Uint8Array[]): ArrayBuffer {
     offset += c.byteLength;
   }
   return data.buffer;
-}
-
-/** The chunk's bytes as a whole ArrayBuffer: its own when it spans it, else a copy. */
-function ownBuffer(c: Uint8Array): ArrayBuffer {
-  const whole = c.byteOffset === 0 && c.byteLength === c.buffer.byteLength && c.buffer instanceof ArrayBuffer;
-  return whole ? (c.buffer as ArrayBuffer) : (c.slice().buffer as ArrayBuffer);
 }
 
 function encodeWeight(w: NamedWeight, q: QuantizeDtype | undefined): { spec: io.WeightsManifestEntry; bytes: Uint8Array } {
@@ -87,7 +87,7 @@ function encodeWeight(w: NamedWeight, q: QuantizeDtype | undefined): { spec: io.
 /** Typed array bytes in little-endian order (the tfjs weight format), whatever the host. */
 function littleEndian(a: Float32Array | Int32Array | Uint16Array | Uint8Array): Uint8Array {
   const view = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  // A view, not a copy: toModelArtifacts copies every weight once, into the one weight buffer.
+  // A view, not a copy: the writers copy each weight at most once (into one buffer, or a file).
   if (HOST_LITTLE_ENDIAN || a.BYTES_PER_ELEMENT === 1) return view;
   const bytes = view.slice();
   const size = a.BYTES_PER_ELEMENT;

@@ -56,6 +56,21 @@ export async function writeArtifactsToDirectory(
   dir: string,
   options: WriteArtifactsOptions = {},
 ): Promise<tf.io.SaveResult> {
+  const parts = weightBuffers(artifacts.weightData).map((b) => new Uint8Array(b));
+  return writeModelDirectory(artifacts, parts, dir, options);
+}
+
+/**
+ * writeArtifactsToDirectory with the weight bytes given as `weightParts` (laid end to end, in
+ * manifest order; any views) instead of `artifacts.weightData`: the converter writes shards
+ * straight from the weights' own memory.
+ */
+export async function writeModelDirectory(
+  artifacts: ModelArtifacts,
+  weightParts: Uint8Array[],
+  dir: string,
+  options: WriteArtifactsOptions = {},
+): Promise<tf.io.SaveResult> {
   const target = resolve(dir);
   const shardSize = options.shardSizeBytes ?? DEFAULT_SHARD_SIZE_BYTES;
   if (!Number.isInteger(shardSize) || shardSize <= 0) {
@@ -81,8 +96,7 @@ export async function writeArtifactsToDirectory(
   let tmp: string | undefined;
   try {
     tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
-    const buffers = weightBuffers(artifacts.weightData);
-    const totalBytes = buffers.reduce((n, b) => n + b.byteLength, 0);
+    const totalBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
     const shardNames = shardFileNames(totalBytes, shardSize);
     const manifest: tf.io.WeightsManifestConfig = [
       { paths: shardNames, weights: artifacts.weightSpecs ?? [] },
@@ -92,7 +106,7 @@ export async function writeArtifactsToDirectory(
     await forEachInParallel(shardNames.length, PARALLEL_WRITES, (k) => {
       const start = k * shardSize;
       const end = Math.min(start + shardSize, totalBytes);
-      return writeNewFile(join(dirPath, shardNames[k]), viewsOf(buffers, start, end), durable);
+      return writeNewFile(join(dirPath, shardNames[k]), viewsOf(weightParts, start, end), durable);
     });
     for (const [name, content] of Object.entries(extraFiles)) {
       await writeNewFile(join(tmp, name), content, durable);
@@ -106,7 +120,8 @@ export async function writeArtifactsToDirectory(
     if (createdParent) await rm(createdParent, { recursive: true, force: true });
     throw asWriteError(e, target);
   }
-  return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+  const weightDataBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
+  return { modelArtifactsInfo: { ...tf.io.getModelArtifactsInfoForJSON(artifacts), weightDataBytes } };
 }
 
 /**
@@ -220,16 +235,16 @@ function weightBuffers(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer[] 
 }
 
 /**
- * Bytes [start, end) of the buffers laid end to end, as views into them: shards are written
+ * Bytes [start, end) of the parts laid end to end, as views into them: shards are written
  * from the weights' own memory instead of from copies.
  */
-function viewsOf(buffers: ArrayBuffer[], start: number, end: number): Uint8Array[] {
+function viewsOf(parts: Uint8Array[], start: number, end: number): Uint8Array[] {
   const views: Uint8Array[] = [];
   let offset = 0;
-  for (const b of buffers) {
+  for (const b of parts) {
     const from = Math.max(start, offset);
     const to = Math.min(end, offset + b.byteLength);
-    if (from < to) views.push(new Uint8Array(b, from - offset, to - from));
+    if (from < to) views.push(b.subarray(from - offset, to - offset));
     offset += b.byteLength;
     if (offset >= end) break;
   }
