@@ -51,10 +51,13 @@ export interface DirectTree {
 }
 
 /**
- * Steps (header messages, B-tree nodes, group members, heap objects) one file may take. A Keras
- * model with thousands of weights needs tens of thousands; a damaged file is stopped here.
+ * Steps (header messages, B-tree nodes, group members, heap objects, 64 bytes scanned) one file
+ * may take: well under a second of work. A Keras model with thousands of weights and a
+ * megabyte-long config needs tens of thousands; a damaged file is stopped here.
  */
-const STEP_BUDGET = 2_000_000;
+const STEP_BUDGET = 4_000_000;
+/** Objects (groups and datasets) one file may hold: bounds what the tree keeps in memory. */
+const MAX_OBJECTS = 100_000;
 
 /** Messages that say nothing a reader of Keras files needs. */
 const IGNORED = new Set<number>([
@@ -76,6 +79,7 @@ export function readHdf5Tree(bytes: Uint8Array): DirectTree {
   while (pending.length > 0) {
     const address = pending.pop()!;
     if (objects.has(address)) continue;
+    if (objects.size >= MAX_OBJECTS) unsupported(`more than ${MAX_OBJECTS} objects`);
     budget.spend('objects');
     const object = readObject(file, sizes, address, budget, heaps);
     objects.set(address, object);
@@ -99,7 +103,7 @@ function readObject(file: FileBytes, sizes: Sizes, address: number, budget: Budg
     switch (m.type) {
       case MSG.SYMBOL_TABLE:
         isGroup = true;
-        members.push(...readSymbolTable(file, sizes, file.address(m.pos, sizes), file.address(m.pos + sizes.offsets, sizes), budget));
+        for (const member of readSymbolTable(file, sizes, file.address(m.pos, sizes), file.address(m.pos + sizes.offsets, sizes), budget)) members.push(member);
         break;
       case MSG.LINK_INFO:
         isGroup = true;
@@ -110,6 +114,7 @@ function readObject(file: FileBytes, sizes: Sizes, address: number, budget: Budg
         members.push(readLinkMessage(file, sizes, m.pos, m.size));
         break;
       case MSG.ATTRIBUTE:
+        budget.spendBytes('attributes', m.size);
         attributes.push(readAttribute(file, sizes, m.pos, m.size, heaps));
         break;
       case MSG.ATTRIBUTE_INFO:

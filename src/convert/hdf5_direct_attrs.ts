@@ -128,6 +128,7 @@ export class GlobalHeaps {
   vlenString(pos: number): string {
     const length = this.file.u32(pos);
     if (length === 0) return '';
+    this.budget.spendBytes('strings in the global heap', length);
     const address = this.file.address(pos + 4, this.sizes);
     const index = this.file.u32(pos + 4 + this.sizes.offsets);
     const object = this.collection(address).get(index);

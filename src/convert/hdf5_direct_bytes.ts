@@ -122,9 +122,14 @@ export class FileBytes {
 /** HDF5's "undefined address" (all ones), as a number no real address can be. */
 export const UNDEFINED = -1;
 
+/** Bytes scanned or decoded that count as one step of work. */
+const BYTES_PER_STEP = 64;
+
 /**
- * A count of work done against a fixed allowance: object headers, B-tree nodes, heap blocks.
- * Real Keras files need a few thousand steps; a damaged file that loops or fans out stops here.
+ * A count of work done against a fixed allowance: object headers, B-tree nodes, heap blocks,
+ * and bytes scanned (names, attribute values, checksums). Real Keras files need a few thousand
+ * steps; a damaged file that loops, fans out or makes the same bytes be read again and again
+ * stops here.
  */
 export class Budget {
   private used = 0;
@@ -134,5 +139,10 @@ export class Budget {
   spend(what: string, n = 1): void {
     this.used += n;
     if (this.used > this.limit) unsupported(`more than ${this.limit} steps reading ${what}`);
+  }
+
+  /** Work proportional to `n` bytes scanned or decoded. */
+  spendBytes(what: string, n: number): void {
+    this.spend(what, Math.ceil(n / BYTES_PER_STEP));
   }
 }

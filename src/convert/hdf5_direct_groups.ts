@@ -35,13 +35,17 @@ function readLocalHeap(file: FileBytes, sizes: Sizes, address: number): LocalHea
   return { pos: file.at(dataAddress, size, "a local heap's data"), size };
 }
 
+/** Longest member name read (HDF5 allows longer; no Keras file comes near). */
+const MAX_NAME_BYTES = 1 << 16;
+
 /** A NUL-terminated name at `offset` in the heap's data segment. */
-function heapName(file: FileBytes, heap: LocalHeap, offset: number): Uint8Array {
+function heapName(file: FileBytes, heap: LocalHeap, offset: number, budget: Budget): Uint8Array {
   if (offset < 0 || offset >= heap.size) unsupported('a name outside its local heap');
-  const segment = file.sub(heap.pos, heap.size);
-  const end = segment.indexOf(0, offset);
-  if (end < 0) unsupported('a name without its terminating NUL in the local heap');
-  return segment.subarray(offset, end);
+  const rest = file.sub(heap.pos + offset, Math.min(heap.size - offset, MAX_NAME_BYTES + 1));
+  const end = rest.indexOf(0);
+  budget.spendBytes('member names', end < 0 ? rest.length : end);
+  if (end < 0) unsupported('a name without its terminating NUL in the local heap, or longer than any Keras name');
+  return rest.subarray(0, end);
 }
 
 /** Members of a symbol-table group: its B-tree walked to the symbol table nodes. */
@@ -87,7 +91,7 @@ export function readSymbolTable(file: FileBytes, sizes: Sizes, btree: number, he
       const address = file.address(e + sizes.offsets, sizes);
       const cacheType = file.u32(e + 2 * sizes.offsets);
       if (cacheType === SYMBOL_TABLE_ENTRY_CACHE_SOFT_LINK || address === UNDEFINED) unsupported('a soft link in a group');
-      members.push({ name: heapName(file, heap, nameOffset), address });
+      members.push({ name: heapName(file, heap, nameOffset, budget), address });
     }
   };
   visit(btree, null, 0);

@@ -73,8 +73,9 @@ function readSuperblockV2(file: FileBytes, pos: number): Superblock {
 }
 
 /** Throws unless the 4 bytes after [pos, pos + n) are the lookup3 checksum of those bytes. */
-function verifyChecksum(file: FileBytes, pos: number, n: number, what: string): void {
+function verifyChecksum(file: FileBytes, pos: number, n: number, what: string, budget?: Budget): void {
   file.check(pos, n + 4, what);
+  budget?.spendBytes('checksums', n);
   if (lookup3(file.sub(pos, n)) !== file.u32(pos + n)) unsupported(`${what} fails its checksum`);
 }
 
@@ -181,7 +182,7 @@ function readObjectHeaderV2(file: FileBytes, sizes: Sizes, start: number, budget
   const chunkSize = file.uint(at, sizeBytes);
   at += sizeBytes;
   if (chunkSize === UNDEFINED) unsupported('an object header chunk of undefined size');
-  verifyChecksum(file, start, at - start + chunkSize, 'an object header');
+  verifyChecksum(file, start, at - start + chunkSize, 'an object header', budget);
   const messagePrefix = flags & OHDR_CREATION_ORDER ? 6 : 4;
   const blocks: Array<[number, number]> = [[at, chunkSize]];
   const seen = new Set<number>([start]);
@@ -205,7 +206,7 @@ function readObjectHeaderV2(file: FileBytes, sizes: Sizes, start: number, budget
         if (seen.has(block)) unsupported('an object header continuation loop');
         seen.add(block);
         if (length < 8 || !file.hasSignature(block, 'OCHK')) unsupported('an object header continuation block without its signature');
-        verifyChecksum(file, block, length - 4, 'an object header continuation block');
+        verifyChecksum(file, block, length - 4, 'an object header continuation block', budget);
         blocks.push([block + 4, length - 8]);
       } else if (type !== MSG.NIL) {
         messages.push({ type, flags: msgFlags, pos: data, size });

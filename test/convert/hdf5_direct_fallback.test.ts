@@ -228,6 +228,16 @@ describe('damaged files: refused by the direct reader with the reason named', ()
     expect(refusalReason(bytes)).toMatch(/local heap's data .* lies outside the \d+-byte file/);
   });
 
+  it('a local heap whose names have no end', () => {
+    const bytes = H5.slice();
+    const { file, messages, sizes } = messagesOf(bytes, '/');
+    const table = messages.find((m) => m.type === MSG.SYMBOL_TABLE)!;
+    const heap = file.at(file.address(table.pos + sizes.offsets, sizes), 32, 'the local heap');
+    const data = file.at(file.address(heap + 8 + 2 * sizes.lengths, sizes), 0, 'its data');
+    bytes.fill(0x61, data, data + file.uint(heap + 8, sizes.lengths)); // 'aaaa...' without a NUL
+    expect(refusalReason(bytes)).toMatch(/without its terminating NUL/);
+  });
+
   it("a dataset whose data lies past the end of the file", () => {
     const bytes = H5.slice();
     const { messages, sizes } = messagesOf(bytes, KERNEL);
