@@ -85,7 +85,7 @@ export abstract class Hdf5File {
    * on a 100 MB file. The HDF5 thread is only started when h5wasm is needed.
    */
   static async open(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
-    return openDirectHdf5(bytes, file, move) ?? WasmHdf5File.open(bytes, file, move);
+    return openDirectHdf5(bytes, file, move) ?? WasmHdf5File.start(bytes, file, move);
   }
 
   /** True if an object (group or dataset) exists at `path`. Links on the way are checked. */
@@ -131,8 +131,9 @@ export abstract class Hdf5File {
   }
 
   /**
-   * Decodes a dataset's little-endian bytes (`raw`, a buffer of its own) after the shape-bomb
-   * guard. `readRaw` is only called once the declared size has passed the guard.
+   * Decodes a dataset's little-endian bytes after the shape-bomb guard: `readRaw(nbytes)` is
+   * only called once the declared size has passed it, and gives a buffer of its own or a view
+   * of bytes the caller gave away (decodeNumeric views either in place when aligned).
    */
   protected decodeDataset(
     path: string,
@@ -171,7 +172,7 @@ export function openDirectHdf5(bytes: Uint8Array, file: string, owned = false): 
 
 /** The h5wasm reader over `bytes` (see `Hdf5File.open`). Not part of the public API. */
 export function openWasmHdf5(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
-  return WasmHdf5File.open(bytes, file, move);
+  return WasmHdf5File.start(bytes, file, move);
 }
 
 /** The direct reader's file: its whole structure read up front, values decoded from `bytes`. */
@@ -263,7 +264,8 @@ class WasmHdf5File extends Hdf5File {
     super(file);
   }
 
-  static override async open(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
+  /** Opens `bytes` in the HDF5 thread (started if need be); `move` as in `Hdf5File.open`. */
+  static async start(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
     const thread = await Hdf5Thread.get();
     const size = bytes.length; // `bytes` may be detached below
     const budget = hdf5DeadlineMs(size);

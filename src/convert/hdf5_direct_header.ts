@@ -44,8 +44,9 @@ export function readSuperblock(file: FileBytes): Superblock {
   const endOfFile = file.address(at, sizes);
   at += sizes.offsets * 2; // end-of-file address, driver information block address
   file.base = base;
-  // HDF5 refuses a file shorter than the end it declares (a truncated file): so do we.
-  if (endOfFile === UNDEFINED || base + endOfFile > file.length) unsupported('a file shorter than the end its superblock declares');
+  // HDF5 refuses a file shorter than the end it declares (a truncated file): so do we. Unlike
+  // other addresses, the end is counted from the start of the file, user block included.
+  if (endOfFile === UNDEFINED || endOfFile > file.length) unsupported('a file shorter than the end its superblock declares');
   // The root group's symbol table entry: link name offset, then its object header address.
   const root = file.address(at + sizes.offsets, sizes);
   if (root === UNDEFINED) unsupported('no root group');
@@ -67,7 +68,7 @@ function readSuperblockV2(file: FileBytes, pos: number): Superblock {
   const endOfFile = file.address(pos + 12 + 2 * sizes.offsets, sizes);
   const root = file.address(pos + 12 + 3 * sizes.offsets, sizes);
   file.base = base;
-  if (endOfFile === UNDEFINED || base + endOfFile > file.length) unsupported('a file shorter than the end its superblock declares');
+  if (endOfFile === UNDEFINED || endOfFile > file.length) unsupported('a file shorter than the end its superblock declares');
   if (root === UNDEFINED) unsupported('no root group');
   return { sizes, root };
 }

@@ -189,6 +189,28 @@ describe('byte order', () => {
   });
 });
 
+describe('a user block before the HDF5 data', () => {
+  it('a file behind a 512-byte user block (as h5jam adds one) reads as the HDF5 library reads it', async () => {
+    // h5jam's layout: the user block first; the superblock's base address becomes 512 and its
+    // end-of-file address (counted from the file's start) grows by 512; other addresses stay.
+    const bytes = new Uint8Array(512 + H5.length);
+    bytes.set(new TextEncoder().encode('a user block'), 0);
+    bytes.set(H5, 512);
+    writeU64(bytes, 512 + 24, 512);
+    writeU64(bytes, 512 + 40, H5.length + 512);
+    const direct = openDirectHdf5(bytes, 'jammed.h5')!;
+    expect(direct).not.toBeNull();
+    const wasm = await openWasmHdf5(bytes, 'jammed.h5');
+    try {
+      const read = (h5: Hdf5File) => [h5.keys('/model_weights'), h5.stringAttr('/', 'model_config'), h5.readArray(KERNEL)];
+      expect(read(direct)).toEqual(read(wasm));
+      expect(read(direct)).toEqual(read(openDirectHdf5(H5, 'model.h5')!));
+    } finally {
+      wasm.close();
+    }
+  });
+});
+
 describe('damaged files: refused by the direct reader with the reason named', () => {
   it('a truncated file', async () => {
     const cut = H5.slice(0, H5.length - 100);
