@@ -152,6 +152,8 @@ export function resultsMarkdown(s: Summary): string {
       '',
       '### Dropout: forward + backward, ms (ratio to tf.layers.dropout)',
       '',
+      'The layer in training mode and its vector-Jacobian product for a fixed upstream gradient (no loss op), median of interleaved rounds.',
+      '',
       table(
         ['backend', 'shape', 'tf.layers.dropout', "ManualDropout rng 'tensorflow' (default)", "rng 'jax'", "rng 'tfjs'", 'draw only: Philox / tf.randomUniform'],
         rows,

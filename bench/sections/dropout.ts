@@ -1,6 +1,7 @@
 /**
- * ManualDropout vs tf.layers.dropout: one training-mode forward + backward pass
- * (d/dx of sum(dropout(x))), same backend, same shapes, same rate. Run once per backend.
+ * ManualDropout vs tf.layers.dropout: one training-mode forward + backward pass (the
+ * vector-Jacobian product of dropout at x with a fixed upstream gradient dy: what the layer
+ * costs inside a training step), same backend, same shapes, same rate. Run once per backend.
  *
  * Flags: --backend cpu|wasm|tensorflow  [--quick]
  */
@@ -37,13 +38,14 @@ export interface DropoutSectionResult {
   shapes: Record<string, DropoutShapeResult>;
 }
 
-function forwardBackward(layer: layers.Layer, x: tf.Tensor): () => void {
-  const f = (v: tf.Tensor) => tf.sum(layer.apply(v, { training: true }) as tf.Tensor);
-  const grad = tf.grad(f);
+function forwardBackward(layer: layers.Layer, x: tf.Tensor, dy: tf.Tensor): () => void {
+  // The layer's own backward pass, fed a fixed upstream gradient `dy`: no loss op (a sum and
+  // its gradient would add the same ~12 ms of [512, 4096] work to both contenders).
+  const grad = tf.grad((v: tf.Tensor) => layer.apply(v, { training: true }) as tf.Tensor);
   return () => {
     // cpu, wasm and tfjs-node (eager TensorFlow) all run kernels synchronously, so the
     // gradient is computed when grad() returns; no read-back is needed.
-    grad(x).dispose();
+    grad(x, dy).dispose();
   };
 }
 
@@ -63,13 +65,14 @@ async function main(args: Record<string, string | true>): Promise<DropoutSection
     const count = shape.reduce((a, b) => a * b, 1);
     const opts = repeatOptions(count, quick);
     const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
+    const dy = tf.randomNormal(shape, 0, 1, 'float32', 8);
     const before = tf.memory().numTensors;
 
     // All four contenders run round-robin (lib/stats.ts timeInterleaved); each ratio is the
     // median of the per-round ratios, so load from other processes cancels out.
     const reference = layers.dropout({ rate: RATE, seed: SEED });
-    const contenders = { reference: forwardBackward(reference, x) } as Record<'reference' | DropoutRng, () => void>;
-    for (const rng of RNGS) contenders[rng] = forwardBackward(new ManualDropout({ rate: RATE, seed: SEED, rng }), x);
+    const contenders = { reference: forwardBackward(reference, x, dy) } as Record<'reference' | DropoutRng, () => void>;
+    for (const rng of RNGS) contenders[rng] = forwardBackward(new ManualDropout({ rate: RATE, seed: SEED, rng }), x, dy);
     const { timings, rounds } = timeInterleaved(contenders, opts);
     log(`${backend} ${key} tf.layers.dropout ${timings.reference.medianMs.toFixed(2)} ms (${rounds.length} rounds)`);
     const manual = {} as DropoutShapeResult['manual'];
@@ -95,8 +98,9 @@ async function main(args: Record<string, string | true>): Promise<DropoutSection
       tf_random_uniform: round4(draws.tf_random_uniform.medianMs),
     };
     x.dispose();
-    if (tf.memory().numTensors !== before - 1) {
-      throw new Error(`dropout bench leaked tensors on ${backend}: ${tf.memory().numTensors} vs ${before - 1}`);
+    dy.dispose();
+    if (tf.memory().numTensors !== before - 2) {
+      throw new Error(`dropout bench leaked tensors on ${backend}: ${tf.memory().numTensors} vs ${before - 2}`);
     }
     shapes[key] = { tf_layers_dropout_ms: round4(refTiming.medianMs), manual, draw_only_ms };
   }
