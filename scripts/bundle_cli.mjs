@@ -14,6 +14,7 @@
  * own source text, which must not reference bundler helpers.
  */
 import { build } from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,9 +77,15 @@ const requirePackages = {
   },
 };
 
+const OUT_DIR = join(ROOT, 'dist', 'cli');
+// Chunk names carry content hashes: remove the previous build's, or they would pile up (and ship).
+if (existsSync(OUT_DIR)) {
+  for (const f of readdirSync(OUT_DIR)) if (/^keras2tfjs(-.*)?\.js$/.test(f)) rmSync(join(OUT_DIR, f));
+}
+
 await build({
   entryPoints: { keras2tfjs: join(ROOT, 'src', 'cli', 'main.ts') },
-  outdir: join(ROOT, 'dist', 'cli'),
+  outdir: OUT_DIR,
   // Each command's modules stay a separate chunk loaded when it runs (run.ts imports them
   // lazily): `convert` must not load the demo's training and HDF5-writing stack.
   splitting: true,
