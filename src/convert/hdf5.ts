@@ -52,16 +52,15 @@ export async function openHdf5(bytes: Uint8Array, file: string, move = false): P
 }
 
 /**
- * One open HDF5 file (the class is in hdf5_file.ts), and, as a value, `Hdf5File.open` (= openHdf5).
- * The choice of reader is not a static of the class because both readers extend it: the module
- * defining it must not import theirs (an ES-module cycle would run `extends` before the class exists).
+ * One open HDF5 file (the class is in hdf5_file.ts). Opening is `openHdf5`, not a static of the
+ * class: both readers extend it, so the module defining it must not import theirs (an ES-module
+ * cycle would run `extends` before the class exists).
  */
 export type Hdf5File = Hdf5FileClass;
-export const Hdf5File = { open: openHdf5 };
 
 /**
  * Opens, runs `fn`, always closes. `move`: the caller will not use `bytes` nor the rest of
- * their buffer again, so they are moved to the HDF5 thread rather than copied (see Hdf5File.open).
+ * their buffer again, so they are moved to the HDF5 thread rather than copied (see openHdf5).
  */
 export async function withHdf5<T>(bytes: Uint8Array, file: string, fn: (h5: Hdf5File) => T | Promise<T>, move = false): Promise<T> {
   const h5 = await openHdf5(bytes, file, move);

@@ -13,7 +13,7 @@ import type { StoredArray } from './intermediate.js';
 
 /**
  * The direct reader over `bytes`, or null if it does not read this file (then h5wasm must).
- * `owned`: the caller gave the bytes away (see `Hdf5File.open`), so datasets may be views of
+ * `owned`: the caller gave the bytes away (see `openHdf5` in hdf5.ts), so datasets may be views of
  * them instead of copies. Not part of the public API; tests use it to compare both readers.
  */
 export function openDirectHdf5(bytes: Uint8Array, file: string, owned = false): Hdf5File | null {

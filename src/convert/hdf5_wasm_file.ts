@@ -16,7 +16,7 @@ import type { StoredArray } from './intermediate.js';
 
 type Kind = Hdf5Ops['kind']['result'];
 
-/** The h5wasm reader over `bytes` (see `Hdf5File.open`). Not part of the public API. */
+/** The h5wasm reader over `bytes` (see `openHdf5` in hdf5.ts). Not part of the public API. */
 export function openWasmHdf5(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
   return WasmHdf5File.start(bytes, file, move);
 }
@@ -39,7 +39,7 @@ class WasmHdf5File extends Hdf5File {
     super(file);
   }
 
-  /** Opens `bytes` in the HDF5 thread (started if need be); `move` as in `Hdf5File.open`. */
+  /** Opens `bytes` in the HDF5 thread (started if need be); `move` as in `openHdf5` (hdf5.ts). */
   static async start(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
     const thread = await Hdf5Thread.get();
     const size = bytes.length; // `bytes` may be detached below

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import h5wasm from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/convert/convert.js';
-import { Hdf5File, openDirectHdf5, openWasmHdf5, withHdf5 } from '../../src/convert/hdf5.js';
+import { openDirectHdf5, openHdf5, openWasmHdf5, withHdf5, type Hdf5File } from '../../src/convert/hdf5.js';
 import { readHdf5Tree, type DirectTree } from '../../src/convert/hdf5_direct.js';
 import { Budget, FileBytes, Hdf5Unsupported } from '../../src/convert/hdf5_direct_bytes.js';
 import { MSG, readObjectHeader, readSuperblock, type Message } from '../../src/convert/hdf5_direct_header.js';
@@ -360,8 +360,8 @@ describe('damaged files: refused by the direct reader with the reason named', ()
     }
   });
 
-  it('opening through Hdf5File.open gives the direct reader for the real file', async () => {
-    const h5 = await Hdf5File.open(H5, 'model.h5');
+  it('opening through openHdf5 gives the direct reader for the real file', async () => {
+    const h5 = await openHdf5(H5, 'model.h5');
     expect(h5.constructor.name).toBe('DirectHdf5File');
     h5.close();
   });
