@@ -28,8 +28,18 @@ export function openDirectHdf5(bytes: Uint8Array, file: string, owned = false): 
   return new DirectHdf5File(tree, bytes, file, owned);
 }
 
+/**
+ * Path steps (one group member looked up) the callers may take over one file. The structure is
+ * in memory, but HDF5 lets one group be linked under several names: 40 levels of groups each
+ * linking the next twice make 2^40 paths, and a reader walking every path would never end (the
+ * h5wasm reader stops at its deadline). Real Keras files take well under a million steps.
+ */
+const PATH_STEP_BUDGET = 10_000_000;
+
 /** The direct reader's file: its whole structure read up front, values decoded from `bytes`. */
 class DirectHdf5File extends Hdf5File {
+  private pathSteps = 0;
+
   constructor(
     private readonly tree: DirectTree,
     private readonly bytes: Uint8Array,
@@ -42,7 +52,12 @@ class DirectHdf5File extends Hdf5File {
 
   private object(path: string): DirectObject | null {
     let object = this.tree.objects.get(this.tree.root)!;
-    for (const part of splitPath(path)) {
+    const parts = splitPath(path);
+    this.pathSteps += parts.length + 1;
+    if (this.pathSteps > PATH_STEP_BUDGET) {
+      this.fail(`walking its groups takes more than ${PATH_STEP_BUDGET} steps (at '${path}'): groups are linked to each other under many names, which Keras never writes; save the model again from Keras`);
+    }
+    for (const part of parts) {
       const address = object.members.get(part);
       if (address === undefined) return null;
       object = this.tree.objects.get(address)!;
