@@ -1,10 +1,12 @@
 /**
  * Reads a model file into memory so that its weights can be used where they lie.
  *
- * The HDF5 library places dataset data at 8-byte-aligned addresses inside an .h5 file, so the
- * readers can view a float32 dataset in place (a typed array must start at a multiple of its
- * element size). Inside a .keras zip, though, model.weights.h5 starts wherever the zip put it
- * (e.g. byte 4151): every dataset is then misaligned and would be copied (~70 ms for 100 MB).
+ * The readers view a float32 dataset in place when it starts at a multiple of 4 in memory (a
+ * typed array must start at a multiple of its element size), and copy it otherwise. Inside the
+ * .h5 files Keras writes, the big datasets sit at 8-byte-aligned offsets in practice (HDF5 does
+ * not promise it: a dataset after an odd-sized one is not). Inside a .keras zip, though,
+ * model.weights.h5 starts wherever the zip put it (e.g. byte 4151), so every dataset would be
+ * misaligned and copied (~70 ms for 100 MB).
  * So for a zip we find, from its first bytes, where the member starts, and read the file at a
  * padding that puts the member on an 8-byte boundary. This is only a placement hint: if the
  * member is not among the first local headers, or the hint is wrong, the readers copy as before.
@@ -29,7 +31,10 @@ const FLAG_DATA_DESCRIPTOR = 0x08;
 export async function readFileAligned(path: string, member: string): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    // A pipe or a device (`<(cat model.keras)`, /dev/stdin) has no size: read it to its end.
+    if (!stats.isFile()) return ownBytes(await handle.readFile());
+    const size = stats.size;
     let pad = 0;
     if (size >= ALIGN_MIN_BYTES) {
       const head = new Uint8Array(Math.min(size, HEAD_BYTES));
@@ -42,6 +47,16 @@ export async function readFileAligned(path: string, member: string): Promise<Uin
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A Buffer's bytes as a Uint8Array over an ArrayBuffer of their own, without the copy that
+ * `new Uint8Array(buffer)` makes (~50 ms per 100 MB); a small Buffer may sit in Node's shared
+ * pool, and is copied out of it, since the readers may hand the whole ArrayBuffer to a thread.
+ */
+export function ownBytes(buffer: Buffer): Uint8Array {
+  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
+  return whole ? new Uint8Array(buffer.buffer, 0, buffer.byteLength) : new Uint8Array(buffer);
 }
 
 /** Fills `into` from the file at `position`; a file that shrank meanwhile is an I/O error. */

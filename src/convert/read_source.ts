@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../errors.js';
 import { checkKerasZip, classifyHdf5, detectDirectory, sniffBytes, unknownBytes } from './detect.js';
 import { convertError, displayName } from './fail.js';
-import { readFileAligned } from './aligned_read.js';
+import { ownBytes, readFileAligned } from './aligned_read.js';
 import { withHdf5 } from './hdf5.js';
 import type { SourceModel } from './intermediate.js';
 import { KERAS_WEIGHTS_MEMBER, readKeras3Weights, readKerasArchive, type ArchiveSource } from './keras_archive.js';
@@ -44,17 +44,6 @@ export async function readSource(input: string | Uint8Array, options: ReadOption
     throw convertError(ErrorCode.FILE_NOT_FOUND, input, `cannot be read (${(e as Error).message})`);
   }
   return readBytes(bytes, input, options, true);
-}
-
-/**
- * The file's bytes as a Uint8Array over their own ArrayBuffer, without the copy that
- * `new Uint8Array(buffer)` makes (~50 ms on a 100 MB file). readFile gives a large file a
- * buffer of its own; a small one may sit in Node's shared pool, and is copied out of it, since
- * the readers may hand the whole ArrayBuffer to another thread.
- */
-function asOwnBytes(buffer: Buffer): Uint8Array {
-  const whole = buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength;
-  return whole ? new Uint8Array(buffer.buffer, 0, buffer.byteLength) : new Uint8Array(buffer);
 }
 
 /** `ours`: the bytes were read here (not the caller's), so HDF5 may take them instead of a copy. */
@@ -105,7 +94,7 @@ function directorySource(dir: string): ArchiveSource {
     movable: true, // each member is its own freshly read buffer
     read: async (m) => {
       try {
-        return asOwnBytes(await readFile(join(dir, m)));
+        return ownBytes(await readFile(join(dir, m)));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw convertError(ErrorCode.FILE_NOT_FOUND, dir, `'${m}' cannot be read (${(e as Error).message})`);

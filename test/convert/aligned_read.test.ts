@@ -3,6 +3,7 @@
  * 8-byte boundary so its float32 weights are used in place; conversions are unchanged by it.
  */
 import { unzipSync, zipSync } from 'fflate';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,19 @@ describe('readFileAligned', () => {
     const read = await readFileAligned(h5, 'model.weights.h5');
     expect(read.byteOffset).toBe(0);
     expect(Buffer.from(read).equals(readFileSync(h5))).toBe(true);
+  });
+
+  it('reads a pipe (no size to trust) to its end', async () => {
+    const { bytes } = seedArchive(5);
+    const fifo = join(dir, 'model.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer blocks until the reader opens the pipe; it streams the whole archive, then closes.
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', join(dir, 'seed-5.keras'), fifo], { stdio: 'ignore' });
+    const writerDone = new Promise((resolve) => writer.once('close', resolve));
+    const read = await readFileAligned(fifo, 'model.weights.h5');
+    expect(await writerDone).toBe(0);
+    expect(read.length).toBe(bytes.length);
+    expect(Buffer.from(read).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('gives no offset when the member is not among the first local headers', () => {
