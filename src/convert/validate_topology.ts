@@ -270,16 +270,26 @@ async function deserialize(json: Config): Promise<{ dispose(): unknown }> {
   return models.modelFromJSON({ modelTopology: json } as unknown as Parameters<typeof models.modelFromJSON>[0]);
 }
 
-/** The backend start-up when convert had to start one (shared by conversions running at once). */
-let starting: Promise<void> | null = null;
-
 /** Which backend a conversion starts when the app has registered none. */
 export type StartBackend = 'cpu' | 'wasm';
 
+/**
+ * The backend a conversion started itself (shared by conversions running at once), or null
+ * while the app's own choice stands. A check only needs cpu; when a conversion that runs the
+ * model (loadKerasModel) comes after one that started cpu, it moves on to wasm, as it would
+ * have started first. A backend the app registered or chose before any conversion is never changed.
+ */
+let started: { name: StartBackend; ready: Promise<void> } | null = null;
+
 async function ensureBackend(preferred: StartBackend): Promise<void> {
-  if (engine().backendNames().length === 0 || starting) {
-    starting ??= useBackend(preferred).catch(() => useBackend('cpu'));
-    await starting;
+  const appChose = started === null && engine().backendNames().length > 0;
+  if (!appChose) {
+    const upgrade = started?.name === 'cpu' && preferred === 'wasm' && engine().backendName === 'cpu';
+    if (started === null || upgrade) {
+      const previous = started?.ready ?? Promise.resolve();
+      started = { name: preferred, ready: previous.then(() => useBackend(preferred)).catch(() => useBackend('cpu')) };
+    }
+    await started.ready;
   }
   await ready();
 }
