@@ -40,12 +40,19 @@ const REQUIRED_PACKAGES = new Set([
 const buildRequire = createRequire(import.meta.url);
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** The export names of a package as require() gives them here (none if it is not installed). */
+/** Optional packages: absent at build time, their dynamic import() gets a default export only. */
+const OPTIONAL_PACKAGES = new Set(['@tensorflow/tfjs-node']);
+
+/**
+ * The export names of a package as require() gives them here. A required package that does not
+ * load stops the build: its chunk would lack the names the code calls (e.g. setWasmPaths).
+ */
 function exportNames(pkg) {
   try {
     return Object.keys(buildRequire(pkg)).filter((k) => IDENTIFIER.test(k) && k !== 'default');
-  } catch {
-    return [];
+  } catch (e) {
+    if (OPTIONAL_PACKAGES.has(pkg)) return [];
+    throw new Error(`bundle_cli: ${pkg} does not load here (${e.message}); run npm ci first`);
   }
 }
 

@@ -15,7 +15,9 @@
  * heap) groups and attributes, creation-ordered listings, chunked / filtered / external / virtual
  * datasets, shared (committed) types, anything unknown.
  * Every read is bounds-checked and all work counts against one step budget, so a damaged file
- * can neither read outside the bytes, nor loop, nor allocate beyond its own size.
+ * can neither read outside the bytes nor loop, and what it decodes (names, attribute values) is
+ * bounded by that budget (at most ~256 MB of strings from a hostile file). Walks over the parsed
+ * structure are bounded separately (hdf5_direct_file.ts).
  */
 import type { AttrValue } from './hdf5.js';
 import { readAttribute, GlobalHeaps } from './hdf5_direct_attrs.js';

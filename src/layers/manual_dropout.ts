@@ -30,6 +30,9 @@ export type DropoutRng = 'tensorflow' | 'jax' | 'tfjs';
 const SCALINGS: readonly DropoutScaling[] = ['train', 'test'];
 const RNGS: readonly DropoutRng[] = ['tensorflow', 'jax', 'tfjs'];
 
+/** Backends whose comparison ops run in float32 exactly, where rng 'tfjs' thresholds on the device. */
+const FLOAT32_OP_BACKENDS: ReadonlySet<string> = new Set(['wasm', 'tensorflow']);
+
 /** Keras' `make_default_seed`: an unseeded generator starts from randint(1, 1e9). */
 const MAX_DEFAULT_SEED = 1e9;
 
@@ -163,15 +166,16 @@ export class ManualDropout extends layers.Layer {
   /**
    * rng 'tfjs': tf.randomUniform, seeded with one distinct string per [seed, n] (alea hashes it),
    * keep <=> u >= f32(rate). On the cpu backend a JavaScript loop over the values is fastest
-   * (measured [512, 4096]: 29 ms vs 87 ms for three cpu ops); other backends threshold with
-   * their own ops, skipping the read-back and the new upload (wasm: 35 ms vs 48 ms). Both give
-   * exactly keepValue or 0 (keepValue * 1, keepValue * 0).
+   * (measured [512, 4096]: 29 ms vs 87 ms for three cpu ops); wasm and tfjs-node threshold with
+   * their own float32 ops, skipping the read-back and the new upload (wasm: 35 ms vs 48 ms). Both
+   * give exactly keepValue or 0 (keepValue * 1, keepValue * 0). GPU backends keep the loop: a
+   * WebGL device that renders to float16 textures would round u before comparing it.
    */
   private tfjsMask(shape: number[], seed: number, n: number, keepValue: number): Tensor {
     return tidy(() => {
       const u = randomUniform(shape, 0, 1, 'float32', `${seed}:${n}`);
       const dropBelow = Math.fround(this.rate);
-      if (getBackend() !== 'cpu') return mul(cast(greaterEqual(u, scalar(dropBelow)), 'float32'), scalar(keepValue));
+      if (FLOAT32_OP_BACKENDS.has(getBackend())) return mul(cast(greaterEqual(u, scalar(dropBelow)), 'float32'), scalar(keepValue));
       const uniforms = u.dataSync() as Float32Array;
       const values = new Float32Array(uniforms.length);
       for (let i = 0; i < values.length; i++) values[i] = uniforms[i] >= dropBelow ? keepValue : 0;

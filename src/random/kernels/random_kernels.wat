@@ -1,6 +1,6 @@
-;; Random-stream kernels for keras2tfjs: TensorFlow's Philox4x32-10 and JAX's Threefry2x32-20,
-;; four blocks at a time in wasm SIMD (i32x4 lanes), with the float conversion or the dropout
-;; mask fused in. The readable references are src/random/philox.ts and src/random/threefry.ts;
+;; Random-stream kernels for keras2tfjs: TensorFlow's Philox4x32-10 (eight blocks per step, two
+;; sets of four interleaved) and JAX's Threefry2x32-20 (two i32x4 vectors per step) in wasm SIMD,
+;; with the float conversion or the dropout mask fused in. The readable references are src/random/philox.ts and src/random/threefry.ts;
 ;; tests check these kernels against them bit for bit.
 ;;
 ;; Assembled by scripts/build_wasm_kernels.mjs into random_kernels_wasm.ts (base64); the loader
