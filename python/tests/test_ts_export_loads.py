@@ -57,7 +57,7 @@ ROUND_TRIP_CASES = ["python_seed_lambda", "python_manual_dropout"]
 # The Keras class each keras2tfjs compat layer is exported as (tfjs' generic RNN named by its cell).
 KERAS_CLASS_OF_COMPAT = {
     "CausalConv1D": "Conv1D",
-    "RNN(ResetAfterGRUCell)": "GRU",
+    "ResetAfterGRU": "GRU",
     "BilinearUpSampling2D": "UpSampling2D",
 }
 

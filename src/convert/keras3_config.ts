@@ -40,7 +40,7 @@ interface TfjsWrapper {
 }
 
 /** tfjs' recurrent layers; a generic RNN is written only when its cell has a Keras form (keras3_layers). */
-const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN']);
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ResetAfterGRU']);
 
 /** The parts of a tfjs container (LayersModel / Sequential) we read. */
 interface TfjsContainer {

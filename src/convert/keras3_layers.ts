@@ -9,7 +9,8 @@
  *
  * keras2tfjs' compat layers (src/convert/compat/), which the converter puts where tfjs' own class
  * computes differently, go back to the Keras class they stand for: CausalConv1D → Conv1D
- * (padding='causal'), tfjs' RNN around ResetAfterGRUCell → GRU(reset_after=True),
+ * (padding='causal'), ResetAfterGRU (and tfjs' RNN around ResetAfterGRUCell, which models
+ * converted before ResetAfterGRU hold) → GRU(reset_after=True),
  * BilinearUpSampling2D → UpSampling2D(interpolation='bilinear'), Normalization → Normalization.
  * Facts checked against Keras 3.15 source (`keras/src/layers/**`) and its own saved files.
  */
@@ -189,6 +190,12 @@ const SPECS: Keras3LayerSpec[] = [
   spec('UpSampling2D', true, [], upSampling('nearest')),
   spec('UpSampling2D', true, [], upSampling('bilinear'), { tfjsClass: 'BilinearUpSampling2D' }),
   spec('Conv1D', true, ['kernel', 'bias'], conv(1), { tfjsClass: 'CausalConv1D' }),
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru', true), {
+    tfjsClass: 'ResetAfterGRU',
+    cellVariables: true,
+    nodeKwargs: TRAINING_MASK,
+  }),
+  // The same GRU in a model converted before ResetAfterGRU existed (tfjs' generic RNN).
   spec('GRU', true, RECURRENT_VARS, recurrent('gru', true), {
     tfjsClass: 'RNN(ResetAfterGRUCell)',
     cellVariables: true,

@@ -104,7 +104,7 @@ export function normalizeModelConfig(modelConfig: Record<string, unknown>, opts:
   return { modelConfig: model, mappings: ctx.mappings, warnings: ctx.warnings, layers: ctx.layers };
 }
 
-const RNN_CLASSES = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ConvLSTM2D']);
+const RNN_CLASSES = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ResetAfterGRU', 'ConvLSTM2D']);
 
 /**
  * tfjs' RNN outputs the state at masked steps where Keras outputs the previous output: the same
@@ -233,7 +233,7 @@ function inputSizeFromWeights(layers: Config[], ctx: Ctx, prefix: string[]): voi
   if (!w) return;
   let size: number | undefined;
   switch (consumer.class_name) {
-    case 'Dense': case 'LSTM': case 'GRU': case 'SimpleRNN': case 'RNN':
+    case 'Dense': case 'LSTM': case 'GRU': case 'SimpleRNN': case 'RNN': case 'ResetAfterGRU':
       size = w.length === 2 ? w[0] : undefined;
       break;
     case 'Normalization': case 'BatchNormalization': case 'LayerNormalization':

@@ -135,7 +135,10 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
 /** Keys of a Keras RNN config that belong to the RNN layer; the rest configure the cell. */
 const RNN_LAYER_KEYS = ['name', 'trainable', 'dtype', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'batch_input_shape', 'input_shape', 'activity_regularizer'];
 
-/** A reset_after GRU as tfjs' generic RNN around keras2tfjs' ResetAfterGRUCell (same weights). */
+/**
+ * A reset_after GRU as keras2tfjs' ResetAfterGRU (tfjs' generic RNN, under a name whose
+ * deserialization Bidirectional survives) around its ResetAfterGRUCell (same weights).
+ */
 function resetAfterGru(c: Config): Layer {
   const layer: Config = {};
   const cell: Config = {};
@@ -146,7 +149,7 @@ function resetAfterGru(c: Config): Layer {
   if (c.dtype !== undefined) cell.dtype = c.dtype;
   cell.name = `${String(c.name)}_cell`;
   layer.cell = { class_name: 'ResetAfterGRUCell', config: cell };
-  return { class_name: 'RNN', config: layer };
+  return { class_name: 'ResetAfterGRU', config: layer };
 }
 
 function innerName(entry: Config, fallback: string): string {
@@ -182,6 +185,13 @@ function mirrors(f: Layer, b: Layer): boolean {
     const out: Config = { ...cfg };
     delete out.name;
     if (flip) out.go_backwards = !out.go_backwards;
+    // A layer rewritten around a cell (reset_after GRU → ResetAfterGRU) names the cell
+    // after its layer: the two directions differ by that name only.
+    if (isObject(out.cell) && isObject(out.cell.config)) {
+      const cellConfig: Config = { ...out.cell.config };
+      delete cellConfig.name;
+      out.cell = { ...out.cell, config: cellConfig };
+    }
     return out;
   };
   return JSON.stringify(sortKeys(strip(f.config, true))) === JSON.stringify(sortKeys(strip(b.config, false)));

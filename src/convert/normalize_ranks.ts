@@ -36,7 +36,7 @@ function outputRank(layer: Layer, inputRanks: Array<number | null>): number | nu
       return Array.isArray(c.target_shape) ? c.target_shape.length + 1 : null;
     case 'Embedding':
       return first === null ? null : first + 1;
-    case 'LSTM': case 'GRU': case 'SimpleRNN': case 'RNN':
+    case 'LSTM': case 'GRU': case 'SimpleRNN': case 'RNN': case 'ResetAfterGRU':
       return c.return_state ? null : c.return_sequences ? 3 : 2;
     case 'Bidirectional': {
       const inner = (c.layer as Layer | undefined)?.config;

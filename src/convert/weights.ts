@@ -154,8 +154,9 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
         'cell/',
       );
     }
-    case 'RNN': {
-      // A reset_after GRU (normalize_layers): Keras' bias has an input and a recurrent row.
+    case 'ResetAfterGRU': case 'RNN': {
+      // A reset_after GRU (normalize_layers; 'RNN' in models converted before ResetAfterGRU):
+      // Keras' bias has an input and a recurrent row.
       const cell = c.cell as { class_name: string; config: Config };
       if (cell?.class_name !== 'ResetAfterGRUCell') return [];
       const u = num(cell.config.units);

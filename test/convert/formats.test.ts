@@ -73,7 +73,7 @@ describe('every input format, on cpu', () => {
   it('maps the Keras 3 zoo layer by layer', async () => {
     const { report, model } = await convert(`${DATA}zoo_k3.keras`);
     const byName = Object.fromEntries(report.layers.map((l) => [l.name, l.targetClass]));
-    expect(byName).toMatchObject({ bidi: 'Bidirectional', td: 'TimeDistributed', causal: 'CausalConv1D', gru: 'RNN', bn: 'BatchNormalization', 'inner/inner_dense': 'Dense', flat: 'Flatten' });
+    expect(byName).toMatchObject({ bidi: 'Bidirectional', td: 'TimeDistributed', causal: 'CausalConv1D', gru: 'ResetAfterGRU', bn: 'BatchNormalization', 'inner/inner_dense': 'Dense', flat: 'Flatten' });
     // tfjs names Bidirectional's halves 'forward_'/'backward_' + the wrapped config's name, and
     // Keras 3 serializes the wrapped layer as its forward half ('forward_lstm');
     // TimeDistributed's weights are its own.

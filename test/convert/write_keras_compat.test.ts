@@ -65,7 +65,7 @@ describe('a Keras 3 model the converter gave compat layers comes back as Keras w
   it('zoo: config.json is Keras\' own (Conv1D causal, GRU reset_after, compile settings), but for a LayerNormalization axis tfjs made positive', async () => {
     const { model, ours, keras } = await convertAndExport(ZOO_K3, 'zoo', true);
     expect(model.getLayer('causal').getClassName()).toBe('CausalConv1D');
-    expect(model.getLayer('gru').getClassName()).toBe('RNN');
+    expect(model.getLayer('gru').getClassName()).toBe('ResetAfterGRU');
     const expected = withoutSharedIds(keras.config) as Record<string, unknown>;
     // The converter hands tfjs the last axis as 2 (tfjs' LayerNormalization wants it so); same axis.
     expect(layerNamed(layersOf(ours.config), 'ln').config.axis).toEqual([2]);

@@ -1,7 +1,8 @@
 /**
  * ResetAfterGRUCell: Keras' GRU cell with `reset_after=True` — the default of tf.keras 2 (TF)
- * and Keras 3 — which tfjs' GRUCell refuses. The converter wraps it in tfjs' generic `RNN`
- * layer, so a converted GRU keeps its name and its weights (`gru/kernel`,
+ * and Keras 3 — which tfjs' GRUCell refuses. The converter wraps it in keras2tfjs' ResetAfterGRU
+ * (tfjs' generic RNN under its own name; models converted before it used `RNN` and still load),
+ * so a converted GRU keeps its name and its weights (`gru/kernel`,
  * `gru/recurrent_kernel`, `gru/bias` with Keras' `[2, 3·units]` bias: input and recurrent).
  *
  * Keras (keras/src/layers/rnn/gru.py, reset_after branch):
@@ -13,6 +14,8 @@
 import { add, dropout, keep, matMul, mul, onesLike, reshape, serialization, split, sub, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { registeredClass } from './registered.js';
+// The layer that runs this cell registers with it: whatever can load the cell can load the layer.
+import './reset_after_gru.js';
 
 type GRUCellArgs = Parameters<typeof layers.gruCell>[0];
 type GRUCellInstance = ReturnType<typeof layers.gruCell>;
