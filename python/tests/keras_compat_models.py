@@ -4,7 +4,8 @@ They hold the Keras layers that keras2tfjs' converter turns into its compat laye
 them differently or not at all), which exportKeras must write back as the Keras classes:
 
 * Conv1D(padding="causal")          → CausalConv1D
-* GRU(reset_after=True)             → tfjs' RNN around ResetAfterGRUCell
+* GRU(reset_after=True)             → ResetAfterGRU (tfjs' RNN around ResetAfterGRUCell), also
+                                      inside Bidirectional
 * UpSampling2D(interpolation="bilinear") → BilinearUpSampling2D
 * Normalization (adapted or fixed)  → Normalization
 
@@ -90,6 +91,22 @@ def dilated_causal():
     return model, [pattern((2, 9, 2), 9)]
 
 
+def bidirectional_grus():
+    """Keras' default Bidirectional(GRU) (reset_after=True), concatenated and summed, compiled."""
+    keras.utils.set_random_seed(15)
+    model = keras.Sequential(
+        [
+            keras.Input((6, 3)),
+            layers.Bidirectional(layers.GRU(4, return_sequences=True), name="bigru_seq"),
+            layers.Bidirectional(layers.GRU(3), merge_mode="sum", name="bigru_sum"),
+            layers.Dense(2, name="out"),
+        ],
+        name="bidirectional_grus",
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mean_squared_error")
+    return model, [pattern((3, 6, 3), 10)]
+
+
 def normalizations():
     """Normalization over no axis, over two axes, and inverted with a fixed per-unit mean; compiled."""
     keras.utils.set_random_seed(13)
@@ -119,9 +136,10 @@ MODELS = {
     "keras_masked_grus": masked_grus,
     "keras_dilated_causal": dilated_causal,
     "keras_normalizations": normalizations,
+    "keras_bidirectional_grus": bidirectional_grus,
 }
 # Compiled in Python: TypeScript loads them with their compile settings and trains a few steps.
-FINE_TUNED = ("keras_compat_functional", "keras_normalizations")
+FINE_TUNED = ("keras_compat_functional", "keras_normalizations", "keras_bidirectional_grus")
 
 
 def write_models(folder):

@@ -165,8 +165,9 @@ export function normalization(s: LayerSource): JsonObject {
 // ---------------------------------------------------------------- recurrent
 
 /**
- * LSTM, GRU, SimpleRNN; also tfjs' generic RNN around a compat cell, whose config (tfjs'
- * RNN.getConfig) carries the cell's settings at the top level too, so one reader serves both.
+ * LSTM, GRU, SimpleRNN; also keras2tfjs' ResetAfterGRU (and tfjs' generic RNN, as earlier
+ * conversions wrote it) around a compat cell, whose config (tfjs' RNN.getConfig) carries the
+ * cell's settings at the top level too, so one reader serves both.
  */
 export function recurrent(kind: 'lstm' | 'gru' | 'simple', resetAfter = false) {
   return (s: LayerSource): JsonObject => {
