@@ -19,7 +19,7 @@
  */
 import { invalidArgument } from '../errors.js';
 import { checkCount, checkIntegerPair } from './arg_checks.js';
-import { philoxKernel, type KernelOutput } from './kernels/random_kernels.js';
+import { philoxKernel, withoutRandomKernels, type KernelOutput } from './kernels/random_kernels.js';
 import { checkMaskArgs, tfKeepAtOrAbove } from './kernels/mask_thresholds.js';
 
 /** Philox round multipliers and Weyl key increments (philox_random.h). */
@@ -151,9 +151,7 @@ export function philoxWordsReference(
   count: number,
   out?: Uint32Array,
 ): Uint32Array {
-  const words = wordsTarget(count, out);
-  fillWords(words, count, key[0] >>> 0, key[1] >>> 0, counter[0] >>> 0, counter[1] >>> 0, counter[2] >>> 0, counter[3] >>> 0);
-  return words;
+  return withoutRandomKernels(() => philoxWords(key, counter, count, out));
 }
 
 /**
@@ -184,10 +182,7 @@ export function philoxUniform(seed: readonly [number, number], count: number, ou
 
 /** `philoxUniform` in plain JavaScript: the reference the kernel is tested against. */
 export function philoxUniformReference(seed: readonly [number, number], count: number, out?: Float32Array): Float32Array {
-  const floats = floatsTarget(count, out);
-  const { key, counter } = tfStatelessKeyCounter(seed);
-  uniformsInPlace(floats, count, key, counter);
-  return floats;
+  return withoutRandomKernels(() => philoxUniform(seed, count, out));
 }
 
 /**
@@ -220,11 +215,7 @@ export function philoxDropoutMaskReference(
   keepValue: number,
   out?: Float32Array,
 ): Float32Array {
-  checkMaskArgs(rate, keepValue);
-  const mask = floatsTarget(count, out);
-  const { key, counter } = tfStatelessKeyCounter(seed);
-  maskInPlace(mask, count, key, counter, rate, keepValue);
-  return mask;
+  return withoutRandomKernels(() => philoxDropoutMask(seed, count, rate, keepValue, out));
 }
 
 function wordsTarget(count: number, out: Uint32Array | undefined): Uint32Array {

@@ -18,7 +18,7 @@
  */
 import { invalidArgument } from '../errors.js';
 import { checkCount, checkIntegerPair } from './arg_checks.js';
-import { threefryKernel, type KernelOutput } from './kernels/random_kernels.js';
+import { threefryKernel, withoutRandomKernels, type KernelOutput } from './kernels/random_kernels.js';
 import { checkMaskArgs, jaxKeepBelow } from './kernels/mask_thresholds.js';
 
 /** Threefry key-schedule parity constant (Skein). */
@@ -116,9 +116,7 @@ export function threefryBitsReference(
   opts: ThreefryOptions = {},
   out?: Uint32Array,
 ): Uint32Array {
-  const { words, k0, k1, partitionable } = bitsArgs(key, count, opts, out);
-  fillBits(words, count, k0, k1, partitionable);
-  return words;
+  return withoutRandomKernels(() => threefryBits(key, count, opts, out));
 }
 
 /**
@@ -145,9 +143,7 @@ export function threefryUniformReference(
   opts: ThreefryOptions = {},
   out?: Float32Array,
 ): Float32Array {
-  const { floats, k0, k1, partitionable } = floatArgs(key, count, opts, out);
-  uniformsInPlace(floats, count, k0, k1, partitionable);
-  return floats;
+  return withoutRandomKernels(() => threefryUniform(key, count, opts, out));
 }
 
 /**
@@ -182,10 +178,7 @@ export function threefryDropoutMaskReference(
   opts: ThreefryOptions = {},
   out?: Float32Array,
 ): Float32Array {
-  checkMaskArgs(rate, keepValue);
-  const { floats, k0, k1, partitionable } = floatArgs(key, count, opts, out);
-  maskInPlace(floats, count, k0, k1, partitionable, rate, keepValue);
-  return floats;
+  return withoutRandomKernels(() => threefryDropoutMask(key, count, rate, keepValue, opts, out));
 }
 
 interface StreamArgs {

@@ -116,6 +116,19 @@ export function setRandomKernelsEnabled(on: boolean): boolean {
   return previous;
 }
 
+/**
+ * Runs `fn` with the kernels switched off: the streams then compute in their JavaScript code,
+ * exactly what an engine without WebAssembly SIMD runs — the reference the kernels are tested against.
+ */
+export function withoutRandomKernels<T>(fn: () => T): T {
+  const previous = setRandomKernelsEnabled(false);
+  try {
+    return fn();
+  } finally {
+    setRandomKernelsEnabled(previous);
+  }
+}
+
 function modeArgs(output: KernelOutput): [mode: number, threshold: number, keep: number] {
   return output.kind === 'mask' ? [MODE.mask, output.threshold, output.keepValue] : [MODE[output.kind], 0, 0];
 }
