@@ -100,8 +100,8 @@ export class KerasAdam extends KerasOptimizer {
 }
 serialization.registerClass(KerasAdam);
 
-/** Adam's arguments from a Keras config (`beta_1`, `beta_2`, ...), shared with AdamW. */
-export function adamArgsFromConfig(config: serialization.ConfigDict): KerasAdamArgs {
+/** Adam's arguments from a Keras config (`beta_1`, `beta_2`, ...); AdamW inherits fromConfig. */
+function adamArgsFromConfig(config: serialization.ConfigDict): KerasAdamArgs {
   const get = (k: string) => configValue(config, k) ?? undefined;
   return {
     ...baseArgsFromConfig(config),

@@ -8,7 +8,7 @@
  */
 import { serialization } from '@tensorflow/tfjs-core';
 import { invalidArgument } from '../errors.js';
-import { KerasAdam, adamArgsFromConfig, type KerasAdamArgs } from './adam.js';
+import { KerasAdam, type KerasAdamArgs } from './adam.js';
 
 export type KerasAdamWArgs = KerasAdamArgs;
 
@@ -21,12 +21,6 @@ export class KerasAdamW extends KerasAdam {
     super({ ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adamw');
   }
 
-  /** @nocollapse */
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    return new cls(adamArgsFromConfig(config));
-  }
+  // fromConfig is KerasAdam's: it builds `cls` (this class) from the same Keras arguments.
 }
 serialization.registerClass(KerasAdamW);
