@@ -12,15 +12,13 @@
  * member is not among the first local headers, or the hint is wrong, the readers copy as before.
  */
 import { open } from 'node:fs/promises';
-import { isZip } from './zip_archive.js';
+import { isZip, readLocalHeader } from './zip_archive.js';
 
 /** Files smaller than this are read plainly: their copies cost nothing worth a second read. */
 const ALIGN_MIN_BYTES = 1 << 20;
 /** How much of a zip's start is searched for the member's local header. */
 const HEAD_BYTES = 64 * 1024;
 const ALIGNMENT = 8;
-const SIG_LOCAL = 0x04034b50;
-const LOCAL_HEADER_BYTES = 30;
 /** General-purpose flag bit 3: sizes follow the data, so the next header cannot be found. */
 const FLAG_DATA_DESCRIPTOR = 0x08;
 
@@ -78,21 +76,14 @@ function paddingFor(offset: number | null): number {
  * it is not found within `head`.
  */
 export function memberDataOffset(head: Uint8Array, member: string): number | null {
-  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const wanted = new TextEncoder().encode(member);
-  for (let at = 0; at + LOCAL_HEADER_BYTES <= head.length; ) {
-    if (dv.getUint32(at, true) !== SIG_LOCAL) return null;
-    const flags = dv.getUint16(at + 6, true);
-    const compressedSize = dv.getUint32(at + 18, true);
-    const nameLength = dv.getUint16(at + 26, true);
-    const extraLength = dv.getUint16(at + 28, true);
-    const dataStart = at + LOCAL_HEADER_BYTES + nameLength + extraLength;
-    if (dataStart > head.length) return null;
-    const name = head.subarray(at + LOCAL_HEADER_BYTES, at + LOCAL_HEADER_BYTES + nameLength);
-    if (name.length === wanted.length && name.every((b, i) => b === wanted[i])) return dataStart;
+  for (let at = 0; ; ) {
+    const header = readLocalHeader(head, at);
+    if (header === null || header.dataStart > head.length) return null;
+    const name = head.subarray(header.nameStart, header.nameStart + header.nameLength);
+    if (name.length === wanted.length && name.every((b, i) => b === wanted[i])) return header.dataStart;
     // Without sizes in the header (or with a zip64 marker) the next header's place is unknown.
-    if (flags & FLAG_DATA_DESCRIPTOR || compressedSize === 0xffffffff) return null;
-    at = dataStart + compressedSize;
+    if (header.flags & FLAG_DATA_DESCRIPTOR || header.compressedSize === 0xffffffff) return null;
+    at = header.dataStart + header.compressedSize;
   }
-  return null;
 }

@@ -236,17 +236,43 @@ export class ZipArchive {
   }
 
   private localDataStart(m: ZipMember): number {
-    const dv = this.view();
-    const p = m.localHeaderOffset;
-    if (p + 30 > this.bytes.length || dv.getUint32(p, true) !== SIG_LOCAL) {
-      this.fail(`member '${m.name}' has no valid local header; the archive is corrupt`);
-    }
-    const start = p + 30 + dv.getUint16(p + 26, true) + dv.getUint16(p + 28, true);
+    const header = readLocalHeader(this.bytes, m.localHeaderOffset);
+    if (header === null) this.fail(`member '${m.name}' has no valid local header; the archive is corrupt`);
+    const start = header.dataStart;
     if (start + m.compressedSize > this.bytes.length) {
       this.fail(`member '${m.name}' runs past the end of the file; the archive is truncated`);
     }
     return start;
   }
+}
+
+/** Bytes of a local file header before its name. */
+const LOCAL_HEADER_BYTES = 30;
+
+/** The fields of the local file header at `at` that locate its name and data. */
+export interface LocalHeader {
+  /** General-purpose flags; bit 3 means the sizes follow the data (they are 0 here). */
+  flags: number;
+  /** 0xffffffff in a zip64 entry (the real size is in the extra field). */
+  compressedSize: number;
+  nameStart: number;
+  nameLength: number;
+  dataStart: number;
+}
+
+/** The local file header at `at`, or null if none is there (no signature, or cut off). */
+export function readLocalHeader(bytes: Uint8Array, at: number): LocalHeader | null {
+  if (at < 0 || at + LOCAL_HEADER_BYTES > bytes.length) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint32(at, true) !== SIG_LOCAL) return null;
+  const nameLength = dv.getUint16(at + 26, true);
+  return {
+    flags: dv.getUint16(at + 6, true),
+    compressedSize: dv.getUint32(at + 18, true),
+    nameStart: at + LOCAL_HEADER_BYTES,
+    nameLength,
+    dataStart: at + LOCAL_HEADER_BYTES + nameLength + dv.getUint16(at + 28, true),
+  };
 }
 
 function safeNumber(v: bigint): number {
