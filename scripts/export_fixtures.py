@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,8 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import fixture_compare
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -176,6 +179,8 @@ def write_manifest(root, python):
         case = json.loads((folder / "case.json").read_text())
         cases[folder.name] = {"description": case["description"], "backend": case["backend"]}
     manifest = {
+        # The CPU decides the last bits of TensorFlow's floats (scripts/fixture_compare.py).
+        "made_on": made_on_here(),
         "versions": versions(python),
         "cases": cases,
         "files": [
@@ -188,7 +193,8 @@ def write_manifest(root, python):
 
 
 def compare(committed, fresh, case_names):
-    """Byte comparison of every file of the given cases (and MANIFEST.json for a full run)."""
+    """Every file of the given cases: byte for byte, or by content within the float tolerance
+    for the files a case declares CPU-dependent (scripts/fixture_compare.py says why)."""
     def in_cases(rel):
         return rel.split("/")[0] in case_names
 
@@ -196,13 +202,66 @@ def compare(committed, fresh, case_names):
     new = {rel for rel in listed_files(fresh) if in_cases(rel)}
     problems = [f"missing from fixtures/ (new file): {rel}" for rel in sorted(new - old)]
     problems += [f"no longer generated: {rel}" for rel in sorted(old - new)]
-    same = 0
+    same, within = 0, []
     for rel in sorted(old & new):
         if (committed / rel).read_bytes() == (fresh / rel).read_bytes():
             same += 1
-        else:
-            problems.append(f"differs: {rel}")
-    return same, problems
+            continue
+        case, _, rel_in_case = rel.partition("/")
+        patterns = fixture_compare.cpu_dependent_patterns(committed / case / "case.json")
+        if not fixture_compare.is_cpu_dependent(rel_in_case, patterns):
+            problems.append(f"differs: {rel} (must be byte-identical: no CPU changes it)")
+            continue
+        try:
+            fixture_compare.compare_by_content(committed / rel, fresh / rel)
+            within.append(rel)
+        except fixture_compare.Mismatch as mismatch:
+            problems.append(f"differs: {rel}: {mismatch}")
+    return same, within, problems
+
+
+def compare_manifests(committed, fresh, tolerated):
+    """MANIFEST.json: versions, cases and file list exactly; a file's hash and size may differ
+    only for files that matched within the tolerance. `made_on` is a record, not compared."""
+    old = json.loads((committed / "MANIFEST.json").read_text())
+    new = json.loads((fresh / "MANIFEST.json").read_text())
+    problems = []
+    for key in ("versions", "cases"):
+        if old.get(key) != new.get(key):
+            problems.append(f"MANIFEST.json: '{key}' differs")
+    old_files = {f["path"]: f for f in old.get("files", [])}
+    new_files = {f["path"]: f for f in new.get("files", [])}
+    if sorted(old_files) != sorted(new_files):
+        problems.append("MANIFEST.json: the list of files differs")
+    for path in sorted(set(old_files) & set(new_files)):
+        if old_files[path] != new_files[path] and path not in tolerated:
+            problems.append(f"MANIFEST.json: the entry of {path} differs")
+    return problems
+
+
+def made_on_here():
+    """This machine's CPU, as recorded in MANIFEST.json's made_on and named in mismatches."""
+    model, flags = platform.processor() or platform.machine(), set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name":
+                model = value.strip()
+            elif key.strip() == "flags":
+                flags = set(value.split())
+                break
+    except OSError:
+        pass
+    isa = [name for flag, name in (("avx2", "AVX2"), ("fma", "FMA"), ("avx512f", "AVX-512"),
+                                   ("avx512_bf16", "AVX512-BF16"), ("amx_tile", "AMX")) if flag in flags]
+    return {"cpu": model, "machine": platform.machine(), "isa": isa}
+
+
+def describe_cpu(made_on):
+    if not made_on:
+        return "an unrecorded CPU"
+    isa = ", ".join(made_on.get("isa", [])) or "no AVX"
+    return f"{made_on.get('cpu', '?')} ({made_on.get('machine', '?')}; {isa})"
 
 
 def version_drift(committed, fresh):
@@ -239,23 +298,29 @@ def main():
         names = {n for n, _ in cases}
         if args.check:
             drift = version_drift(FIXTURES, staging)
-            same, problems = compare(FIXTURES, staging, names)
+            same, within, problems = compare(FIXTURES, staging, names)
             if not only:
-                manifest_same = (FIXTURES / "MANIFEST.json").read_bytes() == (staging / "MANIFEST.json").read_bytes()
-                if manifest_same:
-                    same += 1
-                else:
-                    problems.append("differs: MANIFEST.json")
+                manifest_problems = compare_manifests(FIXTURES, staging, set(within))
+                same += not manifest_problems
+                problems += manifest_problems
             elapsed = time.monotonic() - started
+            committed_cpu = describe_cpu(json.loads((FIXTURES / "MANIFEST.json").read_text()).get("made_on"))
+            here_cpu = describe_cpu(made_on_here())
             if drift:
-                print("versions differ from the ones the fixtures were made with (byte identity is only "
+                print("versions differ from the ones the fixtures were made with (reproduction is only "
                       "promised for python/requirements.txt):\n  " + "\n  ".join(drift))
             if problems:
-                print(f"--check FAILED after {elapsed:.0f} s: {same} file(s) identical, {len(problems)} problem(s):")
+                print(f"--check FAILED after {elapsed:.0f} s: {same} file(s) identical, {len(within)} within "
+                      f"the float tolerance, {len(problems)} problem(s):")
                 print("  " + "\n  ".join(problems))
+                print(f"The fixtures were made on {committed_cpu}; this machine is {here_cpu}. Files a case "
+                      f"declares cpu_dependent may differ within {fixture_compare.TOLERANCE_TEXT}; every other "
+                      "file must be byte-identical on any CPU.")
                 print("Regenerate with `python scripts/export_fixtures.py` if the change is intended.")
                 raise SystemExit(1)
-            print(f"--check passed in {elapsed:.0f} s: {same} file(s) byte-identical to fixtures/")
+            print(f"--check passed in {elapsed:.0f} s: {same} file(s) byte-identical to fixtures/, {len(within)} "
+                  f"CPU-dependent file(s) within {fixture_compare.TOLERANCE_TEXT} (made on {committed_cpu}; "
+                  f"checked on {here_cpu})")
             return
         readme = FIXTURES / "README.md"
         if readme.exists():

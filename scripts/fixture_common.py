@@ -9,6 +9,7 @@ synthetic IMDB-like data set and the book's vectorize_sequences, the seed model,
 making saved .keras files byte-reproducible (zip times and date_saved).
 """
 
+import fnmatch
 import json
 import os
 import random
@@ -70,8 +71,13 @@ def save_npy(folder, name, array, dtype=None):
     return name
 
 
-def write_case_json(folder, description, backend, files, **facts):
-    """Writes case.json after checking that `files` names every file the case wrote."""
+def write_case_json(folder, description, backend, files, cpu_dependent=(), **facts):
+    """Writes case.json after checking that `files` names every file the case wrote.
+
+    `cpu_dependent`: glob patterns of the files holding floats that TensorFlow or XLA computed
+    (outputs, trained weights, losses, a history): they may differ in their last bits on another
+    CPU, so `export_fixtures.py --check` compares them within a tolerance instead of byte for
+    byte (scripts/fixture_compare.py). Everything else must regenerate byte-identically."""
     folder = Path(folder)
     on_disk = sorted(
         str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()
@@ -90,7 +96,12 @@ def write_case_json(folder, description, backend, files, **facts):
     missing = [p for p in on_disk if p not in described and p != "case.json"]
     if missing:
         raise SystemExit(f"{folder.name}: files not described in case.json: {missing}")
+    for pattern in cpu_dependent:
+        if not any(fnmatch.fnmatchcase(name, pattern) for name in on_disk + ["case.json"]):
+            raise SystemExit(f"{folder.name}: cpu_dependent pattern {pattern!r} matches no file")
     case = {"description": description, "backend": backend, "files": files, **facts}
+    if cpu_dependent:
+        case["cpu_dependent"] = list(cpu_dependent)
     text = json.dumps(to_json(case), indent=2, sort_keys=True) + "\n"
     (folder / "case.json").write_text(text)
 

@@ -112,6 +112,7 @@ def main():
         "Dropout, Keras 3 on TensorFlow; .keras + legacy .h5",
         "tensorflow",
         files,
+        cpu_dependent=["model.keras", "model.h5", "y_infer.npy", "y_train.npy", "case.json"],
         versions=fc.keras_versions(),
         dropouts={
             name: {**{k: (list(v) if isinstance(v, tuple) else v) for k, v in args.items()},

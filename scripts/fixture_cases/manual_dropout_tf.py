@@ -79,6 +79,7 @@ def main(case, backend):
         "trained on the synthetic IMDB set",
         backend,
         files,
+        cpu_dependent=["model.keras", *(["model.h5"] if "model.h5" in files else []), "y_infer.npy", "y_train*.npy", "case.json"],
         versions={**fc.keras_versions(), **backend_versions(backend)},
         layer_config=layer.get_config(),
         seed_state_after_fit=state_after_fit,

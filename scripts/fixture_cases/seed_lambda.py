@@ -106,6 +106,7 @@ def main():
         "trained on the synthetic IMDB set; .keras + legacy .h5",
         "tensorflow",
         files,
+        cpu_dependent=["model.keras", "model.h5", "y_infer.npy", "y_train.npy", "case.json"],
         versions=fc.keras_versions(),
         lambda_function={"name": "dropout", "source": inspect.getsource(dropout)},
         training_reaches_dropout=(

@@ -128,6 +128,7 @@ def main():
         "the synthetic IMDB set; legacy .h5 + SavedModel with keras_metadata.pb",
         "tensorflow",
         files,
+        cpu_dependent=["model.h5", "saved_model/variables/variables.*", "y_infer.npy", "y_train.npy", "case.json"],
         versions={**fc.keras_versions(), "tf_keras": keras.__version__, "tensorflow": tf.__version__},
         lambda_function={
             "name": "dropout",

@@ -259,6 +259,8 @@ def main(out_root):
         "description": "Weights after 1..10 train_on_batch steps of Dense(8, relu, L2)->Dropout(0.5, seed)->Dense(1, sigmoid) per Keras optimizer",
         "backend": "tensorflow",
         "files": files,
+        # Trained weights, losses and loss values: floats TensorFlow computed (fixture_compare.py).
+        "cpu_dependent": ["*/hidden_*.npy", "*/output_*.npy", "*/losses.npy", "loss_values.json"],
         "model": {
             "features": FEATURES,
             "hidden": HIDDEN,
