@@ -20,7 +20,7 @@ import type { BackendName } from '../../src/backend.js';
 import { switchTo } from '../lib/backends.js';
 import { shuffledBatches } from '../lib/batches.js';
 import { readFileSync } from 'node:fs';
-import { readNpy } from '../../src/io/npy.js';
+import { readNpy } from '../../src/formats/numpy/npy.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';

@@ -3,7 +3,7 @@
  * Only syntax and value ranges are checked here; whether files exist is the library's job.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseLambdaMapping, type LambdaMappings } from '../convert/layer_map.js';
+import { parseLambdaMapping, type LambdaMappings } from '../convert/normalize/layer_map.js';
 import { Keras2TfjsError } from '../errors.js';
 
 export type QuantizeDtype = 'float16' | 'uint8' | 'uint16';

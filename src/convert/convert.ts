@@ -2,9 +2,9 @@
  * The converter's public entry points, orchestration only:
  *
  *   read (read_source: detect + reader) → SourceModel
- *   → normalize_config + layer_map → tfjs topology      → weights → IntermediateModel
+ *   → normalize/model_config + layer_map → tfjs topology      → weights → IntermediateModel
  *   → validate_topology (the topology is one tfjs builds, the weights are its layers')
- *   → write_tfjs → ModelArtifacts → memory (`convert`), a directory (`convertToDirectory`),
+ *   → write/tfjs_artifacts → ModelArtifacts → memory (`convert`), a directory (`convertToDirectory`),
  *     or a live tf.LayersModel (`loadKerasModel`).
  */
 import { readdir } from 'node:fs/promises';
@@ -13,14 +13,14 @@ import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
 import { writeModelDirectory } from '../io/file_system.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
-import { displayName, firstLine } from './fail.js';
+import { displayName, firstLine } from '../errors.js';
 import type { IntermediateModel, LayerMapping, SourceFormat, SourceModel } from './intermediate.js';
-import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './layer_map.js';
-import { normalizeModelConfig } from './normalize_config.js';
-import { readSource } from './read_source.js';
-import { buildWeights } from './weights.js';
-import { checkTfjsBuild, checkTopology, checkWeightNames, type StartBackend } from './validate_topology.js';
-import { concatenate, QUANTIZE_DTYPES, toArtifactParts, type QuantizeDtype } from './write_tfjs.js';
+import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './normalize/layer_map.js';
+import { normalizeModelConfig } from './normalize/model_config.js';
+import { readSource } from './read/read_source.js';
+import { buildWeights } from './normalize/weights.js';
+import { checkTfjsBuild, checkTopology, checkWeightNames, type StartBackend } from './normalize/validate_topology.js';
+import { concatenate, QUANTIZE_DTYPES, toArtifactParts, type QuantizeDtype } from './write/tfjs_artifacts.js';
 
 export interface ConvertOptions {
   /**

@@ -9,9 +9,9 @@ import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { Keras2TfjsError } from '../errors.js';
 import { convertSource, type ConvertOptions } from './convert.js';
 import type { SourceFormat } from './intermediate.js';
-import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './layer_map.js';
-import type { MarshalConst } from './marshal.js';
-import { readSource } from './read_source.js';
+import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './normalize/layer_map.js';
+import type { MarshalConst } from '../formats/python/marshal.js';
+import { readSource } from './read/read_source.js';
 
 export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'backend' | 'config' | 'fileName'>;
 

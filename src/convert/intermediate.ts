@@ -1,14 +1,17 @@
 /**
  * The one intermediate model every reader produces and every writer consumes:
  *
- *   reader (keras_archive | legacy_h5 | saved_model | weights-only h5 + config)
+ *   read/      (keras_archive | legacy_h5 | saved_model | weights-only h5 + config)
  *     → SourceModel   (config JSON exactly as the file has it + weights per layer, as stored)
- *     → normalize_config + layer_map + weights
+ *   normalize/ (model_config + layer_map + weights, then validate_topology)
  *     → IntermediateModel (tfjs-loadable Keras-2-style topology + ordered, tfjs-named weights)
- *     → writer (write_tfjs: model.json + shards | in-memory ModelArtifacts | write_keras)
+ *   write/     (tfjs_artifacts: model.json + shards, or in-memory ModelArtifacts)
  *
- * Readers never rewrite configs; Keras-specific rewrites live only in normalize_config/layer_map.
+ * Readers never rewrite configs; Keras-specific rewrites live only in normalize/.
  */
+import type { StoredArray } from '../formats/stored_array.js';
+
+export type { StoredArray, WeightDType } from '../formats/stored_array.js';
 
 /** Which container the model came from (detected from content, not from the extension). */
 export type SourceFormat =
@@ -17,15 +20,6 @@ export type SourceFormat =
   | 'h5-full' // legacy full-model HDF5 (root attribute model_config)
   | 'h5-weights' // weights-only HDF5 (needs the architecture from elsewhere)
   | 'savedmodel'; // tf.keras SavedModel directory with keras_metadata.pb
-
-export type WeightDType = 'float32' | 'int32';
-
-/** One stored array: shape in Keras order (C order data). */
-export interface StoredArray {
-  shape: number[];
-  dtype: WeightDType;
-  data: Float32Array | Int32Array;
-}
 
 /** A weight as the source file stores it, before tfjs naming. */
 export interface SourceWeight extends StoredArray {

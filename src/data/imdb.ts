@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor2d, type Tensor2D } from '@tensorflow/tfjs-core';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
-import { readNpy } from '../io/npy.js';
+import { readNpy } from '../formats/numpy/npy.js';
 
 /** keras.datasets.imdb's out-of-vocabulary index (`oov_char`). */
 export const IMDB_OOV = 2;

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { Parser } from 'pickleparser';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
-import { readNpy, splitHeader } from '../io/npy.js';
+import { readNpy, splitHeader } from '../formats/numpy/npy.js';
 import type { ImdbData, ImdbSplit } from './imdb.js';
 import { NumpyRandomState } from './numpy_random_state.js';
 

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { chooseBackend, type BackendName } from '../backend.js';
 import { convert, type ConversionReport } from '../convert/convert.js';
-import { exportKeras } from '../convert/write_keras.js';
+import { exportKeras } from '../convert/write/keras/export_keras.js';
 import { limitVocabulary, loadSyntheticImdb, vectorizeSequences, type ImdbData } from '../data/imdb.js';
 import { loadImdbNpz } from '../data/imdb_npz.js';
 import { lineChartSvg } from '../report/line_chart.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert, convertToDirectory } from '../../src/convert/convert.js';
-import { parseLambdaMapping } from '../../src/convert/layer_map.js';
+import { parseLambdaMapping } from '../../src/convert/normalize/layer_map.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { fixturePath } from '../helpers/fixtures.js';
 

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/convert/convert.js';
 import { exportKeras } from '../../src/index.js';
 import { switchBackend, TEST_BACKENDS } from '../helpers/backends.js';
-import { layersOf, readKerasArchive } from './write_keras_archive.js';
+import { layersOf, readKerasArchive } from './write/keras/keras_archive_reader.js';
 
 /**
  * Keras (TensorFlow's Eigen/oneDNN kernels) and tfjs (cpu/wasm) run the same float32 GRU steps

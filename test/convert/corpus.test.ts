@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/convert/convert.js';
-import { isRegisteredLayer } from '../../src/convert/layer_map.js';
+import { isRegisteredLayer } from '../../src/convert/normalize/layer_map.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { switchBackend } from '../helpers/backends.js';
 import { comparable, corpusEntries, corpusExpected, makeInput, type CorpusEntry } from './corpus_helpers.js';

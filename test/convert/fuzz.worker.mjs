@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 const load = (rel) => import(pathToFileURL(join(workerData.buildDir, rel)).href);
 const { convert, convertToDirectory } = await load('convert/convert.js');
-const { setHdf5DeadlineBase } = await load('convert/hdf5.js');
+const { setHdf5DeadlineBase } = await load('formats/hdf5/open_hdf5.js');
 const { ErrorCode, Keras2TfjsError } = await load('errors.js');
 const { fileSystem } = await load('io/file_system.js');
 const tf = await import('@tensorflow/tfjs-core');

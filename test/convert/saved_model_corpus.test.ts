@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSavedModel } from '../../src/convert/saved_model.js';
+import { readSavedModel } from '../../src/convert/read/saved_model.js';
 import type { SourceWeight } from '../../src/convert/intermediate.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitVocabulary, loadSyntheticImdb, multiHot, vectorizeSequences } from '../../src/data/imdb.js';
 import { Keras2TfjsError } from '../../src/errors.js';
-import { writeNpy } from '../../src/io/npy.js';
+import { writeNpy } from '../../src/formats/numpy/npy.js';
 import { switchBackend, TEST_BACKENDS } from '../helpers/backends.js';
 import { fixtureCase, loadFixture } from '../helpers/fixtures.js';
 

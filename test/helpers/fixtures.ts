@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
-import { readNpy, type NpyArray, type NpyDtype } from '../../src/io/npy.js';
+import { readNpy, type NpyArray, type NpyDtype } from '../../src/formats/numpy/npy.js';
 
 export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 

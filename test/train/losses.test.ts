@@ -16,7 +16,7 @@ import {
   kerasSparseCategoricalCrossentropy,
   type KerasLossFn,
 } from '../../src/train/losses.js';
-import { exportKeras } from '../../src/convert/write_keras.js';
+import { exportKeras } from '../../src/convert/write/keras/export_keras.js';
 import { KerasRMSprop } from '../../src/train/rmsprop.js';
 import { expectNoLeaks } from '../helpers/tensor_asserts.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';

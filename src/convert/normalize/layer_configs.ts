@@ -1,0 +1,204 @@
+/**
+ * Per-class config rewrites: the keys Keras 2.x/3 layers have that tfjs 4.22 names differently,
+ * does not read, or cannot honour. A key that only records a default is dropped; a setting that
+ * would change the computation in tfjs is refused (UNSUPPORTED_SEMANTICS through the context).
+ * Part of normalize/model_config.
+ */
+import { isObject, type ValueContext } from './values.js';
+
+type Config = Record<string, unknown>;
+type Layer = { class_name: string; config: Config };
+
+export interface LayerHooks {
+  /** Normalizes a wrapped layer (Bidirectional / TimeDistributed `layer`). */
+  inner(entry: Config, name: string): Layer;
+}
+
+const CONVS = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv2D', 'DepthwiseConv2D']);
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN']);
+const GLOBAL_POOLING = new Set(['GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D']);
+
+export function rewriteLayerConfig(className: string, c: Config, ctx: ValueContext, hooks: LayerHooks): Layer {
+  /** Drops `key` if it holds `fine` (or is absent); otherwise records why tfjs cannot follow. */
+  const onlyDefault = (key: string, fine: (v: unknown) => boolean, why: string): void => {
+    if (key in c && !fine(c[key])) ctx.unsupported(`${ctx.where} sets ${key}=${JSON.stringify(c[key])}: ${why}`);
+    delete c[key];
+  };
+  const falsy = (v: unknown): boolean => v === null || v === undefined || v === false || v === 0;
+
+  // Keras 3 quantization and LoRA change the weights' meaning; tfjs has neither.
+  onlyDefault('quantization_config', falsy, 'quantized layers cannot run in tfjs; save the model unquantized');
+  onlyDefault('lora_rank', falsy, 'LoRA adapters are not part of tfjs layers; merge them into the kernel before saving');
+  delete c.lora_alpha;
+
+  if (className === 'InputLayer') {
+    if ('batch_shape' in c) {
+      if (!('batch_input_shape' in c)) c.batch_input_shape = c.batch_shape;
+      delete c.batch_shape;
+    }
+    if (!('batch_input_shape' in c) && Array.isArray(c.input_shape)) c.batch_input_shape = [c.batch_size ?? null, ...c.input_shape];
+    delete c.input_shape;
+    delete c.batch_size;
+    onlyDefault('sparse', falsy, 'tfjs has no sparse inputs');
+    onlyDefault('ragged', falsy, 'tfjs has no ragged inputs');
+    onlyDefault('optional', falsy, 'tfjs has no optional inputs');
+    delete c.input_tensor;
+    return { class_name: className, config: c };
+  }
+
+  if (CONVS.has(className)) {
+    onlyDefault('groups', (v) => v === 1 || v == null, 'tfjs convolutions have no groups');
+    onlyDefault('output_padding', (v) => v == null, 'tfjs transposed convolutions have no output_padding');
+  }
+
+  if (className === 'BatchNormalization') {
+    if (Array.isArray(c.axis)) {
+      if (c.axis.length === 1) c.axis = c.axis[0];
+      else ctx.unsupported(`${ctx.where} normalizes over several axes ${JSON.stringify(c.axis)}; tfjs' BatchNormalization takes one`);
+    }
+    onlyDefault('renorm', falsy, 'tfjs has no batch renormalization');
+    delete c.renorm_clipping;
+    delete c.renorm_momentum;
+    onlyDefault('virtual_batch_size', (v) => v == null, 'tfjs has no virtual batches');
+    onlyDefault('adjustment', (v) => v == null, 'tfjs has no BatchNormalization adjustment');
+    delete c.synchronized;
+    delete c.fused;
+  }
+
+  if (className === 'LayerNormalization') {
+    onlyDefault('rms_scaling', falsy, "tfjs' LayerNormalization has no RMS scaling");
+  }
+
+  if (className === 'LeakyReLU' && 'negative_slope' in c) {
+    // Keras 3 renamed alpha to negative_slope (same default, 0.3).
+    if (!('alpha' in c)) c.alpha = c.negative_slope;
+    delete c.negative_slope;
+  }
+
+  if (className === 'ReLU') {
+    onlyDefault('negative_slope', falsy, "tfjs' ReLU has no negative slope (use LeakyReLU)");
+    onlyDefault('threshold', falsy, "tfjs' ReLU has no threshold");
+  }
+
+  if (GLOBAL_POOLING.has(className)) {
+    onlyDefault('keepdims', falsy, "tfjs' global pooling always drops the pooled axes");
+  }
+
+  if (className === 'Embedding') {
+    onlyDefault('sparse', falsy, 'tfjs has no sparse embeddings');
+  }
+
+  if (RECURRENT.has(className)) {
+    delete c.seed; // only seeds recurrent dropout, which tfjs draws its own way
+    delete c.use_cudnn;
+    delete c.zero_output_for_mask;
+    onlyDefault('time_major', falsy, 'tfjs RNNs are batch-major');
+  }
+
+  if (className === 'GRU') {
+    const resetAfter = c.reset_after === true;
+    delete c.reset_after;
+    // tfjs' GRUCell implements only reset_after=False; keras2tfjs' ResetAfterGRUCell the other.
+    if (resetAfter) return resetAfterGru(c);
+  }
+
+  if (className === 'Conv1D' && c.padding === 'causal') {
+    // tfjs accepts 'causal' in a Conv1D config but cannot run it.
+    return { class_name: 'CausalConv1D', config: c };
+  }
+
+  if (className === 'UpSampling2D' && c.interpolation !== undefined && c.interpolation !== 'nearest') {
+    // Keras resizes with TF2's half-pixel centers; tfjs' UpSampling2D calls resizeBilinear
+    // without them (different pixels). Nearest-neighbour upsampling by whole factors agrees.
+    if (c.interpolation === 'bilinear') return { class_name: 'BilinearUpSampling2D', config: c };
+    ctx.unsupported(`${ctx.where} upsamples with interpolation='${String(c.interpolation)}', which tfjs does not implement; only 'nearest' and 'bilinear' convert`);
+  }
+
+  if (className === 'Rescaling') {
+    for (const key of ['scale', 'offset']) {
+      if (Array.isArray(c[key])) ctx.unsupported(`${ctx.where} has a per-channel ${key}; tfjs' Rescaling takes one number`);
+    }
+  }
+
+  if (className === 'Bidirectional') return bidirectional(c, ctx, hooks);
+  if (className === 'TimeDistributed') {
+    const inner = c.layer;
+    if (!isObject(inner)) {
+      ctx.unsupported(`${ctx.where} is a TimeDistributed wrapper without a layer`);
+      return { class_name: className, config: c };
+    }
+    c.layer = hooks.inner(inner, innerName(inner, `${String(c.name)}_inner`));
+  }
+  return { class_name: className, config: c };
+}
+
+/** Keys of a Keras RNN config that belong to the RNN layer; the rest configure the cell. */
+const RNN_LAYER_KEYS = ['name', 'trainable', 'dtype', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'batch_input_shape', 'input_shape', 'activity_regularizer'];
+
+/**
+ * A reset_after GRU as keras2tfjs' ResetAfterGRU (tfjs' generic RNN, under a name whose
+ * deserialization Bidirectional survives) around its ResetAfterGRUCell (same weights).
+ */
+function resetAfterGru(c: Config): Layer {
+  const layer: Config = {};
+  const cell: Config = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (RNN_LAYER_KEYS.includes(k)) layer[k] = v;
+    else cell[k] = v;
+  }
+  if (c.dtype !== undefined) cell.dtype = c.dtype;
+  cell.name = `${String(c.name)}_cell`;
+  layer.cell = { class_name: 'ResetAfterGRUCell', config: cell };
+  return { class_name: 'ResetAfterGRU', config: layer };
+}
+
+function innerName(entry: Config, fallback: string): string {
+  const cfg = entry.config;
+  return isObject(cfg) && typeof cfg.name === 'string' ? cfg.name : fallback;
+}
+
+/**
+ * tfjs builds the backward layer itself (the forward config with go_backwards flipped). Keras 3
+ * always writes `backward_layer`; when it is exactly that mirror it is dropped, else refused.
+ */
+function bidirectional(c: Config, ctx: ValueContext, hooks: LayerHooks): Layer {
+  const inner = c.layer;
+  if (!isObject(inner)) {
+    ctx.unsupported(`${ctx.where} is a Bidirectional wrapper without a layer`);
+    return { class_name: 'Bidirectional', config: c };
+  }
+  const forward = hooks.inner(inner, innerName(inner, 'forward'));
+  c.layer = forward;
+  if (isObject(c.backward_layer)) {
+    const backward = hooks.inner(c.backward_layer, innerName(c.backward_layer, 'backward'));
+    if (!mirrors(forward, backward)) {
+      ctx.unsupported(`${ctx.where} has a backward layer that is not the forward layer run backwards; tfjs' Bidirectional cannot take a separate one`);
+    }
+  }
+  delete c.backward_layer;
+  return { class_name: 'Bidirectional', config: c };
+}
+
+function mirrors(f: Layer, b: Layer): boolean {
+  if (f.class_name !== b.class_name) return false;
+  const strip = (cfg: Config, flip: boolean): Config => {
+    const out: Config = { ...cfg };
+    delete out.name;
+    if (flip) out.go_backwards = !out.go_backwards;
+    // A layer rewritten around a cell (reset_after GRU → ResetAfterGRU) names the cell
+    // after its layer: the two directions differ by that name only.
+    if (isObject(out.cell) && isObject(out.cell.config)) {
+      const cellConfig: Config = { ...out.cell.config };
+      delete cellConfig.name;
+      out.cell = { ...out.cell, config: cellConfig };
+    }
+    return out;
+  };
+  return JSON.stringify(sortKeys(strip(f.config, true))) === JSON.stringify(sortKeys(strip(b.config, false)));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+}

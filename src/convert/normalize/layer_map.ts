@@ -1,0 +1,304 @@
+/**
+ * Which tfjs class each Keras layer becomes: the one place that decides class names.
+ *
+ *   - a class tfjs knows (built in, one of ours such as ManualDropout, or registered by the app
+ *     with `tf.serialization.registerClass`) stays as it is;
+ *   - `Lambda` becomes the registered class the user mapped it to, by layer name or by function
+ *     name (`lambdas` option / `--lambda NAME=Class[:json]`); Python code is never run, only read
+ *     (see marshal.ts) to name the function in the error that asks for a mapping;
+ *   - the Python twin `keras2tfjs>ManualDropout` becomes ManualDropout with the same config;
+ *   - Keras `Dropout` stays tfjs `Dropout`, unless `exactDropout`, which makes it ManualDropout
+ *     drawing its masks from the source backend's stream (rng 'tensorflow' or 'jax') and seed;
+ *   - anything else is unknown: collected, so one error can list every missing class.
+ */
+import { serialization } from '@tensorflow/tfjs-core';
+import { layers as tflayers } from '@tensorflow/tfjs-layers';
+import '../../layers/manual_dropout.js';
+// Layers keras2tfjs adds for Keras semantics tfjs lacks (registered on import).
+import '../../layers/compat/bilinear_upsampling2d.js';
+import '../../layers/compat/causal_conv1d.js';
+import '../../layers/compat/normalization.js';
+import '../../layers/compat/reset_after_gru_cell.js';
+import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import type { LayerMapping } from '../intermediate.js';
+import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
+
+/** What a Lambda (or any layer, by name) maps to: a registered tfjs class and its config. */
+export interface LambdaTarget {
+  className: string;
+  config?: Record<string, unknown>;
+}
+
+/** `{ [layer name or function name]: target }`. Layer names win over function names. */
+export type LambdaMappings = Record<string, LambdaTarget>;
+
+/** The mask streams ManualDropout can draw from. */
+export type DropoutRngName = 'tensorflow' | 'jax' | 'tfjs';
+
+export interface LayerMapOptions {
+  lambdas?: LambdaMappings;
+  /** Keras Dropout → ManualDropout with the source backend's stream. */
+  exactDropout?: boolean;
+  /** The stream ManualDropout should use for converted Keras Dropout layers. */
+  rng: DropoutRngName;
+}
+
+type Config = Record<string, unknown>;
+
+/** What a Lambda's config tells about its function, without running anything. */
+export interface LambdaInfo {
+  layer: string;
+  /** Named function ('dropout'), or null for an anonymous `lambda`. */
+  functionName: string | null;
+  /** Names and constants read from the marshal bytecode, when the function is stored as code. */
+  code: CodeSummary | null;
+}
+
+export type MapResult =
+  | { kind: 'keep'; className: string; config: Config }
+  | { kind: 'mapped'; className: string; config: Config; mapping: LayerMapping }
+  | { kind: 'unknown'; sourceClass: string }
+  | { kind: 'lambda'; info: LambdaInfo };
+
+const MANUAL_DROPOUT = 'ManualDropout';
+
+/**
+ * Keras class names that name a tfjs class under another name (Keras 2 internal or Keras 3
+ * spellings). Only exact equivalents belong here.
+ */
+const RENAMED: Record<string, string> = {
+  BatchNormalizationV1: 'BatchNormalization',
+  BatchNormalizationV2: 'BatchNormalization',
+  UnifiedLSTM: 'LSTM',
+  UnifiedGRU: 'GRU',
+  LSTMV1: 'LSTM',
+  GRUV1: 'GRU',
+  Convolution1D: 'Conv1D',
+  Convolution2D: 'Conv2D',
+  Convolution3D: 'Conv3D',
+  Deconvolution2D: 'Conv2DTranspose',
+  Convolution2DTranspose: 'Conv2DTranspose',
+  SeparableConvolution2D: 'SeparableConv2D',
+  DepthwiseConvolution2D: 'DepthwiseConv2D',
+  AvgPool1D: 'AveragePooling1D',
+  AvgPool2D: 'AveragePooling2D',
+  AvgPool3D: 'AveragePooling3D',
+  MaxPool1D: 'MaxPooling1D',
+  MaxPool2D: 'MaxPooling2D',
+  MaxPool3D: 'MaxPooling3D',
+  GlobalAvgPool1D: 'GlobalAveragePooling1D',
+  GlobalAvgPool2D: 'GlobalAveragePooling2D',
+  GlobalMaxPool1D: 'GlobalMaxPooling1D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
+};
+
+/** `package>Name` (Keras' registered names) → `Name`. */
+export function stripPackage(className: string): string {
+  const i = className.lastIndexOf('>');
+  return i >= 0 ? className.slice(i + 1) : className;
+}
+
+/** True if tfjs can deserialize a layer of this class right now (built in or registered). */
+export function isRegisteredLayer(className: string): boolean {
+  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  if (!entry) return false;
+  const ctor = entry[0] as unknown as { prototype: unknown };
+  return ctor.prototype instanceof tflayers.Layer;
+}
+
+/** The tfjs class a Keras class name maps to by name alone (before config checks). */
+export function tfjsClassName(sourceClass: string): string {
+  const plain = stripPackage(sourceClass);
+  return RENAMED[plain] ?? plain;
+}
+
+/**
+ * Decides the tfjs class for one layer. `config` is the layer's Keras config (snake_case keys);
+ * the returned config is what the tfjs layer gets (still snake_case; tfjs camel-cases on load).
+ */
+export function mapLayer(sourceClass: string, layerName: string, config: Config, opts: LayerMapOptions): MapResult {
+  const plain = stripPackage(sourceClass);
+  const byName = opts.lambdas?.[layerName];
+
+  if (plain === 'Lambda') {
+    const info = describeLambda(layerName, config);
+    const target = byName ?? (info.functionName ? opts.lambdas?.[info.functionName] : undefined);
+    if (!target) return { kind: 'lambda', info };
+    return mappedTo(target, sourceClass, layerName, config, info.functionName, opts);
+  }
+  if (byName && !isRegisteredLayer(tfjsClassName(sourceClass))) {
+    // A custom class mapped by layer name to a registered class (e.g. a custom dropout).
+    return mappedTo(byName, sourceClass, layerName, config, null, opts);
+  }
+  if (plain === MANUAL_DROPOUT) {
+    const target = manualDropoutConfig(config, null);
+    return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
+  }
+  if (plain === 'Dropout' && opts.exactDropout) {
+    const target = manualDropoutConfig(config, opts.rng);
+    return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
+  }
+  const className = tfjsClassName(sourceClass);
+  if (isRegisteredLayer(className)) return { kind: 'keep', className, config };
+  return { kind: 'unknown', sourceClass: plain };
+}
+
+function mappedTo(
+  target: LambdaTarget,
+  sourceClass: string,
+  layerName: string,
+  config: Config,
+  fn: string | null,
+  opts: LayerMapOptions,
+): MapResult {
+  const userConfig = target.config ?? {};
+  const base: Config = { name: layerName, trainable: config.trainable ?? true };
+  // Keep what the replaced layer said about its place in the model: dtype and, for the first
+  // layer of a Sequential, the input shape.
+  for (const key of ['dtype', 'batch_input_shape', 'batch_shape', 'input_shape']) {
+    if (config[key] !== undefined) base[key] = config[key];
+  }
+  let targetConfig: Config = { ...base, ...userConfig };
+  if (target.className === MANUAL_DROPOUT) targetConfig = manualDropoutConfig(targetConfig, opts.exactDropout ? opts.rng : null);
+  return mapped(target.className, targetConfig, sourceClass, layerName, fn);
+}
+
+function mapped(className: string, config: Config, sourceClass: string, layerName: string, fn: string | null): MapResult {
+  return {
+    kind: 'mapped',
+    className,
+    config,
+    mapping: { layer: layerName, sourceClass, functionName: fn, targetClass: className, targetConfig: config },
+  };
+}
+
+/**
+ * A ManualDropout config (snake_case, as tfjs reads Python configs) from a Keras Dropout config,
+ * the Python twin's config, or a user mapping. `rng` fills in the stream when not given.
+ */
+function manualDropoutConfig(config: Config, rng: DropoutRngName | null): Config {
+  const out: Config = {
+    name: config.name,
+    trainable: config.trainable ?? true,
+    rate: config.rate ?? 0.5,
+    noise_shape: config.noise_shape ?? config.noiseShape ?? null,
+    seed: config.seed ?? null,
+    scaling: config.scaling ?? 'train',
+    always_on: config.always_on ?? config.alwaysOn ?? false,
+    rng: config.rng ?? rng ?? 'tensorflow',
+  };
+  if (config.dtype !== undefined) out.dtype = config.dtype;
+  return out;
+}
+
+// ------------------------------------------------------------------------------- Lambdas
+
+/**
+ * The function behind a Lambda, from its config:
+ *   Keras 3 named function  {"class_name": "function", "config": "dropout"}  ('pkg>dropout' if registered)
+ *   Keras 3 anonymous       {"class_name": "__lambda__", "config": {"code": base64 marshal}}
+ *   Keras 2                 "function": [base64 marshal, defaults, closure], "function_type": "lambda"
+ *                           "function": "name", "function_type": "function"
+ *   Keras 1                 as Keras 2, marshal bytes as raw characters
+ */
+export function describeLambda(layer: string, config: Config): LambdaInfo {
+  const fn = config.function;
+  let code: CodeSummary | null = null;
+  let name: string | null = null;
+  if (typeof fn === 'string') {
+    if (config.function_type === 'lambda') code = summarizeLambdaCode(fn);
+    else name = stripPackage(fn);
+  } else if (Array.isArray(fn) && typeof fn[0] === 'string') {
+    code = summarizeLambdaCode(fn[0]);
+  } else if (fn && typeof fn === 'object') {
+    const obj = fn as Config;
+    const inner = obj.config;
+    if (obj.class_name === '__lambda__' && inner && typeof inner === 'object') {
+      const c = inner as Config;
+      const text = typeof c.code === 'string' ? c.code : Array.isArray(c.value) && typeof c.value[0] === 'string' ? c.value[0] : null;
+      if (text) code = summarizeLambdaCode(text);
+    } else if (typeof inner === 'string') {
+      name = stripPackage(inner);
+    }
+  }
+  if (!name && code && code.name !== '<lambda>') name = code.name;
+  return { layer, functionName: name, code };
+}
+
+/** One clause for the error/inspect report: "layer 'x' is a Lambda (function 'f'); map it with --lambda ...". */
+export function describeUnmappedLambda(info: LambdaInfo): string {
+  const what = info.functionName
+    ? `function '${info.functionName}'`
+    : `an anonymous lambda${codeHint(info.code)}`;
+  return `layer '${info.layer}' is a Lambda (${what}); map it with ${suggestedLambdaFlag(info)}`;
+}
+
+/** The `--lambda` flag that would map this Lambda (a guess at the class for dropout functions). */
+export function suggestedLambdaFlag(info: LambdaInfo): string {
+  const key = info.functionName ?? info.layer;
+  if (/dropout/i.test(info.functionName ?? '')) {
+    const rate = info.code?.consts.find((c): c is number => typeof c === 'number' && c > 0 && c < 1) ?? 0.5;
+    return `--lambda ${key}=${MANUAL_DROPOUT}:${JSON.stringify({ rate })}`;
+  }
+  return `--lambda ${key}=<RegisteredClass>[:<json config>] after registering that tfjs layer class with tf.serialization.registerClass`;
+}
+
+function codeHint(code: CodeSummary | null): string {
+  if (!code) return '';
+  const parts: string[] = [];
+  if (code.names.length) parts.push(`uses ${code.names.join(', ')}`);
+  const consts = code.consts.filter((c) => c !== null && typeof c !== 'boolean' && !(typeof c === 'string' && c.length > 24));
+  if (consts.length) parts.push(`constants ${consts.map((c) => JSON.stringify(c)).join(', ')}`);
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
+
+/** The message clause for an unknown class, with how to provide it. */
+export function describeUnknownClass(sourceClass: string, layers: string[]): string {
+  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${layers.map((l) => `'${l}'`).join(', ')}`;
+  if (sourceClass === 'TFOpLambda' || sourceClass === 'SlicingOpLambda') {
+    return `${where} ${layers.length === 1 ? 'is' : 'are'} a raw TensorFlow op that tf.keras recorded as ${sourceClass} (class '${sourceClass}'); tfjs cannot run TensorFlow ops: use Keras layers (e.g. layers.Add) for them in Python and save again`;
+  }
+  if (sourceClass.startsWith('keras.ops.')) {
+    return `${where} ${layers.length === 1 ? 'is' : 'are'} the operation ${sourceClass} applied to tensors, not a layer; tfjs' config format has no operations: use the matching Keras layer in Python and save again`;
+  }
+  return `${where} ${layers.length === 1 ? 'has' : 'have'} class '${sourceClass}', which neither tfjs nor keras2tfjs implements; write it as a tf.layers.Layer subclass with static className = '${sourceClass}' and register it with tf.serialization.registerClass before converting`;
+}
+
+/**
+ * Parses one CLI mapping, `NAME=Class[:json]`, e.g. `dropout=ManualDropout:{"rate":0.5}`.
+ * Throws INVALID_ARGUMENT with the expected form.
+ */
+export function parseLambdaMapping(spec: string): [string, LambdaTarget] {
+  const m = /^([^=]+)=([A-Za-z_$][\w$]*)(?::([\s\S]*))?$/.exec(spec.trim());
+  const usage = `expected NAME=Class or NAME=Class:{json config}, e.g. dropout=ManualDropout:{"rate":0.5}`;
+  if (!m) throw badMapping(spec, usage);
+  let config: Record<string, unknown> | undefined;
+  if (m[3] !== undefined && m[3] !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(m[3]);
+    } catch {
+      throw badMapping(spec, `the config after ':' must be a JSON object; ${usage}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badMapping(spec, `the config must be a JSON object; ${usage}`);
+    config = parsed as Record<string, unknown>;
+  }
+  return [m[1].trim(), config ? { className: m[2], config } : { className: m[2] }];
+}
+
+function badMapping(spec: string, expected: string): Keras2TfjsError {
+  return new Keras2TfjsError(ErrorCode.INVALID_ARGUMENT, `Invalid value for \`--lambda\`: ${expected}. Received: --lambda ${spec}`);
+}
+
+/** Checks the user's mappings name registered tfjs layer classes (before converting anything). */
+export function checkLambdaTargets(lambdas: LambdaMappings | undefined): void {
+  for (const [name, target] of Object.entries(lambdas ?? {})) {
+    if (!target || typeof target.className !== 'string' || !isRegisteredLayer(target.className)) {
+      const cls = target && typeof target.className === 'string' ? target.className : String(target?.className);
+      throw new Keras2TfjsError(
+        ErrorCode.INVALID_ARGUMENT,
+        `Invalid value for \`lambdas\`: expected a registered tfjs layer class for '${name}'. Received: ${name}=${cls} (register it with tf.serialization.registerClass first)`,
+      );
+    }
+  }
+}

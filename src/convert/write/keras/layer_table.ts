@@ -1,0 +1,251 @@
+/**
+ * One table, one entry per tfjs layer class keras2tfjs can write for Keras 3.15:
+ *   - the Keras class, its module and registered name (what `serialize_keras_object` writes),
+ *   - the class-specific config keys, in the order and with the defaults Keras writes,
+ *   - whether Keras records a `build_config` for it,
+ *   - its variables in Keras' order (how `model.weights.h5` numbers them `vars/0..N`).
+ *
+ * A class missing here cannot be exported: the caller refuses it, naming the layer.
+ *
+ * keras2tfjs' compat layers (src/layers/compat/), which the converter puts where tfjs' own class
+ * computes differently, go back to the Keras class they stand for: CausalConv1D → Conv1D
+ * (padding='causal'), ResetAfterGRU (and tfjs' RNN around ResetAfterGRUCell, which models
+ * converted before ResetAfterGRU hold) → GRU(reset_after=True),
+ * BilinearUpSampling2D → UpSampling2D(interpolation='bilinear'), Normalization → Normalization.
+ * Facts checked against Keras 3.15 source (`keras/src/layers/**`) and its own saved files.
+ */
+import type { JsonObject } from './objects.js';
+import {
+  act, con, conv, convTranspose, dataFormat, depthwise, get, globalPooling, GLOROT_UNIFORM, init, normalization, ONES, pooling,
+  recurrent, reg, separable, tuple, upSampling, ZEROS, type LayerSource,
+} from './layer_configs.js';
+
+export interface Keras3LayerSpec {
+  /** Keras class name (also the source of the weights-file group name, snake_cased). */
+  className: string;
+  /**
+   * The tfjs class this spec writes when it is not `className` (see `tfjsClassKey`):
+   * a compat layer, or `RNN(<cell class>)` for tfjs' generic RNN around a compat cell.
+   */
+  tfjsClass?: string;
+  /** `module` in config.json: the public export path, or the Python module of a custom class. */
+  module: string;
+  /** `registered_name`: null for public Keras classes, "package>Class" for registered custom ones. */
+  registeredName: string | null;
+  /** Keras writes `build_config` only for layers built from an input shape (see layer.py). */
+  buildConfig: boolean;
+  /** tfjs weight names (the part after the layer name) in Keras' variable order. */
+  variables: string[];
+  /** Variables Keras keeps as int64 where tfjs (which has no int64) holds int32: counters. */
+  int64Variables?: string[];
+  /** Keras keeps RNN weights on the cell: `layers/lstm/cell/vars/0..2`. */
+  cellVariables?: boolean;
+  /** Merge layers take one positional list of tensors (`"args": [[kt1, kt2]]`). */
+  listInput?: boolean;
+  /** The class-specific config keys (the base name/trainable/dtype are added by the caller). */
+  config(src: LayerSource): JsonObject;
+  /** SpatialDropout writes its own short base: {rate, seed, name, dtype: "<string>"}, no trainable. */
+  plainBase?: boolean;
+  /**
+   * Call arguments Keras records in every functional node of this class: `training: false` for
+   * layers whose `call` defaults `training=False`, `mask: null` for those taking a `mask`.
+   */
+  nodeKwargs?: { training?: boolean; mask?: boolean };
+  /**
+   * Wrappers hold whole layers: Bidirectional writes `layer` and `backward_layer` (weights under
+   * forward_layer/ and backward_layer/), TimeDistributed writes `layer` (weights under layer/).
+   */
+  wrapper?: 'bidirectional' | 'time_distributed';
+}
+
+const LAYERS = 'keras.layers';
+
+function spec(className: string, buildConfig: boolean, variables: string[], config: (s: LayerSource) => JsonObject,
+  extra: Partial<Keras3LayerSpec> = {}): Keras3LayerSpec {
+  return { className, module: LAYERS, registeredName: null, buildConfig, variables, config, ...extra };
+}
+
+// ---------------------------------------------------------------- the table
+
+const RECURRENT_VARS = ['kernel', 'recurrent_kernel', 'bias'];
+const TRAINING = { training: true };
+const MASK = { mask: true };
+const TRAINING_MASK = { training: true, mask: true };
+
+const SPECS: Keras3LayerSpec[] = [
+  spec('Dense', true, ['kernel', 'bias'], (s) => ({
+    units: s.config.units,
+    activation: act(s),
+    use_bias: get(s.config, 'use_bias', true),
+    kernel_initializer: init(s, 'kernel_initializer', GLOROT_UNIFORM),
+    bias_initializer: init(s, 'bias_initializer', ZEROS),
+    kernel_regularizer: reg(s, 'kernel_regularizer'),
+    bias_regularizer: reg(s, 'bias_regularizer'),
+    kernel_constraint: con(s, 'kernel_constraint'),
+    bias_constraint: con(s, 'bias_constraint'),
+    quantization_config: null,
+  })),
+  spec('Activation', false, [], (s) => ({ activation: act(s) })),
+  spec('Dropout', false, [], (s) => ({
+    rate: s.config.rate,
+    seed: get(s.config, 'seed', null),
+    noise_shape: get(s.config, 'noise_shape', null),
+  }), { nodeKwargs: TRAINING }),
+  spec('SpatialDropout1D', false, [], (s) => ({ rate: s.config.rate, seed: get(s.config, 'seed', null) }), {
+    plainBase: true,
+    nodeKwargs: TRAINING,
+  }),
+  spec('GaussianNoise', false, [], (s) => ({ stddev: s.config.stddev, seed: null }), { nodeKwargs: TRAINING }),
+  spec('GaussianDropout', false, [], (s) => ({ rate: s.config.rate, seed: null }), { nodeKwargs: TRAINING }),
+  spec('AlphaDropout', false, [], (s) => ({ rate: s.config.rate, seed: null, noise_shape: get(s.config, 'noise_shape', null) }), {
+    nodeKwargs: TRAINING,
+  }),
+  spec('Flatten', true, [], (s) => ({ data_format: dataFormat(s) })),
+  spec('Reshape', false, [], (s) => ({ target_shape: s.config.target_shape })),
+  spec('Permute', true, [], (s) => ({ dims: s.config.dims })),
+  spec('RepeatVector', true, [], (s) => ({ n: s.config.n })),
+  spec('Masking', false, [], (s) => ({ mask_value: get(s.config, 'mask_value', 0) })),
+  spec('Rescaling', true, [], (s) => ({ scale: s.config.scale, offset: get(s.config, 'offset', 0) })),
+  spec('Embedding', true, ['embeddings'], (s) => ({
+    input_dim: s.config.input_dim,
+    output_dim: s.config.output_dim,
+    embeddings_initializer: init(s, 'embeddings_initializer', {
+      class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null },
+    }),
+    embeddings_regularizer: reg(s, 'embeddings_regularizer'),
+    activity_regularizer: reg(s, 'activity_regularizer'),
+    embeddings_constraint: con(s, 'embeddings_constraint'),
+    mask_zero: get(s.config, 'mask_zero', false),
+    quantization_config: null,
+  })),
+  spec('Conv1D', true, ['kernel', 'bias'], conv(1)),
+  spec('Conv2D', true, ['kernel', 'bias'], conv(2)),
+  spec('Conv2DTranspose', true, ['kernel', 'bias'], convTranspose),
+  spec('DepthwiseConv2D', true, ['depthwise_kernel', 'bias'], depthwise),
+  spec('SeparableConv2D', true, ['depthwise_kernel', 'pointwise_kernel', 'bias'], separable),
+  spec('MaxPooling1D', false, [], pooling(1)),
+  spec('MaxPooling2D', false, [], pooling(2)),
+  spec('AveragePooling1D', false, [], pooling(1)),
+  spec('AveragePooling2D', false, [], pooling(2)),
+  spec('GlobalAveragePooling1D', false, [], globalPooling, { nodeKwargs: MASK }),
+  spec('GlobalAveragePooling2D', false, [], globalPooling),
+  spec('GlobalMaxPooling1D', false, [], globalPooling),
+  spec('GlobalMaxPooling2D', false, [], globalPooling),
+  spec('BatchNormalization', true, ['gamma', 'beta', 'moving_mean', 'moving_variance'], (s) => ({
+    axis: get(s.config, 'axis', -1),
+    momentum: get(s.config, 'momentum', 0.99),
+    epsilon: get(s.config, 'epsilon', 0.001),
+    center: get(s.config, 'center', true),
+    scale: get(s.config, 'scale', true),
+    beta_initializer: init(s, 'beta_initializer', ZEROS),
+    gamma_initializer: init(s, 'gamma_initializer', ONES),
+    moving_mean_initializer: init(s, 'moving_mean_initializer', ZEROS),
+    moving_variance_initializer: init(s, 'moving_variance_initializer', ONES),
+    beta_regularizer: reg(s, 'beta_regularizer'),
+    gamma_regularizer: reg(s, 'gamma_regularizer'),
+    beta_constraint: con(s, 'beta_constraint'),
+    gamma_constraint: con(s, 'gamma_constraint'),
+    synchronized: false,
+    renorm: false,
+    renorm_clipping: null,
+    renorm_momentum: 0.99,
+  }), { nodeKwargs: MASK }),
+  spec('LayerNormalization', true, ['gamma', 'beta'], (s) => ({
+    axis: get(s.config, 'axis', -1),
+    epsilon: get(s.config, 'epsilon', 0.001),
+    center: get(s.config, 'center', true),
+    scale: get(s.config, 'scale', true),
+    rms_scaling: false,
+    beta_initializer: init(s, 'beta_initializer', ZEROS),
+    gamma_initializer: init(s, 'gamma_initializer', ONES),
+    beta_regularizer: reg(s, 'beta_regularizer'),
+    gamma_regularizer: reg(s, 'gamma_regularizer'),
+    beta_constraint: con(s, 'beta_constraint'),
+    gamma_constraint: con(s, 'gamma_constraint'),
+  })),
+  spec('Add', true, [], () => ({}), { listInput: true }),
+  spec('Multiply', true, [], () => ({}), { listInput: true }),
+  spec('Average', true, [], () => ({}), { listInput: true }),
+  spec('Maximum', true, [], () => ({}), { listInput: true }),
+  spec('Minimum', true, [], () => ({}), { listInput: true }),
+  spec('Concatenate', true, [], (s) => ({ axis: get(s.config, 'axis', -1) }), { listInput: true }),
+  spec('Dot', true, [], (s) => ({ axes: s.config.axes, normalize: get(s.config, 'normalize', false) }), { listInput: true }),
+  spec('LSTM', true, RECURRENT_VARS, recurrent('lstm'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
+  spec('SimpleRNN', true, RECURRENT_VARS, recurrent('simple'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
+  spec('ReLU', false, [], (s) => ({ max_value: get(s.config, 'max_value', null), negative_slope: 0, threshold: 0 })),
+  spec('LeakyReLU', false, [], (s) => ({ negative_slope: get(s.config, 'alpha', 0.3) })),
+  spec('ELU', false, [], (s) => ({ alpha: get(s.config, 'alpha', 1) })),
+  spec('Softmax', false, [], (s) => ({ axis: get(s.config, 'axis', -1) }), { nodeKwargs: MASK }),
+  spec('PReLU', true, ['alpha'], (s) => ({
+    alpha_initializer: init(s, 'alpha_initializer', ZEROS),
+    alpha_regularizer: reg(s, 'alpha_regularizer'),
+    alpha_constraint: con(s, 'alpha_constraint'),
+    shared_axes: get(s.config, 'shared_axes', null),
+  })),
+  spec('ZeroPadding2D', true, [], (s) => ({ padding: s.config.padding, data_format: dataFormat(s) })),
+  spec('Cropping2D', true, [], (s) => ({ cropping: s.config.cropping, data_format: dataFormat(s) })),
+  // Integer-factor nearest upsampling repeats pixels in both; tfjs' bilinear sampling grid
+  // differs from Keras' (half-pixel centers), keras2tfjs' BilinearUpSampling2D samples as Keras.
+  spec('UpSampling2D', true, [], upSampling('nearest')),
+  spec('UpSampling2D', true, [], upSampling('bilinear'), { tfjsClass: 'BilinearUpSampling2D' }),
+  spec('Conv1D', true, ['kernel', 'bias'], conv(1), { tfjsClass: 'CausalConv1D' }),
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru', true), {
+    tfjsClass: 'ResetAfterGRU',
+    cellVariables: true,
+    nodeKwargs: TRAINING_MASK,
+  }),
+  // The same GRU in a model converted before ResetAfterGRU existed (tfjs' generic RNN).
+  spec('GRU', true, RECURRENT_VARS, recurrent('gru', true), {
+    tfjsClass: 'RNN(ResetAfterGRUCell)',
+    cellVariables: true,
+    nodeKwargs: TRAINING_MASK,
+  }),
+  spec('Normalization', true, ['mean', 'variance', 'count'], normalization, { int64Variables: ['count'] }),
+  // The wrapped layers are written by model_config.ts / weights.ts (they recurse).
+  spec('Bidirectional', true, [], (s) => ({ merge_mode: s.config.merge_mode === undefined ? 'concat' : s.config.merge_mode }), {
+    wrapper: 'bidirectional',
+    nodeKwargs: MASK,
+  }),
+  spec('TimeDistributed', true, [], () => ({}), { wrapper: 'time_distributed', nodeKwargs: MASK }),
+  // keras2tfjs' own layer: the Python twin lives in python/keras2tfjs/manual_dropout.py and
+  // registers itself as keras2tfjs>ManualDropout; like Dropout it is built at construction.
+  {
+    className: 'ManualDropout',
+    module: 'keras2tfjs.manual_dropout',
+    registeredName: 'keras2tfjs>ManualDropout',
+    buildConfig: false,
+    variables: [],
+    config: (s) => ({
+      rate: s.config.rate,
+      noise_shape: get(s.config, 'noise_shape', null),
+      seed: get(s.config, 'seed', null),
+      scaling: get(s.config, 'scaling', 'train'),
+      always_on: get(s.config, 'always_on', false),
+      rng: get(s.config, 'rng', 'tensorflow'),
+    }),
+    nodeKwargs: TRAINING,
+  },
+];
+
+const BY_TFJS_CLASS = new Map(SPECS.map((s) => [s.tfjsClass ?? s.className, s]));
+
+/**
+ * The key a tfjs layer is looked up by: its class name, or `RNN(<cell class>)` for tfjs' generic
+ * RNN, which is whichever Keras layer its cell makes it.
+ */
+export function tfjsClassKey(layer: { getClassName(): string }): string {
+  const className = layer.getClassName();
+  const cell = (layer as { cell?: { getClassName(): string } }).cell;
+  return className === 'RNN' && cell ? `RNN(${cell.getClassName()})` : className;
+}
+
+/** The spec for a tfjs layer, or undefined when keras2tfjs cannot write it. */
+export function specForLayer(layer: { getClassName(): string }): Keras3LayerSpec | undefined {
+  return BY_TFJS_CLASS.get(tfjsClassKey(layer));
+}
+
+/** Every tfjs layer class keras2tfjs can export, for error messages and docs. */
+export function exportableClasses(): string[] {
+  return [...BY_TFJS_CLASS.keys()].sort();
+}

@@ -1,0 +1,185 @@
+/**
+ * The h5wasm reader as an `Hdf5File`, for the files the direct reader does not read (or that are
+ * damaged). The library runs in a worker thread (h5wasm/thread.ts, h5wasm/worker.ts) with a deadline
+ * (h5wasm/deadline.ts); the reading logic stays here and synchronous, each HDF5 operation a
+ * blocking call to that thread.
+ */
+import { ErrorCode } from '../../../errors.js';
+import { convertError, firstLine } from '../../../errors.js';
+import { decodeAttr } from '../decode.js';
+import { hdf5DeadlineMs } from './deadline.js';
+import { Hdf5File, type AttrValue } from '../hdf5_file.js';
+import { joinPath, splitPath } from '../path.js';
+import { Hdf5Thread } from './thread.js';
+import type { Hdf5Op, Hdf5Ops } from './worker.js';
+import type { StoredArray } from '../../stored_array.js';
+
+type Kind = Hdf5Ops['kind']['result'];
+
+/** The h5wasm reader over `bytes` (see `openHdf5` in hdf5.ts). Not part of the public API. */
+export function openWasmHdf5(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
+  return WasmHdf5File.start(bytes, file, move);
+}
+
+/** The h5wasm reader's file: each operation a blocking call to the HDF5 thread. */
+class WasmHdf5File extends Hdf5File {
+  private readonly checked = new Set<string>(['/']);
+  private readonly kinds = new Map<string, Kind>();
+  private readonly listed = new Map<string, string[]>();
+  private closed = false;
+
+  private constructor(
+    private readonly thread: Hdf5Thread,
+    private readonly id: number,
+    file: string,
+    private readonly fileBytes: number,
+    /** HDF5 time left for this file (ms). */
+    private budgetMs: number,
+  ) {
+    super(file);
+  }
+
+  /** Opens `bytes` in the HDF5 thread (started if need be); `move` as in `openHdf5` (hdf5.ts). */
+  static async start(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
+    const thread = await Hdf5Thread.get();
+    const size = bytes.length; // `bytes` may be detached below
+    const budget = hdf5DeadlineMs(size);
+    const sent = move && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    const started = performance.now();
+    const reply = thread.call('open', { bytes: sent }, budget, [sent.buffer as ArrayBuffer]);
+    const spent = performance.now() - started;
+    if (reply === 'timeout' || reply === 'stopped') throw unfinished(file, reply, 'its header', budget);
+    if (!reply.ok) {
+      if (reply.name === 'RuntimeError') thread.stop();
+      throw convertError(ErrorCode.BAD_HDF5, file, `not a readable HDF5 file (${hdf5Message(reply.message)})`);
+    }
+    thread.opened();
+    return new WasmHdf5File(thread, reply.value, file, size, budget - spent);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // A damaged file can fail to close; the reader has already thrown or finished with it.
+    this.thread.call('close', { file: this.id }, Math.max(this.budgetMs, 1_000));
+    this.thread.closed();
+  }
+
+  /**
+   * One HDF5 operation within the file's deadline. Whatever HDF5 does on a damaged file (an
+   * HDF5 error, a wasm trap, no answer) becomes BAD_HDF5 naming `what` was being read.
+   */
+  private call<K extends Hdf5Op>(op: K, args: Omit<Hdf5Ops[K]['args'], 'file'>, what: string): Hdf5Ops[K]['result'] {
+    const started = performance.now();
+    const reply = this.thread.call(op, { ...args, file: this.id } as Hdf5Ops[K]['args'], this.budgetMs);
+    this.budgetMs -= performance.now() - started;
+    if (reply === 'timeout' || reply === 'stopped') throw unfinished(this.file, reply, what, hdf5DeadlineMs(this.fileBytes));
+    if (reply.ok) return reply.value;
+    // A wasm trap can leave HDF5's state broken: later files get a fresh thread.
+    if (reply.name === 'RuntimeError') this.thread.stop();
+    if (reply.refusedOpen !== null) {
+      this.fail(`${what} stores its data in another file ('${reply.refusedOpen}'); external datasets are refused as Keras refuses them`);
+    }
+    return this.fail(`${what} cannot be read (${hdf5Message(reply.message)}); the file is damaged`);
+  }
+
+  has(path: string): boolean {
+    const parts = splitPath(path);
+    let current = '/';
+    for (const part of parts) {
+      const g = this.groupAt(current);
+      if (!g || !this.listing(current).includes(part)) return false;
+      current = joinPath(current, part);
+      this.checkLink(current);
+    }
+    return true;
+  }
+
+  isGroup(path: string): boolean {
+    return this.has(path) && this.kind(path) === 'group';
+  }
+
+  isDataset(path: string): boolean {
+    return this.has(path) && this.kind(path) === 'dataset';
+  }
+
+  keys(path: string): string[] {
+    if (!this.groupAt(path)) this.fail(`expected a group at '${path}'`);
+    const keys = this.listing(path);
+    for (const k of keys) this.checkLink(joinPath(path, k));
+    return keys;
+  }
+
+  attrNames(path: string): string[] {
+    if (this.kind(path) === 'none') return [];
+    return this.call('attrNames', { path }, `the attributes of '${path}'`);
+  }
+
+  attr(path: string, name: string): AttrValue {
+    if (this.kind(path) === 'none') return null;
+    return decodeAttr(this.call('attr', { path, name }, `attribute '${name}' of '${path}'`));
+  }
+
+  readArray(path: string): StoredArray & { sourceDtype: string } {
+    if (!this.has(path)) this.fail(`dataset '${path}' is missing`);
+    if (this.kind(path) !== 'dataset') this.fail(`expected a dataset at '${path}'`);
+    const meta = this.call('metadata', { path }, `dataset '${path}'`);
+    if (meta.virtualSourceCount > 0) {
+      this.fail(`dataset '${path}' is a virtual dataset; refused as Keras refuses it`);
+    }
+    // h5wasm gives the bytes little-endian whatever the file's order.
+    return this.decodeDataset(path, meta.shape ?? [], meta, this.fileBytes, (nbytes) => this.call('read', { path, nbytes }, `dataset '${path}'`));
+  }
+
+  /** What is at `path` (cached: the file does not change). Links are refused here. */
+  private kind(path: string): Kind {
+    let kind = this.kinds.get(path);
+    if (kind === undefined) {
+      kind = path === '/' ? 'group' : this.call('kind', { path }, `'${path}'`);
+      this.kinds.set(path, kind);
+    }
+    if (kind === 'link') this.fail(`'${path}' is a link to another file or a broken link; refused as Keras refuses them`);
+    return kind;
+  }
+
+  private listing(path: string): string[] {
+    let keys = this.listed.get(path);
+    if (keys === undefined) {
+      keys = this.call('keys', { path }, `'${path}' (its list of members)`);
+      this.listed.set(path, keys);
+    }
+    return keys;
+  }
+
+  private groupAt(path: string): boolean {
+    if (path !== '/' && !this.checked.has(path)) {
+      if (!this.has(path)) return false;
+    }
+    return this.kind(path) === 'group';
+  }
+
+  /** Soft and external links are refused (Keras: "Not allowed: H5 file with SoftLink"). */
+  private checkLink(path: string): void {
+    if (this.checked.has(path)) return;
+    const { soft, external } = this.call('links', { path }, `the link '${path}'`);
+    if (soft !== null) this.fail(`'${path}' is a soft link to '${soft}'; refused as Keras refuses soft links`);
+    if (external !== null) this.fail(`'${path}' is an external link to '${external}'; refused as Keras refuses external links`);
+    this.checked.add(path);
+  }
+}
+
+/** BAD_HDF5 for a read HDF5 never finished (or that another file's hang interrupted). */
+function unfinished(file: string, reply: 'timeout' | 'stopped', what: string, deadlineMs: number): Error {
+  if (reply === 'stopped') {
+    return convertError(ErrorCode.BAD_HDF5, file, `the HDF5 reader was stopped while reading ${what} (another file it was reading did not finish); convert this file again`);
+  }
+  const seconds = (deadlineMs / 1000).toFixed(1);
+  return convertError(ErrorCode.BAD_HDF5, file, `the HDF5 library did not finish reading ${what} within ${seconds} s (the file is damaged: HDF5 loops forever on some damaged files); save the model again from Keras`);
+}
+
+function hdf5Message(text: string): string {
+  // HDF5's stack dumps are long: keep the innermost line that says what failed.
+  const lines = text.split('\n').map((l) => l.trim());
+  const detail = lines.filter((l) => /^#\d+:/.test(l)).pop();
+  return detail ? detail.replace(/^#\d+:\s*\S+\s+line\s+\d+\s+in\s+/, '') : firstLine(text);
+}

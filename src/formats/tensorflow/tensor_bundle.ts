@@ -1,0 +1,381 @@
+/**
+ * TensorFlow's TensorBundle checkpoint format (tensorflow/core/util/tensor_bundle/):
+ *   <prefix>.index                  a LevelDB table: key "" → BundleHeaderProto,
+ *                                   tensor name → BundleEntryProto (dtype, shape, shard, offset, size, crc32c)
+ *   <prefix>.data-0000K-of-0000N    raw little-endian tensor bytes, at [offset, offset + size)
+ *
+ * Numeric tensors come back as `StoredArray`s (float32 or int32, the dtypes tfjs weights use);
+ * string tensors (the checkpoint's own object graph) as byte arrays. Every read is checked
+ * against the entry's masked CRC-32C.
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import { crc32c, crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
+import type { StoredArray } from '../stored_array.js';
+import { decodeMessage, safeNumber, type BundleHeader } from './saved_model_protos.js';
+import { readTable } from './sstable.js';
+
+/** TensorFlow `DataType` enum values (tensorflow/core/framework/types.proto) we can read. */
+const DT = {
+  FLOAT: 1,
+  DOUBLE: 2,
+  INT32: 3,
+  UINT8: 4,
+  INT16: 5,
+  INT8: 6,
+  STRING: 7,
+  INT64: 9,
+  BOOL: 10,
+  BFLOAT16: 14,
+  UINT16: 17,
+  HALF: 19,
+} as const;
+
+const DTYPE_NAMES: Record<number, string> = {
+  1: 'float32', 2: 'float64', 3: 'int32', 4: 'uint8', 5: 'int16', 6: 'int8', 7: 'string',
+  8: 'complex64', 9: 'int64', 10: 'bool', 14: 'bfloat16', 17: 'uint16', 18: 'complex128',
+  19: 'float16', 20: 'resource', 21: 'variant', 22: 'uint32', 23: 'uint64',
+};
+
+/** Bytes per element of each numeric dtype we convert. */
+const ELEMENT_BYTES: Record<number, number> = {
+  [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT32]: 4, [DT.UINT8]: 1, [DT.INT16]: 2, [DT.INT8]: 1,
+  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2,
+};
+
+/** One tensor as the index describes it. */
+export interface BundleTensorInfo {
+  key: string;
+  /** TensorFlow DataType enum value. */
+  dtype: number;
+  /** Human name of the dtype ('float32', 'int64', ...). */
+  dtypeName: string;
+  shape: number[];
+  shardId: number;
+  offset: number;
+  size: number;
+  /** Stored masked CRC-32C of the tensor bytes. */
+  maskedCrc32c: number;
+  /** Partitioned variables store slices under other keys; Keras never writes them. */
+  partitioned: boolean;
+}
+
+/** How a bundle's files are named: `variables/variables` → `variables.index`, `variables.data-…`. */
+export function indexPath(prefix: string): string {
+  return `${prefix}.index`;
+}
+export function dataPath(prefix: string, shard: number, numShards: number): string {
+  const pad = (n: number) => String(n).padStart(5, '0');
+  return `${prefix}.data-${pad(shard)}-of-${pad(numShards)}`;
+}
+
+const HEADER_KEY = '';
+const BIG_ENDIAN = 1;
+const FIX = 'copy the complete SavedModel directory again (saved_model.pb, keras_metadata.pb and the whole variables/ folder)';
+
+export interface BundleOptions {
+  /** How error messages name a bundle file (default: its path as given). */
+  shownAs?: (path: string) => string;
+}
+
+export class TensorBundle {
+  private constructor(
+    readonly prefix: string,
+    readonly header: BundleHeader,
+    private readonly entries: Map<string, BundleTensorInfo>,
+    private readonly shownAs: (path: string) => string,
+  ) {}
+
+  /** Opens `<prefix>.index` and parses every entry (the data files are read lazily). */
+  static async open(prefix: string, options: BundleOptions = {}): Promise<TensorBundle> {
+    const shownAs = options.shownAs ?? ((p: string) => p);
+    const file = indexPath(prefix);
+    const fail = (code: ErrorCode, message: string): never => {
+      throw new Keras2TfjsError(code, `${shownAs(file)}: ${message}`, { file });
+    };
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch {
+      return fail(ErrorCode.BAD_SAVED_MODEL, `checkpoint index not found; ${FIX}`);
+    }
+    const table = readTable(bytes, { file, label: shownAs(file), fix: FIX });
+    if (table.length === 0 || table[0].key !== HEADER_KEY) fail(ErrorCode.BAD_SAVED_MODEL, `checkpoint index has no header entry; ${FIX}`);
+    const where = (what: string) => ({ file, label: shownAs(file), what, fix: FIX });
+    const header = decodeMessage('BundleHeaderProto', table[0].value, where('the header entry'));
+    if (header.endianness === BIG_ENDIAN) {
+      fail(ErrorCode.BAD_SAVED_MODEL, 'checkpoint was written on a big-endian machine; re-save it on a little-endian one (x86, ARM)');
+    }
+    if (header.numShards < 1) fail(ErrorCode.BAD_SAVED_MODEL, `header declares ${header.numShards} data shards; ${FIX}`);
+    const entries = new Map<string, BundleTensorInfo>();
+    for (const { key, value } of table.slice(1)) {
+      const e = decodeMessage('BundleEntryProto', value, where(`the entry for '${key}'`));
+      const bad = (why: string): never => fail(ErrorCode.BAD_SAVED_MODEL, `entry '${key}' ${why}; ${FIX}`);
+      const shape = (e.shape?.dim ?? []).map((d) => safeNumber(d.size) ?? bad(`has an invalid dimension ${d.size}`));
+      if (e.shape?.unknownRank) bad('has an unknown rank');
+      const offset = safeNumber(e.offset) ?? bad(`has an invalid offset ${e.offset}`);
+      const size = safeNumber(e.size) ?? bad(`has an invalid size ${e.size}`);
+      if (e.shardId < 0 || e.shardId >= header.numShards) bad(`names data shard ${e.shardId} of ${header.numShards}`);
+      entries.set(key, {
+        key,
+        dtype: e.dtype,
+        dtypeName: DTYPE_NAMES[e.dtype] ?? `DataType ${e.dtype}`,
+        shape,
+        shardId: e.shardId,
+        offset,
+        size,
+        maskedCrc32c: e.crc32c,
+        partitioned: e.slices.length > 0,
+      });
+    }
+    return new TensorBundle(prefix, header, entries, shownAs);
+  }
+
+  /** Tensor names in key order (the header key excluded). */
+  private fail(code: ErrorCode, file: string, message: string): never {
+    throw new Keras2TfjsError(code, `${this.shownAs(file)}: ${message}`, { file });
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  info(key: string): BundleTensorInfo | undefined {
+    return this.entries.get(key);
+  }
+
+  /** A numeric tensor as tfjs weight data: float types → float32, integer types → int32. */
+  async readArray(key: string): Promise<StoredArray> {
+    const info = this.require(key);
+    const perElement = ELEMENT_BYTES[info.dtype];
+    const dataFile = this.dataFile(info);
+    if (perElement === undefined) {
+      this.fail(
+        ErrorCode.BAD_SAVED_MODEL,
+        dataFile,
+        `tensor '${key}' has dtype ${info.dtypeName}, which has no TensorFlow.js weight equivalent; cast the variable to float32 in Python and save again`,
+      );
+    }
+    const count = info.shape.reduce((a, b) => a * b, 1);
+    if (count * perElement !== info.size) {
+      this.fail(
+        ErrorCode.CORRUPT_FILE,
+        dataFile,
+        `tensor '${key}' is ${info.size} bytes but shape [${info.shape}] of ${info.dtypeName} needs ${count * perElement}; ${FIX}`,
+      );
+    }
+    const bytes = await this.readVerified(info);
+    return { shape: info.shape, ...convert(bytes, info, count, (m) => this.fail(ErrorCode.UNSUPPORTED_SEMANTICS, dataFile, m)) };
+  }
+
+  /** A DT_STRING tensor's elements, as raw bytes. */
+  async readStrings(key: string): Promise<Uint8Array[]> {
+    const info = this.require(key);
+    const dataFile = this.dataFile(info);
+    if (info.dtype !== DT.STRING) {
+      this.fail(ErrorCode.BAD_SAVED_MODEL, dataFile, `tensor '${key}' is ${info.dtypeName}, expected a string; ${FIX}`);
+    }
+    const bytes = await this.readRange(info);
+    return decodeStrings(bytes, info, (m) => this.fail(ErrorCode.CORRUPT_FILE, dataFile, m));
+  }
+
+  private require(key: string): BundleTensorInfo {
+    const info = this.entries.get(key);
+    const file = indexPath(this.prefix);
+    if (!info) return this.fail(ErrorCode.BAD_SAVED_MODEL, file, `no tensor named '${key}'; ${FIX}`);
+    if (info.partitioned) {
+      this.fail(ErrorCode.BAD_SAVED_MODEL, file, `tensor '${key}' is a partitioned variable, which Keras layers never create; save the model from plain tf.keras`);
+    }
+    return info;
+  }
+
+  private dataFile(info: BundleTensorInfo): string {
+    return dataPath(this.prefix, info.shardId, this.header.numShards);
+  }
+
+  /** Reads exactly [offset, offset + size) of the entry's shard. */
+  private async readRange(info: BundleTensorInfo): Promise<Uint8Array> {
+    const file = this.dataFile(info);
+    let fileSize: number;
+    try {
+      fileSize = (await stat(file)).size;
+    } catch {
+      return this.fail(ErrorCode.BAD_SAVED_MODEL, file, `data shard ${info.shardId} of ${this.header.numShards} is missing (needed for '${info.key}'); ${FIX}`);
+    }
+    if (info.offset + info.size > fileSize) {
+      this.fail(ErrorCode.CORRUPT_FILE, file, `is ${fileSize} bytes but tensor '${info.key}' ends at byte ${info.offset + info.size}: truncated; ${FIX}`);
+    }
+    const out = new Uint8Array(info.size);
+    const handle = await open(file, 'r');
+    try {
+      let done = 0;
+      while (done < info.size) {
+        const { bytesRead } = await handle.read(out, done, info.size - done, info.offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      if (done !== info.size) this.fail(ErrorCode.CORRUPT_FILE, file, `ended while reading tensor '${info.key}': truncated; ${FIX}`);
+    } finally {
+      await handle.close();
+    }
+    return out;
+  }
+
+  private async readVerified(info: BundleTensorInfo): Promise<Uint8Array> {
+    const bytes = await this.readRange(info);
+    if (maskCrc(crc32c(bytes)) !== info.maskedCrc32c) {
+      this.fail(ErrorCode.CORRUPT_FILE, this.dataFile(info), checksumMessage(info.key));
+    }
+    return bytes;
+  }
+}
+
+function checksumMessage(key: string): string {
+  return `checksum mismatch for tensor '${key}': the file is damaged; ${FIX}`;
+}
+
+/**
+ * Layout of a string tensor (tensor_bundle.cc WriteStringTensor):
+ *   varint64 length per element, uint32 masked CRC-32C of the lengths, then the bytes.
+ * The entry's checksum covers each length as a little-endian uint32 (uint64 above 4 GiB),
+ * then the 4 length-checksum bytes, then the string bytes.
+ */
+function decodeStrings(bytes: Uint8Array, info: BundleTensorInfo, corruptFile: (message: string) => never): Uint8Array[] {
+  const count = info.shape.reduce((a, b) => a * b, 1);
+  const corrupt = (why: string) => corruptFile(`string tensor '${info.key}' ${why}; ${FIX}`);
+  let pos = 0;
+  const lengths: number[] = [];
+  let crc = 0;
+  for (let i = 0; i < count; i++) {
+    let len = 0;
+    let scale = 1;
+    for (let b = 0x80, n = 0; b & 0x80; n++) {
+      if (pos >= bytes.length || n >= 10) corrupt('has a damaged length prefix');
+      b = bytes[pos++];
+      len += (b & 0x7f) * scale;
+      scale *= 128;
+    }
+    if (!Number.isSafeInteger(len)) corrupt('has an impossible length');
+    lengths.push(len);
+    crc = crc32cExtend(crc, lengthBytes(len));
+  }
+  if (pos + 4 > bytes.length) corrupt('ends inside its length checksum');
+  const lengthChecksum = bytes.subarray(pos, pos + 4);
+  const storedLengthCrc = new DataView(lengthChecksum.buffer, lengthChecksum.byteOffset, 4).getUint32(0, true);
+  if (unmaskCrc(storedLengthCrc) !== crc) corrupt('has a length checksum mismatch');
+  crc = crc32cExtend(crc, lengthChecksum);
+  pos += 4;
+  const out: Uint8Array[] = [];
+  for (const len of lengths) {
+    if (pos + len > bytes.length) corrupt('is shorter than its lengths say');
+    const s = bytes.subarray(pos, pos + len);
+    crc = crc32cExtend(crc, s);
+    out.push(s);
+    pos += len;
+  }
+  if (maskCrc(crc) !== info.maskedCrc32c) corruptFile(checksumMessage(info.key));
+  return out;
+}
+
+/** A length as TensorFlow checksums it: 4 LE bytes, or 8 when it does not fit in 32 bits. */
+function lengthBytes(len: number): Uint8Array {
+  const wide = len > 0xffffffff;
+  const out = new Uint8Array(wide ? 8 : 4);
+  const view = new DataView(out.buffer);
+  if (wide) view.setBigUint64(0, BigInt(len), true);
+  else view.setUint32(0, len, true);
+  return out;
+}
+
+/** Typed arrays use the host's byte order; on little-endian hosts the file bytes are the array. */
+const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+
+/** Converts little-endian element bytes to the dtypes tfjs weights use. */
+function convert(
+  bytes: Uint8Array,
+  info: BundleTensorInfo,
+  count: number,
+  unsupported: (message: string) => never,
+): Pick<StoredArray, 'dtype' | 'data'> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (info.dtype) {
+    case DT.FLOAT: {
+      if (LITTLE_ENDIAN_HOST) return { dtype: 'float32', data: new Float32Array(bytes.slice().buffer) };
+      const data = new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
+      return { dtype: 'float32', data };
+    }
+    case DT.DOUBLE: {
+      // tfjs has no float64 weights; Keras float64 models lose precision exactly as tfjs would on load.
+      const data = new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getFloat64(i * 8, true);
+      return { dtype: 'float32', data };
+    }
+    case DT.HALF: {
+      const data = new Float32Array(count);
+      for (let i = 0; i < count; i++) data[i] = halfToFloat(view.getUint16(i * 2, true));
+      return { dtype: 'float32', data };
+    }
+    case DT.BFLOAT16: {
+      // bfloat16 is the top half of a float32: exact.
+      const data = new Float32Array(count);
+      const wide = new DataView(new ArrayBuffer(4));
+      for (let i = 0; i < count; i++) {
+        wide.setUint32(0, view.getUint16(i * 2, true) << 16);
+        data[i] = wide.getFloat32(0);
+      }
+      return { dtype: 'float32', data };
+    }
+    case DT.INT32: {
+      if (LITTLE_ENDIAN_HOST) return { dtype: 'int32', data: new Int32Array(bytes.slice().buffer) };
+      const data = new Int32Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getInt32(i * 4, true);
+      return { dtype: 'int32', data };
+    }
+    case DT.INT64: {
+      // Keras int64 weights are counters (Normalization's `count`); tfjs has int32 only.
+      const data = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = view.getBigInt64(i * 8, true);
+        if (v > 2147483647n || v < -2147483648n) {
+          unsupported(`int64 tensor '${info.key}' holds ${v}, beyond the int32 range of TensorFlow.js weights`);
+        }
+        data[i] = Number(v);
+      }
+      return { dtype: 'int32', data };
+    }
+    default: {
+      const read = integerReader(info.dtype, view);
+      const data = new Int32Array(count);
+      for (let i = 0; i < count; i++) data[i] = read(i);
+      return { dtype: 'int32', data };
+    }
+  }
+}
+
+function integerReader(dtype: number, view: DataView): (i: number) => number {
+  switch (dtype) {
+    case DT.UINT8:
+    case DT.BOOL:
+      return (i) => view.getUint8(i);
+    case DT.INT8:
+      return (i) => view.getInt8(i);
+    case DT.INT16:
+      return (i) => view.getInt16(i * 2, true);
+    case DT.UINT16:
+      return (i) => view.getUint16(i * 2, true);
+    default:
+      throw new Error(`unreachable: dtype ${dtype} has a size but no reader`);
+  }
+}
+
+/** IEEE 754 binary16 → number. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
