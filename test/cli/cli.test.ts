@@ -133,13 +133,13 @@ describe('convert', () => {
 
   it('--quantize uint8 stores one byte per weight', async () => {
     const out = join(work, 'quantized');
-    const r = await cli('convert', SAVED_MODEL, out, '--quantize', 'uint8', '--json');
+    const r = await cli('convert', SAVED_MODEL, out, '--lambda', SEED_LAMBDA, '--quantize', 'uint8', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ quantize: 'uint8', weightBytes: 1203 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ quantize: 'uint8', weightBytes: 16305 });
     const manifest = JSON.parse(await readFile(join(out, 'model.json'), 'utf8')) as { weightsManifest: Array<{ weights: Array<{ quantization?: { dtype: string } }> }> };
     expect(manifest.weightsManifest[0].weights.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
     const model = await loadLayersModel(fileSystem(out));
-    expect(model.countParams()).toBe(1203);
+    expect(model.countParams()).toBe(16305);
     model.dispose();
   });
 
