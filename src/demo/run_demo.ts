@@ -100,7 +100,7 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
   parityModel.dispose();
   const model = await loadLayersModel(tf.io.fromMemory((await convert(SEED_MODEL, { lambdas: seededDropout(options.seed) })).artifacts));
   const tensors = toTensors(data, options);
-  say(`\n2. Fine-tune in TypeScript on ${source}: ${tensors.xTrain.shape[0]} train / ${tensors.xVal.shape[0]} validation reviews, ${options.epochs} epochs`);
+  say(`\n2. Fine-tune in TypeScript on ${source}: ${tensors.xTrain.shape[0]} train / ${tensors.xVal.shape[0]} validation reviews, ${options.epochs} epoch${options.epochs === 1 ? '' : 's'}`);
   const compileDropped = compileFromKerasConfig(model, converted.report.trainingConfig).dropped;
   if (compileDropped.length) say(`   (not reproduced from Keras' compile config: ${compileDropped.join('; ')})`);
   const fit = { epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, io: quiet(io, options.json) };
