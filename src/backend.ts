@@ -5,12 +5,16 @@
  *
  * tfjs-node is an optional dependency: its install downloads a native library and
  * fails without internet, so everything here must work without it.
+ *
+ * Node only: browser bundles get src/browser/backend.ts instead (package.json "browser"),
+ * which tries webgpu, webgl, wasm, cpu.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** tfjs backends keras2tfjs chooses from: 'tensorflow' (tfjs-node) in Node, 'webgpu' and 'webgl' in browsers. */
+export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendChoice {
   /** The backend tfjs now runs on. */
@@ -24,6 +28,11 @@ export interface ChooseBackendOptions {
   backend?: BackendName;
   /** Do not print the one line that says which backend (the line is still in `reason`). */
   quiet?: boolean;
+  /**
+   * Where the wasm backend's .wasm files are served (a URL prefix ending in '/', or a map of
+   * file name to URL, as tfjs' `setWasmPaths`). Browsers only: in Node they come from the package.
+   */
+  wasmPaths?: string | Record<string, string>;
 }
 
 const require = createRequire(import.meta.url);
@@ -77,8 +86,10 @@ export async function useBackend(name: BackendName): Promise<void> {
     if (why) throw new Error(why);
   } else if (name === 'wasm') {
     await registerWasm();
-  } else {
+  } else if (name === 'cpu') {
     await registerCpu();
+  } else if (!tf.findBackendFactory(name)) {
+    throw new Error(`tfjs backend '${name}' is not registered (it runs in browsers: import its package first)`);
   }
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend '${name}' failed to initialize`);

@@ -40,6 +40,10 @@ export const ErrorCode = {
   /** Weight count, name or shape does not match what the layer expects. */
   WEIGHT_MISMATCH: 'WEIGHT_MISMATCH',
 
+  // --- where the code runs ---
+  /** Needs Node: a path on disk (read or written), tfjs-node. In a browser, pass bytes, a File, a Response or a URL. */
+  NOT_IN_BROWSER: 'NOT_IN_BROWSER',
+
   // --- fixtures / parity ---
   /** A fixture file is missing or does not match MANIFEST.json. */
   FIXTURE_MISMATCH: 'FIXTURE_MISMATCH',

@@ -1,6 +1,8 @@
 // The whole public API of keras2tfjs, and nothing else.
 // Says so, loudly, when the app has a second @tensorflow/tfjs-core (ManualDropout would land in the wrong one).
 import './tfjs_copies.js';
+// Registers the layers the converter writes (src/layers/compat) with tfjs, for the app's own loads.
+import './layers/compat/all_layers.js';
 
 export { Keras2TfjsError, ErrorCode } from './errors.js';
 export type { ErrorContext } from './errors.js';

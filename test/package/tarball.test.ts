@@ -14,6 +14,7 @@ const repo = resolve(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
   exports: Record<string, string | Record<string, Record<string, string>>>;
   bin: Record<string, string>;
+  browser: Record<string, string>;
 };
 
 let files: string[];
@@ -29,8 +30,9 @@ function importsOf(file: string): string[] {
   return found.map((spec) => posix.normalize(posix.join(posix.dirname(file), spec)));
 }
 
+/** The package's entry points, and the browser twins bundlers put in place of Node-only modules. */
 function entryPoints(): string[] {
-  const out = Object.values(pkg.bin);
+  const out = [...Object.values(pkg.bin), ...Object.values(pkg.browser)];
   for (const target of Object.values(pkg.exports)) {
     if (typeof target === 'string') continue;
     for (const condition of Object.values(target)) if (condition.default) out.push(condition.default);
@@ -83,6 +85,14 @@ describe('the published package', () => {
     expect(code.filter((f) => !reached.has(f) && !typesOnly(f))).toEqual([]);
   });
 
+  it('ships both sides of every browser replacement (package.json "browser")', () => {
+    const shipped = new Set(files);
+    for (const [node, browser] of Object.entries(pkg.browser)) {
+      expect(shipped.has(posix.normalize(node)), node).toBe(true);
+      expect(shipped.has(posix.normalize(browser)), browser).toBe(true);
+    }
+  });
+
   it('ships each declaration file beside its JavaScript', () => {
     const shipped = new Set(files);
     for (const d of files.filter((f) => /\.d\.c?ts$/.test(f))) {
@@ -93,7 +103,7 @@ describe('the published package', () => {
   it('ships the fixtures the demo reads, and no others', () => {
     const fixtures = files.filter((f) => f.startsWith('fixtures/') && !f.endsWith('README.md'));
     expect(fixtures.filter((f) => f.endsWith('.h5'))).toEqual([]);
-    const demo = ['src/demo/run_demo.ts', 'src/demo/parity.ts', 'src/demo/bundled.ts', 'src/data/imdb.ts'].map((f) => readFileSync(join(repo, f), 'utf8')).join('\n');
+    const demo = ['src/demo/run_demo.ts', 'src/demo/parity.ts', 'src/demo/bundled.ts', 'src/data/synthetic_imdb.ts'].map((f) => readFileSync(join(repo, f), 'utf8')).join('\n');
     const calls = JSON.parse(readFileSync(join(repo, 'fixtures/manual_dropout_tf/case.json'), 'utf8')) as { training_calls: Array<{ mask: string; y_train: string }> };
     const named = new Set(calls.training_calls.flatMap((c) => [c.mask, c.y_train]));
     for (const f of fixtures) {

@@ -4,14 +4,15 @@
  *
  * The archive is what Keras' saving_lib writes: a zip with STORED (uncompressed) members, in
  * Keras' order — metadata.json, config.json, model.weights.h5. It is written to a temporary
- * file beside `path` and renamed into place, so a failed export leaves nothing at `path`.
+ * file beside `path` and renamed into place (io/atomic_file.ts), so a failed export leaves
+ * nothing at `path`. Without a path (and in browsers, which have no paths) it is returned as a Blob.
  */
 import { zipSync } from 'fflate';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { ErrorCode, Keras2TfjsError, invalidArgument } from '../../../errors.js';
+import { ErrorCode, Keras2TfjsError, displayName, invalidArgument } from '../../../errors.js';
 import { writeH5 } from '../../../formats/hdf5/h5wasm/writer.js';
+import { writeFileAtomically } from '../../../io/atomic_file.js';
+import { needFileSystem } from '../../../platform.js';
 import { kerasCompileConfig } from './compile_config.js';
 import { kerasModelConfig } from './model_config.js';
 import { kerasWeightsTree } from './weights.js';
@@ -37,26 +38,48 @@ export interface KerasArchiveParts {
   warnings: string[];
 }
 
+/** The media type of a `.keras` file (a zip archive), as the Blob `exportKeras(model)` returns. */
+export const KERAS_FILE_TYPE = 'application/zip';
+
 /**
  * Writes `model` as a Keras 3 `.keras` file at `path` (which must end in `.keras`, as Keras
- * requires). ManualDropout layers are written as `keras2tfjs>ManualDropout`: load them in Python
- * with the `keras2tfjs` package installed (`import keras2tfjs` registers the layer). The layers
- * the converter stood in for with keras2tfjs' own (causal Conv1D, reset_after GRU, bilinear
- * UpSampling2D, Normalization) are written as those Keras layers, so a converted model
- * fine-tuned in TypeScript goes back to Keras unchanged in form.
+ * requires), or, without a path, returns the file as a Blob (for a download, IndexedDB, an upload,
+ * `await blob.arrayBuffer()`; the only form in a browser). ManualDropout layers are written as
+ * `keras2tfjs>ManualDropout`: load them in Python with the `keras2tfjs` package installed
+ * (`import keras2tfjs` registers the layer). The layers the converter stood in for with
+ * keras2tfjs' own (causal Conv1D, reset_after GRU, bilinear UpSampling2D, Normalization) are
+ * written as those Keras layers, so a converted model fine-tuned in TypeScript goes back to Keras
+ * unchanged in form.
  *
  * Throws `Keras2TfjsError` (UNKNOWN_LAYER, UNSUPPORTED_SEMANTICS, WEIGHT_MISMATCH, WRITE_FAILED)
- * naming the layer when the model cannot be written with the same meaning; nothing is written then.
+ * naming the layer when the model cannot be written with the same meaning; nothing is written
+ * then. A path in a browser is NOT_IN_BROWSER.
  */
-export async function exportKeras(model: LayersModel, path: string, options: ExportKerasOptions = {}): Promise<void> {
+export async function exportKeras(model: LayersModel, path: string, options?: ExportKerasOptions): Promise<void>;
+export async function exportKeras(model: LayersModel, options?: ExportKerasOptions): Promise<Blob>;
+export async function exportKeras(
+  model: LayersModel,
+  pathOrOptions?: string | ExportKerasOptions,
+  maybeOptions: ExportKerasOptions = {},
+): Promise<void | Blob> {
+  if (pathOrOptions === undefined || (typeof pathOrOptions === 'object' && pathOrOptions !== null)) {
+    const bytes = await kerasFileBytes(model, 'model.keras', pathOrOptions ?? {});
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: KERAS_FILE_TYPE });
+  }
+  const path = pathOrOptions;
   if (typeof path !== 'string' || !path.endsWith('.keras')) {
     throw invalidArgument('path', 'a file name ending in .keras (Keras 3 loads only that)', path);
   }
-  const target = resolve(path);
-  const parts = await buildKerasArchiveParts(model, basename(target), options.dateSaved ?? new Date());
+  needFileSystem(`exportKeras(model, '${path}')`, 'call exportKeras(model) for the file as a Blob');
+  await writeAtomically(path, await kerasFileBytes(model, displayName(path), maybeOptions));
+}
+
+/** The `.keras` file's bytes; `file` names it in errors and warnings. */
+async function kerasFileBytes(model: LayersModel, file: string, options: ExportKerasOptions): Promise<Uint8Array> {
+  const parts = await buildKerasArchiveParts(model, file, options.dateSaved ?? new Date());
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  for (const warning of parts.warnings) warn(`${basename(target)}: ${warning}`);
-  await writeAtomically(target, zipKerasArchive(parts));
+  for (const warning of parts.warnings) warn(`${file}: ${warning}`);
+  return zipKerasArchive(parts);
 }
 
 /** Builds config, metadata and weights for `model`; `file` names the output in errors. */
@@ -90,14 +113,9 @@ function pythonDate(d: Date): string {
 }
 
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
+    await writeFileAtomically(target, bytes);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new Keras2TfjsError(
       ErrorCode.WRITE_FAILED,
       `${target}: could not write the .keras file (${e instanceof Error ? e.message : String(e)}); nothing was written`,

@@ -12,6 +12,8 @@
  * The worker runs `serveHdf5`'s source text (`serveHdf5.toString()`), so the same code runs
  * from dist/ and from src/ under vitest, where a worker could not load a TypeScript file. So
  * `serveHdf5` must use nothing from outside its own body: only its arguments and globals.
+ * In a browser the same function serves the reader in its own thread, through a port that
+ * answers at once (src/browser/hdf5_thread.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type H5wasm from 'h5wasm';
@@ -88,6 +90,8 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
   const allowed = new Set<string>();
   let refusedOpen: string | null = null;
   let counter = 0;
+  /** True while a request is served: the guard below is for reading, not for a writer sharing the library (in a browser). */
+  let serving = false;
 
   // HDF5 must never read anything but our one file: any other path (an external link, external
   // dataset or virtual dataset source) is answered "no such file", and remembered for the message.
@@ -95,7 +99,7 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
   fs.open = function guardedOpen(this: unknown, path: string, ...rest: unknown[]) {
     const normalized = String(path).replace(/\/+/g, '/');
     // h5wasm's error handler writes HDF5's message through tmpfile(): let it.
-    if (!allowed.has(normalized) && !normalized.startsWith('/tmp/tmpfile_')) {
+    if (serving && !allowed.has(normalized) && !normalized.startsWith('/tmp/tmpfile_')) {
       refusedOpen ??= String(path);
       // emscripten's syscall layer turns an 'ErrnoError' into a clean errno (44 = ENOENT).
       throw Object.assign(new Error(`ENOENT ${path}`), { name: 'ErrnoError', errno: 44 });
@@ -215,10 +219,13 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
 
   port.on('message', (req: Hdf5Request) => {
     refusedOpen = null;
+    serving = true;
     try {
       const value = run(req);
+      serving = false;
       answer({ ok: true, value }, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []);
     } catch (e) {
+      serving = false;
       const err = e instanceof Error ? e : new Error(String(e));
       answer({ ok: false, name: err.name, message: err.message, refusedOpen }, []);
     }

@@ -3,14 +3,13 @@
  * string attributes and little-endian numeric datasets — everything Keras 3's `model.weights.h5`
  * uses — and returns its bytes.
  *
- * It uses h5wasm's Node build, a wasm instance of its own that works on the host file system:
- * the file is built in a private temporary directory, read back and deleted. (The converter's
- * reader uses the in-memory build, whose file system it guards; the two never share state.)
+ * The file is built in h5wasm's in-memory file system and read back from there: nothing touches
+ * a disk, so the same code runs in Node and in browsers. The library (~4 MB) is loaded the first
+ * time a file is written. (In Node the converter's reader runs its own instance in a worker
+ * thread; in a browser both share one, whose reading guard stays off outside reads.)
  */
-import h5wasm, { type Group } from 'h5wasm/node';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type H5wasm from 'h5wasm';
+import type { Group } from 'h5wasm';
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
 
 /** A dataset: shape in C order. int64 holds scalars such as an optimizer's `iterations`. */
@@ -47,11 +46,30 @@ const LIBVER: ['earliest', 'v114'] = ['earliest', 'v114'];
 
 const H5_DTYPE = { float32: '<f', int32: '<i', int64: '<q' } as const;
 
+/** Where written files live in h5wasm's memory while they are built. */
+const WRITE_DIR = '/keras2tfjs-write';
+let written = 0;
+
+/** The subset of emscripten's in-memory FS used here. */
+interface MemFs {
+  mkdirTree(path: string): void;
+  readFile(path: string): Uint8Array;
+  unlink(path: string): void;
+  analyzePath(path: string): { exists: boolean };
+}
+
 /** Serializes `root` as an HDF5 file and returns its bytes. */
 export async function writeH5(root: H5Group): Promise<Uint8Array> {
-  await h5wasm.ready;
-  const dir = await mkdtemp(join(tmpdir(), 'keras2tfjs-h5-'));
-  const path = join(dir, 'model.weights.h5');
+  let h5wasm: typeof H5wasm;
+  let fs: MemFs;
+  try {
+    h5wasm = (await import('h5wasm')).default as typeof H5wasm;
+    fs = (await h5wasm.ready).FS as unknown as MemFs;
+  } catch (e) {
+    throw new Keras2TfjsError(ErrorCode.WRITE_FAILED, `model.weights.h5: the HDF5 library (h5wasm) did not load (${message(e)})`);
+  }
+  fs.mkdirTree(WRITE_DIR);
+  const path = `${WRITE_DIR}/${++written}.weights.h5`;
   try {
     const file = new h5wasm.File(path, 'w', { libver: LIBVER });
     try {
@@ -59,11 +77,12 @@ export async function writeH5(root: H5Group): Promise<Uint8Array> {
     } finally {
       file.close();
     }
-    return new Uint8Array(await readFile(path));
+    // A copy out of the wasm heap (the file's pages are freed with it below).
+    return fs.readFile(path).slice();
   } catch (e) {
     throw new Keras2TfjsError(ErrorCode.WRITE_FAILED, `model.weights.h5: h5wasm could not write the weights (${message(e)})`);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (fs.analyzePath(path).exists) fs.unlink(path);
   }
 }
 
