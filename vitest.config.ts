@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The third-party corpus suite needs ../shared/corpus: its own command, `npm run test:corpus`.
-    exclude: ['test/corpus/**', '**/node_modules/**'],
+    // The third-party corpus suite needs ../shared/corpus: its own command, `npm run test:corpus`;
+    // the browser suite needs Chromium: `npm run test:browser`.
+    exclude: ['test/corpus/**', 'test/browser/**', '**/node_modules/**'],
     // Parity and converter tests run real tfjs math on 2 cores: give them room.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -7,7 +7,7 @@
  *   → write/tfjs_artifacts → ModelArtifacts → memory (`convert`), a directory (`convertToDirectory`),
  *     or a live tf.LayersModel (`loadKerasModel`).
  */
-import { readdir } from 'node:fs/promises';
+import { readdir } from '../io/disk.js';
 import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';

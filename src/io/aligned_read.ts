@@ -11,7 +11,7 @@
  * padding that puts the member on an 8-byte boundary. This is only a placement hint: if the
  * member is not among the first local headers, or the hint is wrong, the readers copy as before.
  */
-import { open } from 'node:fs/promises';
+import { open } from './disk.js';
 import { isZip, readLocalHeader } from '../formats/zip/zip_archive.js';
 
 /** Files smaller than this are read plainly: their copies cost nothing worth a second read. */

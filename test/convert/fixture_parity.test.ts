@@ -11,10 +11,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convert, type ConvertOptions } from '../../src/convert/convert.js';
+import { convert } from '../../src/convert/convert.js';
 import { ManualDropout } from '../../src/layers/manual_dropout.js';
 import { switchBackend } from '../helpers/backends.js';
-import { fixtureCase, fixturePath, loadFixture } from '../helpers/fixtures.js';
+import { FIXTURE_MODELS as CASES } from '../helpers/fixture_models.js';
+import { fixturePath, loadFixture } from '../helpers/fixtures.js';
 
 /**
  * Python and tfjs compute the same float32 Dense layers with a different summation order
@@ -23,54 +24,6 @@ import { fixtureCase, fixturePath, loadFixture } from '../helpers/fixtures.js';
  * 1e-6 (8 ulps) bounds that; a wrong weight, mask or mapping moves outputs by more than 1e-2.
  */
 const PARITY_ATOL = 1e-6;
-
-const DROPOUT_LAMBDA: ConvertOptions = { lambdas: { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } } };
-
-interface Case {
-  name: string;
-  formats: string[];
-  options: ConvertOptions;
-  /** Training-phase outputs replayable in tfjs: files and the stream step of each ManualDropout. */
-  training?: Array<{ file: string; steps: Record<string, number> }>;
-}
-
-const builtin = fixtureCase<{ dropouts: Record<string, { state_before_training_call: [number, number] }> }>('builtin_dropout');
-const manualTf = fixtureCase<{ seed_state_after_fit: [number, number]; layer_config: { name: string } }>('manual_dropout_tf');
-const manualJax = fixtureCase<{ seed_state_after_fit: [number, number]; layer_config: { name: string } }>('manual_dropout_jax');
-
-const CASES: Case[] = [
-  { name: 'seed_lambda', formats: ['model.keras', 'model.h5'], options: DROPOUT_LAMBDA },
-  { name: 'seed_lambda_tfkeras', formats: ['model.h5', 'saved_model'], options: DROPOUT_LAMBDA },
-  {
-    name: 'manual_dropout_tf',
-    formats: ['model.keras', 'model.h5'],
-    options: {},
-    training: [
-      { file: 'y_train.npy', steps: { [manualTf.layer_config.name]: manualTf.seed_state_after_fit[1] } },
-      { file: 'y_train_1.npy', steps: { [manualTf.layer_config.name]: manualTf.seed_state_after_fit[1] + 1 } },
-    ],
-  },
-  {
-    name: 'manual_dropout_jax',
-    formats: ['model.keras'],
-    options: {},
-    training: [
-      { file: 'y_train.npy', steps: { [manualJax.layer_config.name]: manualJax.seed_state_after_fit[1] } },
-      { file: 'y_train_1.npy', steps: { [manualJax.layer_config.name]: manualJax.seed_state_after_fit[1] + 1 } },
-    ],
-  },
-  {
-    name: 'builtin_dropout',
-    formats: ['model.keras', 'model.h5'],
-    options: { exactDropout: true, rng: 'tensorflow' },
-    training: [
-      {
-        file: 'y_train.npy',
-        steps: Object.fromEntries(Object.entries(builtin.dropouts).map(([name, d]) => [name, d.state_before_training_call[1]])),
-      },
-    ],
-  },
-];
 
 function asTensor(a: { shape: number[]; data: ArrayLike<number> }): tf.Tensor {
   return tf.tensor(Float32Array.from(a.data as ArrayLike<number>), a.shape, 'float32');

@@ -8,7 +8,7 @@
  *   directory with config.json                             → 'keras-dir'
  *   directory with saved_model.pb                          → 'savedmodel'
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from '../../io/disk.js';
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
 import { isHdf5, withHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';

@@ -3,8 +3,7 @@
  * right reader. Weights-only files get their architecture from the `config` option (a Keras
  * `config.json` / `model.to_json()` file, a tfjs `model.json`, or the parsed object).
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, readFile, stat } from '../../io/disk.js';
 import { ErrorCode } from '../../errors.js';
 import { checkKerasZip, classifyHdf5, detectDirectory, sniffBytes, unknownBytes } from './detect.js';
 import { convertError, displayName } from '../../errors.js';

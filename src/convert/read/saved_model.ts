@@ -10,8 +10,7 @@
  * alone are not enough: a variable is stored under the first path TensorFlow found to it,
  * which for RNN layers is often the model's `variables/<n>` or `trainable_variables/<n>`.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, readFile, relative, sep, stat } from '../../io/disk.js';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';

@@ -8,8 +8,7 @@
  * string tensors (the checkpoint's own object graph) as byte arrays. Every read is checked
  * against the entry's masked CRC-32C.
  */
-import { open, readFile, stat } from 'node:fs/promises';
-import { endianness } from 'node:os';
+import { open, readFile, stat } from '../../io/disk.js';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { crc32c, crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
 import type { StoredArray } from '../stored_array.js';
@@ -289,7 +288,7 @@ function lengthBytes(len: number): Uint8Array {
 }
 
 /** Typed arrays use the host's byte order; on little-endian hosts the file bytes are the array. */
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Converts little-endian element bytes to the dtypes tfjs weights use. */
 function convert(

@@ -1,0 +1,1 @@
+import { manualDropout } from 'keras2tfjs'; console.log(manualDropout);
