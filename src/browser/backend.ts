@@ -9,6 +9,9 @@
  * fetches its .wasm files from `wasmPaths` (default: beside the script, as tfjs does).
  */
 import * as tf from '@tensorflow/tfjs-core';
+// Static: every tfjs app has it already (@tensorflow/tfjs imports it), so a dynamic import would
+// only make bundlers warn that it cannot move it into a chunk of its own.
+import '@tensorflow/tfjs-backend-cpu';
 import type { BackendChoice, BackendName, ChooseBackendOptions } from '../backend.js';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 
@@ -32,10 +35,8 @@ export async function registerWasm(): Promise<void> {
   if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
 }
 
-/** Registers the pure-JavaScript cpu backend (always available). */
-export async function registerCpu(): Promise<void> {
-  await import('@tensorflow/tfjs-backend-cpu');
-}
+/** The pure-JavaScript cpu backend (always available; registered when this module loads). */
+export async function registerCpu(): Promise<void> {}
 
 /** Switches tfjs to the named backend, registering wasm or cpu first. Throws if it cannot start. */
 export async function useBackend(name: BackendName): Promise<void> {

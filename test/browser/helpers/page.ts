@@ -42,14 +42,18 @@ export function wasmRoutes(): Record<string, Route> {
   return routes;
 }
 
+/** Content types the shared server does not know by extension (it serves the rest as bytes). */
+const MORE_TYPES: Record<string, string> = { '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
 /** Every file under `dir`, served at `prefix` + its path relative to `dir`. */
 export function folderRoutes(dir: string, prefix: string): Record<string, Route> {
   const routes: Record<string, Route> = {};
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, e.name);
+      const type = MORE_TYPES[e.name.slice(e.name.lastIndexOf('.'))];
       if (e.isDirectory()) walk(path);
-      else routes[`${prefix}${relative(dir, path).split('\\').join('/')}`] = { file: path };
+      else routes[`${prefix}${relative(dir, path).split('\\').join('/')}`] = type ? { file: path, type } : { file: path };
     }
   };
   walk(dir);
