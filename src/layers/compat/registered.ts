@@ -4,6 +4,9 @@
  * tfjs' own registry, typed with the instance type of its public factory.
  */
 import { serialization } from '@tensorflow/tfjs-core';
+// tfjs-layers registers its classes when it loads: it must have loaded before any lookup here,
+// whatever imported the compat layers first (the package root imports them before the converter).
+import '@tensorflow/tfjs-layers';
 
 export function registeredClass<Ctor>(className: string): Ctor {
   const entry = serialization.SerializationMap.getMap().classNameMap[className];
