@@ -8,6 +8,12 @@
  *   file in the format of Keras' ~/.keras/datasets/imdb.npz (fixtures/imdb_npz);
  * - ```ts: type-checked against the built package (strict), then run as an ES module by Node;
  * - ```python: run by the repository's venv (.venv/bin/python);
+ * - ```html: a page, served from the folder (so `./node_modules/...` and files made by earlier
+ *   blocks are there) and opened in headless Chromium; its module scripts must finish without
+ *   an error (they are run in order by a loader that waits for each, top-level await included);
+ * - ```ts under <!-- readme-check: browser -->: code for a page, as an app's bundler builds it:
+ *   type-checked with the DOM's types, bundled by esbuild for the browser (no configuration),
+ *   and run in headless Chromium like an html block;
  * - ```text: output shown to the reader, not run.
  *
  * The folder is an app with keras2tfjs installed (node_modules linked to this checkout's) and
@@ -15,6 +21,7 @@
  * A block may instead say, in an HTML comment right above it, how it is proved elsewhere:
  *   <!-- readme-check: ci -->            every line of the block is a line of .ci/run
  *   <!-- readme-check: proved-by CMD --> CMD is a line of .ci/run (e.g. npm run test:package)
+ *   <!-- readme-check: browser -->       (ts) run in Chromium, as above
  * Any other language, or a directive not listed here, fails the check.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,6 +30,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { build } from 'esbuild';
+import { launchChromium } from '../browser/chromium.mjs';
+import { serveFolder } from '../browser/serve.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const README = process.argv[2] ?? join(ROOT, 'README.md');
@@ -30,7 +40,7 @@ const README = process.argv[2] ?? join(ROOT, 'README.md');
 const command = (line) => line.replace(/\s+#.*$/, '').trim();
 const CI_LINES = new Set(readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').map(command));
 const PYTHON = join(ROOT, '.venv', 'bin', 'python');
-const RUN = new Set(['sh', 'ts', 'python']);
+const RUN = new Set(['sh', 'ts', 'python', 'html']);
 const SHOWN = new Set(['text']);
 /** One block's time budget: the slowest block is the demo on a small IMDB file (~1 min on cpu). */
 const BLOCK_TIMEOUT_MS = 10 * 60_000;
@@ -68,6 +78,11 @@ function makeApp() {
     join(app, 'tsconfig.json'),
     JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: ['node'], noEmit: true } }),
   );
+  // Browser blocks: an app's browser settings (Vite's vanilla-ts template: the DOM, a bundler's resolution, no Node).
+  writeFileSync(
+    join(app, 'tsconfig.browser.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], strict: true, skipLibCheck: true, types: [], noEmit: true }, files: [] }),
+  );
   const home = join(app, '.home');
   mkdirSync(join(home, '.keras', 'datasets'), { recursive: true });
   copyFileSync(join(ROOT, 'fixtures', 'imdb_npz', 'imdb_small.npz'), join(home, '.keras', 'datasets', 'imdb.npz'));
@@ -83,12 +98,13 @@ function run(command, args, cwd, env) {
   return { ok, seconds, output };
 }
 
-function checkBlock(block, index, app, env) {
+async function checkBlock(block, index, app, env) {
   if (block.directive !== null) {
     if (block.directive === 'ci') {
       const missing = block.code.split('\n').map(command).filter((l) => l && !l.startsWith('#') && !CI_LINES.has(l));
       return { ok: missing.length === 0, seconds: 0, output: missing.map((l) => `not a line of .ci/run: ${l}`).join('\n'), how: 'run by .ci/run' };
     }
+    if (block.directive === 'browser' && block.lang === 'ts') return { ...(await runBrowserTs(block, index, app, env)), how: 'tsc (DOM) + esbuild + Chromium' };
     const proved = /^proved-by (.+)$/.exec(block.directive);
     if (proved) {
       const ok = CI_LINES.has(proved[1]);
@@ -99,6 +115,7 @@ function checkBlock(block, index, app, env) {
   if (SHOWN.has(block.lang)) return { ok: true, seconds: 0, output: '', how: 'shown, not run' };
   if (!RUN.has(block.lang)) return { ok: false, seconds: 0, output: `a \`\`\`${block.lang || '(no language)'} block: give it sh, ts, python or text, or a readme-check directive`, how: 'unknown' };
   if (block.lang === 'sh') return { ...run('bash', ['-e', '-o', 'pipefail', '-c', block.code], app, env), how: 'bash' };
+  if (block.lang === 'html') return { ...(await runHtml(block, index, app)), how: 'Chromium' };
   if (block.lang === 'python') {
     const file = join(app, `readme_block_${index}.py`);
     writeFileSync(file, block.code);
@@ -116,7 +133,84 @@ function checkBlock(block, index, app, env) {
   return { ...result, seconds: result.seconds + tsc.seconds, how: 'tsc + node' };
 }
 
-function main() {
+// ------------------------------------------------------------------------------ browser blocks
+
+/** The loader a block's page ends with: runs `modules` in order, then says how it went. */
+function loaderScript(modules) {
+  return [
+    '<script type="module">',
+    'try {',
+    ...modules.map((m) => `  await import(${JSON.stringify(m)});`),
+    '  globalThis.__readmeBlock = { ok: true };',
+    '} catch (e) {',
+    '  globalThis.__readmeBlock = { ok: false, error: String((e && e.stack) || e) };',
+    '}',
+    '</script>',
+  ].join('\n');
+}
+
+/** Opens `page` (a file in the app folder) in Chromium; ok once its loader says so, with no page error. */
+async function runPage(app, page) {
+  const started = performance.now();
+  const output = [];
+  const server = await serveFolder(app);
+  const browser = await launchChromium();
+  try {
+    const tab = await browser.newPage();
+    tab.on('console', (m) => output.push(`${m.type()}: ${m.text()}`));
+    tab.on('pageerror', (e) => output.push(`page error: ${e.message}`));
+    tab.on('requestfailed', (r) => output.push(`request failed: ${r.url()}`));
+    tab.on('response', (r) => r.status() >= 400 && output.push(`HTTP ${r.status()}: ${r.url()}`));
+    await tab.goto(`${server.url}/${page}`);
+    const outcome = await tab
+      .waitForFunction(() => globalThis.__readmeBlock, null, { timeout: BLOCK_TIMEOUT_MS })
+      .then((h) => h.jsonValue(), (e) => ({ ok: false, error: String(e) }));
+    if (!outcome.ok) output.push(outcome.error);
+    const ok = outcome.ok && !output.some((l) => l.startsWith('page error') || l.startsWith('HTTP '));
+    return { ok, seconds: (performance.now() - started) / 1000, output: output.join('\n') };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** An html block: its inline module scripts become files run by the loader, in their order. */
+async function runHtml(block, index, app) {
+  const modules = [];
+  let html = block.code.replace(/<script type="module">([\s\S]*?)<\/script>/g, (_, body) => {
+    const name = `./readme_block_${index}_${modules.length}.mjs`;
+    writeFileSync(join(app, name), body);
+    modules.push(name);
+    return modules.length === 1 ? '<!-- readme-check: loader -->' : '';
+  });
+  if (modules.length === 0) return { ok: false, seconds: 0, output: 'an html block without a <script type="module">: nothing to run' };
+  html = html.replace('<!-- readme-check: loader -->', loaderScript(modules));
+  const page = `readme_block_${index}.html`;
+  writeFileSync(join(app, page), html);
+  return runPage(app, page);
+}
+
+/** A browser ts block: type-checked with the DOM's types, bundled for the browser, run in a page. */
+async function runBrowserTs(block, index, app, env) {
+  const file = join(app, `readme_block_${index}.ts`);
+  writeFileSync(file, `${block.code}\nexport {};\n`);
+  const config = join(app, `tsconfig.block_${index}.json`);
+  writeFileSync(config, JSON.stringify({ extends: './tsconfig.browser.json', files: [basename(file)] }));
+  const tsc = run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config], app, env);
+  if (!tsc.ok) return tsc;
+  const outdir = join(app, `.readme_block_${index}`);
+  try {
+    await build({ entryPoints: [file], bundle: true, splitting: true, format: 'esm', platform: 'browser', outdir, absWorkingDir: app, tsconfigRaw: {}, logLevel: 'silent' });
+  } catch (e) {
+    return { ok: false, seconds: tsc.seconds, output: String(e.message ?? e) };
+  }
+  const page = `readme_block_${index}.html`;
+  writeFileSync(join(app, page), `<!doctype html><meta charset="utf-8">${loaderScript([`./.readme_block_${index}/readme_block_${index}.js`])}`);
+  const result = await runPage(app, page);
+  return { ...result, seconds: result.seconds + tsc.seconds };
+}
+
+async function main() {
   if (!existsSync(join(ROOT, 'dist', 'index.js'))) {
     console.error('check_readme: dist/ is missing; run npm run build first');
     process.exit(2);
@@ -126,14 +220,14 @@ function main() {
   const env = { ...process.env, HOME: home, PATH: `${join(app, 'node_modules', '.bin')}:${dirname(PYTHON)}:${process.env.PATH}`, CI: 'true' };
   let failed = 0;
   try {
-    blocks.forEach((block, i) => {
-      const r = checkBlock(block, i, app, env);
+    for (const [i, block] of blocks.entries()) {
+      const r = await checkBlock(block, i, app, env);
       console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${basename(README)}:${block.line} ${block.lang || '-'} (${r.how}${r.seconds ? `, ${r.seconds.toFixed(1)} s` : ''})`);
       if (!r.ok) {
         failed++;
         console.log(r.output.trim().split('\n').slice(-30).map((l) => `     | ${l}`).join('\n'));
       }
-    });
+    }
   } finally {
     rmSync(app, { recursive: true, force: true });
   }
@@ -141,4 +235,4 @@ function main() {
   process.exit(failed ? 1 : 0);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -10,83 +10,11 @@
  *   ... await browser.close(); await server.close();
  */
 import { build, type Plugin } from 'esbuild';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { builtinModules } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
 
-/** Where Chromium is looked for: $CHROMIUM_PATH, then Debian's headless shell and full browser. */
-const CANDIDATES = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-
-export function chromiumPath(): string | null {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  return CANDIDATES.find((p) => existsSync(p)) ?? null;
-}
-
-export interface LaunchOptions {
-  /**
-   * WebGL through SwiftShader, Chromium's CPU implementation of the GPU APIs (there is no GPU
-   * here): `--use-angle=swiftshader --enable-unsafe-swiftshader`. Without it, WebGL is off.
-   */
-  webgl?: boolean;
-}
-
-/**
- * Launches headless Chromium with nothing that reaches the network (no component updates, sync,
- * background requests), no sandbox (root in a container), and WebGL on SwiftShader if asked.
- */
-export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
-  const executablePath = chromiumPath();
-  if (executablePath === null) {
-    throw new Error('no Chromium found: apt-get install -y chromium-headless-shell (or set CHROMIUM_PATH)');
-  }
-  const args = [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-dev-shm-usage',
-    ...(options.webgl ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'] : ['--disable-gpu']),
-  ];
-  return chromium.launch({ executablePath, args, headless: true });
-}
-
-/** One served path: a file on disk or bytes/text in memory, with its content type. */
-export type Route = { file: string; type?: string } | { body: string | Uint8Array; type?: string };
-
-export interface FileServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
-
-/** Serves exactly `routes` (path → content) on 127.0.0.1 at a free port; anything else is 404. */
-export async function serveFiles(routes: Record<string, Route>): Promise<FileServer> {
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
-    const route = routes[path];
-    if (!route) {
-      res.writeHead(404).end();
-      return;
-    }
-    const ext = path.slice(path.lastIndexOf('.'));
-    const send = (body: string | Uint8Array) =>
-      res.writeHead(200, { 'content-type': route.type ?? TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
-    if ('body' in route) send(route.body);
-    else readFile(route.file).then(send, () => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+// Launching Chromium and serving files are shared with the README check (plain JavaScript).
+export { chromiumPath, launchChromium, type LaunchOptions } from '../../scripts/browser/chromium.mjs';
+export { serveFiles, serveFolder, type FileServer, type Route } from '../../scripts/browser/serve.mjs';
 
 /**
  * Node built-ins in a browser bundle: modules that also serve Node (paths, files) import them at

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
-  exports: Record<string, string | Record<string, Record<string, string>>>;
+  exports: Record<string, unknown>;
   bin: Record<string, string>;
   browser: Record<string, string>;
 };
@@ -33,10 +33,15 @@ function importsOf(file: string): string[] {
 /** The package's entry points, and the browser twins bundlers put in place of Node-only modules. */
 function entryPoints(): string[] {
   const out = [...Object.values(pkg.bin), ...Object.values(pkg.browser)];
-  for (const target of Object.values(pkg.exports)) {
-    if (typeof target === 'string') continue;
-    for (const condition of Object.values(target)) if (condition.default) out.push(condition.default);
-  }
+  // Every file an export condition leads to, declarations aside.
+  const leaves = (target: unknown, condition: string): void => {
+    if (typeof target === 'string') {
+      if (condition !== 'types' && !target.endsWith('.json')) out.push(target);
+    } else if (target && typeof target === 'object') {
+      for (const [c, t] of Object.entries(target)) leaves(t, c);
+    }
+  };
+  leaves(pkg.exports, 'default');
   return out.map((p) => posix.normalize(p));
 }
 

@@ -1,0 +1,10 @@
+/** One served path: a file on disk or bytes/text in memory, with its content type (else by extension). */
+export type Route = { file: string; type?: string } | { body: string | Uint8Array; type?: string };
+
+export interface FileServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function serveFiles(routes: Record<string, Route>): Promise<FileServer>;
+export function serveFolder(dir: string): Promise<FileServer>;
