@@ -11,3 +11,8 @@ export const HAS_FILE_SYSTEM = false;
 export function needFileSystem(subject: string, fix: string): never {
   throw new Keras2TfjsError(ErrorCode.NOT_IN_BROWSER, oneLine(`${subject}: a browser has no file system to read or write paths on; ${fix}`));
 }
+
+/** A `file:` URL names a path on a disk a page cannot read. */
+export function pathOfFileUrl(url: URL): string {
+  return needFileSystem(`'${url.href}'`, 'pass the file itself: a File or Blob, its bytes, a fetch Response or an http(s) URL');
+}

@@ -17,7 +17,8 @@ import { displayName, firstLine } from '../errors.js';
 import type { IntermediateModel, LayerMapping, SourceFormat, SourceModel } from './intermediate.js';
 import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './normalize/layer_map.js';
 import { normalizeModelConfig } from './normalize/model_config.js';
-import { readSource } from './read/read_source.js';
+import { readInput } from './read/read_input.js';
+import type { ModelInput } from './read/model_input.js';
 import { buildWeights } from './normalize/weights.js';
 import { checkTfjsBuild, checkTopology, checkWeightNames, type StartBackend } from './normalize/validate_topology.js';
 import { concatenate, QUANTIZE_DTYPES, toArtifactParts, type QuantizeDtype } from './write/tfjs_artifacts.js';
@@ -86,8 +87,11 @@ export interface ConvertResult {
   report: ConversionReport;
 }
 
-/** Converts a Keras model (path to .keras / .h5 / SavedModel or unzipped .keras dir, or bytes) in memory. */
-export async function convert(input: string | Uint8Array, options: ConvertOptions = {}): Promise<ConvertResult> {
+/**
+ * Converts a Keras model in memory: a path to a .keras / .h5 file or a SavedModel / unzipped
+ * .keras folder (Node), or the file itself as bytes, a Blob or File, a fetch Response or a URL.
+ */
+export async function convert(input: ModelInput, options: ConvertOptions = {}): Promise<ConvertResult> {
   return withWeightData(await readAndConvert(input, options, { startBackend: 'cpu' }));
 }
 
@@ -113,10 +117,10 @@ function withWeightData(r: PartsResult): ConvertResult {
   return { ...result, artifacts: { ...r.artifacts, weightData: concatenate(weightParts) } };
 }
 
-async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, how: ConvertHow): Promise<PartsResult> {
+async function readAndConvert(input: ModelInput, options: ConvertOptions, how: ConvertHow): Promise<PartsResult> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
-  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  const source = await readInput(input, { config: options.config, fileName: options.fileName });
   return convertRead(source, options, how);
 }
 
@@ -169,7 +173,7 @@ async function convertRead(source: SourceModel, options: ConvertOptions, how: Co
  * Converts and writes model.json + weight shards into `outDir`, atomically: on any failure
  * nothing is left behind (and an existing model directory is left as it was).
  */
-export async function convertToDirectory(input: string, outDir: string, options: ConvertOptions = {}): Promise<ConversionReport> {
+export async function convertToDirectory(input: ModelInput, outDir: string, options: ConvertOptions = {}): Promise<ConversionReport> {
   const outer = options.onProgress;
   const { artifacts, weightParts, report } = await readAndConvert(input, { ...options, onProgress: (f, s) => outer?.(f * 0.9, s) }, {
     startBackend: 'cpu',
@@ -190,8 +194,8 @@ export interface LoadKerasModelOptions extends ConvertOptions {
   onReport?: (report: ConversionReport) => void;
 }
 
-/** Converts in memory and returns a live tfjs LayersModel (optionally compiled as in Keras). */
-export async function loadKerasModel(input: string, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
+/** Converts in memory (any input `convert` takes) and returns a live tfjs LayersModel (optionally compiled as in Keras). */
+export async function loadKerasModel(input: ModelInput, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
   const { artifacts, report } = withWeightData(await readAndConvert(input, options, { startBackend: 'wasm' }));
   let model: LayersModel;
   try {

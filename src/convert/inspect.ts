@@ -11,7 +11,8 @@ import { convertSource, type ConvertOptions } from './convert.js';
 import type { SourceFormat, SourceModel, SourceWeight } from './intermediate.js';
 import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './normalize/layer_map.js';
 import type { MarshalConst } from '../formats/python/marshal.js';
-import { readSource } from './read/read_source.js';
+import type { ModelInput } from './read/model_input.js';
+import { readInput } from './read/read_input.js';
 
 export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'rng' | 'config' | 'fileName'>;
 
@@ -63,8 +64,8 @@ export interface InspectReport {
 
 type Config = Record<string, unknown>;
 
-export async function inspect(input: string | Uint8Array, options: InspectOptions = {}): Promise<InspectReport> {
-  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+export async function inspect(input: ModelInput, options: InspectOptions = {}): Promise<InspectReport> {
+  const source = await readInput(input, { config: options.config, fileName: options.fileName });
   const raw = rawLayers(source.modelConfig, []);
   const params = (path: string[]): number => parameterCount(source.layerWeights, path);
   const lambdas = raw

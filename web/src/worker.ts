@@ -33,10 +33,10 @@ const backend = chooseBackend({ wasmPaths: new URL('wasm/', self.location.href).
 type Progress = (fraction: number, stage: string) => void;
 type Handler<K extends RequestName> = (args: Requests[K]['args'], progress: Progress) => Promise<Requests[K]['result']>;
 
-/** What convert() and inspect() read: the dropped file's bytes (a folder is not read here yet). */
-async function modelBytes(drop: ModelDrop): Promise<{ bytes: Uint8Array; name: string }> {
+/** What convert() and inspect() read: the dropped File (a folder is not read here yet). */
+function modelInput(drop: ModelDrop): File {
   if (drop.kind === 'folder') throw new Error(`${drop.name}: model folders are not read yet; drop a .keras or .h5 file`);
-  return { bytes: new Uint8Array(await drop.file.arrayBuffer()), name: drop.file.name };
+  return drop.file;
 }
 
 function requireModel(): tf.LayersModel {
@@ -58,20 +58,17 @@ function tensorOf(a: NpyArray, rows?: number): tf.Tensor {
 const handlers: { [K in RequestName]: Handler<K> } = {
   async inspect({ drop, lambdas }, progress) {
     state.drop = drop;
-    progress(0.1, 'read');
-    const { bytes, name } = await modelBytes(drop);
-    progress(0.5, 'inspect');
-    const report = await inspect(bytes, { lambdas, fileName: name });
+    progress(0.1, 'inspect');
+    const report = await inspect(modelInput(drop), { lambdas });
     return { report, backend: (await backend).reason };
   },
 
   async convert({ lambdas, quantize }, progress) {
     if (!state.drop) throw new Error('drop a model first');
     const started = performance.now();
-    const { bytes, name } = await modelBytes(state.drop);
-    const options: ConvertOptions = { lambdas, fileName: name, onProgress: (f, stage) => progress(f * 0.9, stage) };
+    const options: ConvertOptions = { lambdas, onProgress: (f, stage) => progress(f * 0.9, stage) };
     if (quantize) options.quantize = quantize;
-    const { artifacts, report } = await convert(bytes, options);
+    const { artifacts, report } = await convert(modelInput(state.drop), options);
     state.model?.dispose();
     state.artifacts = artifacts;
     progress(0.95, 'load');

@@ -20,10 +20,12 @@ export interface ReadOptions {
   config?: string | Record<string, unknown>;
   /** Name for messages when the input is bytes. */
   fileName?: string;
+  /** The bytes were read for this conversion alone (from a Blob, a Response): readers may keep or move them. */
+  owned?: boolean;
 }
 
 export async function readSource(input: string | Uint8Array, options: ReadOptions = {}): Promise<SourceModel> {
-  if (typeof input !== 'string') return readBytes(input, options.fileName ?? '<memory>', options, false);
+  if (typeof input !== 'string') return readBytes(input, options.fileName ?? '<memory>', options, options.owned ?? false);
   let isDir: boolean;
   try {
     isDir = (await stat(input)).isDirectory();
