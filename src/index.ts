@@ -41,7 +41,7 @@ export { convert, convertToDirectory, loadKerasModel } from './convert/convert.j
 export type { ConvertOptions, ConversionReport, ConvertResult, ConvertedLayer, LoadKerasModelOptions } from './convert/convert.js';
 export { inspect } from './convert/inspect.js';
 export type { InspectOptions, InspectReport, InspectedLayer, InspectedLambda } from './convert/inspect.js';
-export type { ModelInput } from './convert/read/model_input.js';
+export type { ModelFolderFiles, ModelInput } from './convert/read/model_input.js';
 export { parseLambdaMapping } from './convert/normalize/layer_map.js';
 export type { LambdaMappings, LambdaTarget } from './convert/normalize/layer_map.js';
 export type { QuantizeDtype } from './convert/write/tfjs_artifacts.js';

@@ -1,17 +1,64 @@
 /**
- * The browser's twin of src/io/disk.ts. A page never reaches these with a path: the converter's
- * entry points refuse a path string first (NOT_IN_BROWSER); they fail the same way if reached.
- * The path helpers work on '/'-separated names (a picked folder's files are named that way).
+ * The browser's twin of src/io/disk.ts. A page has no disk: paths it can read are those of a
+ * folder it was given as files (src/browser/mounts.ts), each File read only where asked. Any
+ * other path fails with NOT_IN_BROWSER (the converter's entry points refuse a path string before
+ * it gets here). The path helpers work on '/'-separated names.
  */
 import type * as disk from '../io/disk.js';
+import { lookup, type Entry } from './mounts.js';
 import { needFileSystem } from './platform.js';
 
-const FIX = 'pass the bytes, a File or Blob, a Response or a URL';
+const FIX = 'pass the file itself: a File or Blob, its bytes, a fetch Response or a URL';
 
-export const open = ((path: string) => needFileSystem(`'${path}'`, FIX)) as unknown as typeof disk.open;
-export const readdir = ((path: string) => needFileSystem(`'${path}'`, FIX)) as unknown as typeof disk.readdir;
-export const readFile = ((path: string) => needFileSystem(`'${path}'`, FIX)) as unknown as typeof disk.readFile;
-export const stat = ((path: string) => needFileSystem(`'${path}'`, FIX)) as unknown as typeof disk.stat;
+/** The mounted entry at `path`; ENOENT as Node's fs says it, or NOT_IN_BROWSER outside any mount. */
+function entry(path: string): Exclude<Entry, { kind: 'missing' }> {
+  const found = lookup(path);
+  if (found === null) return needFileSystem(`'${path}'`, FIX);
+  if (found.kind === 'missing') throw Object.assign(new Error(`ENOENT: no such file or directory, '${path}'`), { code: 'ENOENT' });
+  return found;
+}
+
+function file(path: string): Blob {
+  const e = entry(path);
+  if (e.kind !== 'file') throw Object.assign(new Error(`EISDIR: illegal operation on a directory, '${path}'`), { code: 'EISDIR' });
+  return e.blob;
+}
+
+function statsOf(e: Exclude<Entry, { kind: 'missing' }>) {
+  return { isDirectory: () => e.kind === 'dir', isFile: () => e.kind === 'file', size: e.kind === 'file' ? e.blob.size : 0 };
+}
+
+async function bytesOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+export const stat = (async (path: string) => statsOf(entry(path))) as unknown as typeof disk.stat;
+
+export const readdir = (async (path: string) => {
+  const e = entry(path);
+  if (e.kind !== 'dir') throw Object.assign(new Error(`ENOTDIR: not a directory, '${path}'`), { code: 'ENOTDIR' });
+  return e.names;
+}) as unknown as typeof disk.readdir;
+
+export const readFile = (async (path: string, encoding?: string) => {
+  const bytes = await bytesOf(file(path));
+  return encoding ? new TextDecoder().decode(bytes) : bytes;
+}) as unknown as typeof disk.readFile;
+
+/** A read-only handle on a mounted file: ranges are sliced from the File, never read whole. */
+export const open = (async (path: string) => {
+  const blob = file(path);
+  return {
+    stat: async () => statsOf({ kind: 'file', blob }),
+    readFile: () => bytesOf(blob),
+    read: async (into: Uint8Array, offset: number, length: number, position: number) => {
+      const part = await bytesOf(blob.slice(position, position + length));
+      into.set(part, offset);
+      return { bytesRead: part.length, buffer: into };
+    },
+    close: async () => {},
+  };
+}) as unknown as typeof disk.open;
 
 export const sep = '/';
 

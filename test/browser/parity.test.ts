@@ -3,10 +3,12 @@
  * on SwiftShader, Chromium's CPU implementation of the GPU APIs: there is no GPU here):
  * - converted in Node (convertToDirectory) and loaded over http with tf.loadLayersModel, as an
  *   app serving a converted model does;
- * - converted in the page from the Keras file's bytes (convert), as the conversion page does;
+ * - converted in the page from the Keras file's bytes (convert), as the conversion page does,
+ *   or, for a SavedModel, from its folder's files as a page holds them after a folder pick;
  * both predict what Python Keras predicted (y_infer.npy), and replay its training-phase outputs
  * where the masks are replayable (y_train*.npy), within PARITY_ATOL.
  */
+import { readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,13 @@ import type { ParityCase, ParityResult } from './pages/parity_page.js';
  */
 const PARITY_ATOL = 1e-5;
 const BACKENDS = ['cpu', 'wasm', 'webgl'] as const;
+
+/** The files under `dir`, by '/'-separated path inside it. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
+}
 
 let converted: string;
 let routes: Awaited<ReturnType<typeof bundleRoutes>>;
@@ -46,7 +55,9 @@ beforeAll(async () => {
         training: (m.training ?? []).map((t) => ({ url: `/fixtures/${m.name}/${t.file}`, steps: t.steps })),
       };
       cases.push({ ...common, via: 'http', url: `/converted/${m.name}/${format}/model.json` });
-      if (format !== 'saved_model') cases.push({ ...common, via: 'bytes', url: `/fixtures/${m.name}/${format}` });
+      const source = fixturePath(m.name, format);
+      if (statSync(source).isDirectory()) cases.push({ ...common, via: 'folder', url: `/fixtures/${m.name}/${format}`, files: filesUnder(source) });
+      else cases.push({ ...common, via: 'bytes', url: `/fixtures/${m.name}/${format}` });
     }
   }
   routes = {

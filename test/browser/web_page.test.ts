@@ -15,6 +15,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/index.js';
 import { useBackend } from '../../src/backend.js';
+import { inspect } from '../../src/convert/inspect.js';
 import { fixturePath, loadFixture } from '../helpers/fixtures.js';
 import { folderRoutes, openPage, REPO, type OpenPage } from './helpers/page.js';
 
@@ -28,7 +29,8 @@ const requests: string[] = [];
 beforeAll(async () => {
   await build({ configFile: join(REPO, 'web', 'vite.config.ts'), logLevel: 'error' });
   const { '/index.html': index, ...rest } = folderRoutes(WEB_DIST, '/');
-  opened = await openPage({ ...rest, '/': { ...index, type: 'text/html' } }, 'document');
+  // The model the first test drops, fetched by the test's own code in the page (same origin).
+  opened = await openPage({ ...rest, '/': { ...index, type: 'text/html' }, '/dropped/model.keras': { file: fixturePath('seed_lambda', 'model.keras') } }, 'document');
   opened.page.on('request', (r) => requests.push(r.url()));
   await opened.page.waitForSelector('#status:has-text("Drop a model")');
 });
@@ -45,7 +47,12 @@ describe('the conversion page', () => {
 
   it('inspects a dropped model: the layer table and the Lambda mapped to ManualDropout', async () => {
     const { page } = opened;
-    await page.setInputFiles('#pick-file', fixturePath('seed_lambda', 'model.keras'));
+    const transfer = await page.evaluateHandle(async () => {
+      const dropped = new DataTransfer();
+      dropped.items.add(new File([await (await fetch('/dropped/model.keras')).blob()], 'model.keras'));
+      return dropped;
+    });
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
     await page.waitForSelector('#status:has-text("Ready to convert")');
     const layers = await page.$$eval('#layers-table tbody tr', (rows) => rows.map((r) => Array.from(r.children, (c) => c.textContent)));
     expect(layers.map((r) => r[0])).toEqual(['input_layer', 'dense', 'dense_1', 'lambda', 'dense_2']);
@@ -138,6 +145,29 @@ describe('the conversion page', () => {
     const worst = Number(/max \|TS − Python\| = ([\d.e+-]+)/.exec(text)?.[1]);
     expect(worst).toBeLessThanOrEqual(PARITY_ATOL);
     expect(text).toContain('32 rows');
+  });
+
+  it('a model picked with the file input inspects the same', async () => {
+    const { page } = opened;
+    await page.setInputFiles('#pick-file', fixturePath('seed_lambda', 'model.h5'));
+    await page.waitForSelector('#status:has-text("Ready to convert")');
+    expect(await page.textContent('#model-name')).toBe('model.h5');
+    expect(await page.$$eval('#layers-table tbody tr', (rows) => rows.length)).toBe(5);
+  });
+
+  it('converts a SavedModel folder picked whole', async () => {
+    const { page } = opened;
+    await page.setInputFiles('#pick-folder', fixturePath('seed_lambda_tfkeras', 'saved_model'));
+    await page.waitForSelector('#status:has-text("Ready to convert")');
+    expect(await page.textContent('#model-name')).toBe('saved_model/');
+    const expected = await inspect(fixturePath('seed_lambda_tfkeras', 'saved_model'));
+    expect(await page.textContent('#summary')).toBe(
+      `savedmodel, Keras ${expected.kerasVersion}, Sequential, ${expected.layers.length} layers, ${expected.totalParameters.toLocaleString('en-US')} parameters`,
+    );
+    await page.click('#convert');
+    await page.waitForSelector('#status:has-text("Converted.")');
+    await page.setInputFiles('#pick-npy', [fixturePath('seed_lambda_tfkeras', 'x.npy'), fixturePath('seed_lambda_tfkeras', 'y_infer.npy')]);
+    await page.waitForSelector('#parity-result:has-text("same model")');
   });
 
   it('reached nothing but its own origin, and logged no errors', () => {

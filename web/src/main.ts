@@ -41,9 +41,14 @@ async function guarded(task: () => Promise<void>): Promise<void> {
 }
 
 async function received(dropped: Dropped): Promise<void> {
-  if (dropped.npy.length > 0) npy = dropped.npy;
-  if (dropped.model) await inspectModel(dropped.model);
-  if (npy.length > 0) await checkParity();
+  if (dropped.model) {
+    npy = [];
+    await inspectModel(dropped.model);
+  }
+  if (dropped.npy.length > 0) {
+    npy = dropped.npy;
+    await checkParity();
+  }
 }
 
 async function inspectModel(drop: ModelDrop): Promise<void> {

@@ -11,6 +11,7 @@ import {
   predictWithDropout,
   readNpy,
   type ConvertOptions,
+  type ModelInput,
   type NpyArray,
 } from 'keras2tfjs';
 import { zipModel } from './model_zip.js';
@@ -33,10 +34,10 @@ const backend = chooseBackend({ wasmPaths: new URL('wasm/', self.location.href).
 type Progress = (fraction: number, stage: string) => void;
 type Handler<K extends RequestName> = (args: Requests[K]['args'], progress: Progress) => Promise<Requests[K]['result']>;
 
-/** What convert() and inspect() read: the dropped File (a folder is not read here yet). */
-function modelInput(drop: ModelDrop): File {
-  if (drop.kind === 'folder') throw new Error(`${drop.name}: model folders are not read yet; drop a .keras or .h5 file`);
-  return drop.file;
+/** What convert() and inspect() read: the dropped File, or a folder's Files by their path inside it. */
+function modelInput(drop: ModelDrop): { input: ModelInput; fileName?: string } {
+  if (drop.kind === 'file') return { input: drop.file };
+  return { input: Object.fromEntries(drop.files.map((f) => [f.path, f.file])), fileName: drop.name };
 }
 
 function requireModel(): tf.LayersModel {
@@ -57,18 +58,22 @@ function tensorOf(a: NpyArray, rows?: number): tf.Tensor {
 
 const handlers: { [K in RequestName]: Handler<K> } = {
   async inspect({ drop, lambdas }, progress) {
-    state.drop = drop;
+    // A model (or new Lambda mappings) to look at: what was converted before goes.
+    state.model?.dispose();
+    Object.assign(state, { drop, model: null, artifacts: null, x: null });
     progress(0.1, 'inspect');
-    const report = await inspect(modelInput(drop), { lambdas });
+    const { input, fileName } = modelInput(drop);
+    const report = await inspect(input, { lambdas, fileName });
     return { report, backend: (await backend).reason };
   },
 
   async convert({ lambdas, quantize }, progress) {
     if (!state.drop) throw new Error('drop a model first');
     const started = performance.now();
-    const options: ConvertOptions = { lambdas, onProgress: (f, stage) => progress(f * 0.9, stage) };
+    const { input, fileName } = modelInput(state.drop);
+    const options: ConvertOptions = { lambdas, fileName, onProgress: (f, stage) => progress(f * 0.9, stage) };
     if (quantize) options.quantize = quantize;
-    const { artifacts, report } = await convert(modelInput(state.drop), options);
+    const { artifacts, report } = await convert(input, options);
     state.model?.dispose();
     state.artifacts = artifacts;
     progress(0.95, 'load');

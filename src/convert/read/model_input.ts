@@ -1,18 +1,34 @@
 /**
  * What `convert`, `inspect` and `loadKerasModel` take, reduced to what the readers read: a path
- * (Node only), or bytes with a name for messages. A page has a File from an <input>, a Blob, a
- * fetch Response, a URL; Node has paths, Buffers, `file:` URLs.
+ * (Node only), bytes with a name for messages, or a folder's files. A page has a File from an
+ * <input>, a Blob, a fetch Response, a URL, the files of a folder the user picked; Node has
+ * paths, Buffers, `file:` URLs.
  */
 import { ErrorCode, Keras2TfjsError, invalidArgument, oneLine } from '../../errors.js';
 import { needFileSystem, pathOfFileUrl } from '../../platform.js';
 
-/** A Keras model file (or, in Node, a model folder) in any form a program holds it. */
-export type ModelInput = string | URL | Uint8Array | ArrayBuffer | Blob | Response;
+/**
+ * The files of a model folder (a tf.keras SavedModel, an unzipped .keras): the Files an
+ * `<input type="file" webkitdirectory>` gives (a FileList or an array; each placed by its
+ * `webkitRelativePath`), or contents by their path inside the folder
+ * (`{'saved_model.pb': blob, 'variables/variables.index': blob, ...}`).
+ */
+export type ModelFolderFiles = ArrayLike<Blob> | Record<string, Blob | Uint8Array>;
+
+/** A Keras model file, or a model folder, in any form a program holds it. */
+export type ModelInput = string | URL | Uint8Array | ArrayBuffer | Blob | Response | ModelFolderFiles;
+
+/** A folder's files, each by its '/'-separated path inside the folder named `name`. */
+export interface PickedFolder {
+  name: string;
+  files: Array<{ path: string; content: Blob }>;
+}
 
 export type ResolvedInput =
   | { kind: 'path'; path: string }
   /** `owned`: read for this conversion alone, so readers may keep or move the buffer. */
-  | { kind: 'bytes'; bytes: Uint8Array; name: string; owned: boolean };
+  | { kind: 'bytes'; bytes: Uint8Array; name: string; owned: boolean }
+  | { kind: 'folder'; folder: PickedFolder };
 
 const PATH_FIX = 'pass the file itself: a File or Blob, its bytes, a fetch Response or a URL';
 
@@ -33,7 +49,42 @@ export async function resolveInput(input: ModelInput, fileName?: string): Promis
     const name = fileName ?? ((input as { name?: unknown }).name ? String((input as File).name) : '<blob>');
     return { kind: 'bytes', bytes: new Uint8Array(await input.arrayBuffer()), name, owned: true };
   }
-  throw invalidArgument('input', 'a path, a URL, bytes (Uint8Array, ArrayBuffer), a Blob or File, or a fetch Response', describe(input));
+  const folder = pickedFolder(input, fileName);
+  if (folder) return { kind: 'folder', folder };
+  throw invalidArgument('input', "a path, a URL, bytes (Uint8Array, ArrayBuffer), a Blob or File, a fetch Response, or a folder's files", describe(input));
+}
+
+/**
+ * A folder's files, or null if `input` is not that. When every path starts with the same folder
+ * (as `webkitRelativePath` does: 'saved_model/variables/variables.index'), that is its name.
+ */
+function pickedFolder(input: unknown, fileName: string | undefined): PickedFolder | null {
+  let files: Array<{ path: string; content: Blob }>;
+  if (isArrayLike(input) && Array.from(input).every((f) => f instanceof Blob)) {
+    const pathOf = (f: Blob & { webkitRelativePath?: string; name?: string }) => f.webkitRelativePath || f.name || '';
+    files = Array.from(input as ArrayLike<Blob>, (f) => ({ path: pathOf(f), content: f }));
+  } else if (isPlainObject(input) && Object.values(input).every((v) => v instanceof Blob || v instanceof Uint8Array)) {
+    files = Object.entries(input).map(([path, v]) => ({ path, content: v instanceof Blob ? v : new Blob([v as Uint8Array<ArrayBuffer>]) }));
+  } else {
+    return null;
+  }
+  files = files.map((f) => ({ ...f, path: f.path.replace(/\\/g, '/').replace(/^\/+/, '') }));
+  if (files.length === 0 || files.some((f) => f.path === '' || f.path.split('/').includes('..'))) {
+    throw invalidArgument('input', "a folder's files, each with its path inside the folder", files.map((f) => f.path).join(', ') || 'no files');
+  }
+  const first = files[0].path.split('/')[0];
+  const shared = files.every((f) => f.path.startsWith(`${first}/`));
+  const name = fileName ?? (shared ? first : '<folder>');
+  return { name, files: shared ? files.map((f) => ({ ...f, path: f.path.slice(first.length + 1) })) : files };
+}
+
+function isArrayLike(v: unknown): v is ArrayLike<unknown> {
+  const FileListClass = (globalThis as { FileList?: abstract new () => unknown }).FileList;
+  return Array.isArray(v) || (FileListClass !== undefined && v instanceof FileListClass);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && Object.keys(v).length > 0;
 }
 
 async function fetchOrFail(url: URL): Promise<Response> {

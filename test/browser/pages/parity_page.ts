@@ -10,10 +10,12 @@ import { chooseBackend, convert, ManualDropout, readNpy, type BackendName, type 
 export interface ParityCase {
   name: string;
   format: string;
-  /** 'http': tf.loadLayersModel(modelJson); otherwise how the Keras file reaches convert(). */
-  via: 'http' | 'bytes';
-  /** URL of the converted model.json ('http') or of the Keras file. */
+  /** 'http': tf.loadLayersModel(modelJson); otherwise how the Keras file or folder reaches convert(). */
+  via: 'http' | 'bytes' | 'folder';
+  /** URL of the converted model.json ('http'), of the Keras file, or of the folder. */
   url: string;
+  /** 'folder': the paths of its files, inside it. */
+  files?: string[];
   options: ConvertOptions;
   x: string;
   yInfer: string;
@@ -46,8 +48,18 @@ function maxDiff(actual: tf.Tensor, expected: tf.Tensor): number {
   return worst;
 }
 
+/** A folder's files as a page holds them after a pick: contents by their path inside it. */
+async function folderFiles(url: string, paths: string[]): Promise<Record<string, Blob>> {
+  const blobs = await Promise.all(paths.map(async (p) => (await fetch(`${url}/${p}`)).blob()));
+  return Object.fromEntries(paths.map((p, i) => [p, blobs[i]]));
+}
+
 async function load(c: ParityCase): Promise<tf.LayersModel> {
   if (c.via === 'http') return tf.loadLayersModel(c.url);
+  if (c.via === 'folder') {
+    const { artifacts } = await convert(await folderFiles(c.url, c.files ?? []), { ...c.options, fileName: c.format });
+    return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  }
   const bytes = new Uint8Array(await (await fetch(c.url)).arrayBuffer());
   const { artifacts } = await convert(bytes, { ...c.options, fileName: c.format });
   return tf.loadLayersModel(tf.io.fromMemory(artifacts));

@@ -4,7 +4,8 @@
  * http URL. Each form converts the bundled seed model to the same artifacts, and names the file
  * in messages; what is not a model input, or a response that is not a file, is a typed error.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -60,6 +61,31 @@ describe('model inputs', () => {
     expect(new Uint8Array(artifacts.weightData as ArrayBuffer)).toEqual(new Uint8Array(reference.artifacts.weightData as ArrayBuffer));
   });
 
+  it("a SavedModel folder's files (contents by path, or Files under one folder) convert as the folder does", async () => {
+    const dir = fixturePath('seed_lambda_tfkeras', 'saved_model');
+    const paths = ['saved_model.pb', 'keras_metadata.pb', 'fingerprint.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001'].filter((p) => existsSync(join(dir, p)));
+    const fromDir = await convert(dir, DROPOUT_LAMBDA);
+    const byPath = Object.fromEntries(paths.map((p) => [p, new Blob([readFileSync(join(dir, p))])]));
+    const asFiles = paths.map((p) => new File([readFileSync(join(dir, p))], `saved_model/${p}`));
+    for (const input of [byPath, asFiles]) {
+      const { artifacts, report } = await convert(input, DROPOUT_LAMBDA);
+      expect(report.format).toBe('savedmodel');
+      expect(report.file).toBe(input === byPath ? '<folder>' : 'saved_model');
+      expect(artifacts.modelTopology).toEqual(fromDir.artifacts.modelTopology);
+      expect(new Uint8Array(artifacts.weightData as ArrayBuffer)).toEqual(new Uint8Array(fromDir.artifacts.weightData as ArrayBuffer));
+    }
+  });
+
+  it('an unzipped .keras folder given as files converts; a missing file is named', async () => {
+    const dir = join(import.meta.dirname, '..', 'data', 'zoo_k3_dir');
+    const files = Object.fromEntries(['config.json', 'metadata.json', 'model.weights.h5'].map((p) => [p, new Uint8Array(readFileSync(join(dir, p)))]));
+    const { report } = await convert(files, { fileName: 'zoo_k3_dir' });
+    expect(report.format).toBe('keras-dir');
+    const { 'model.weights.h5': _, ...without } = files;
+    const e = await caught(convert(without, { fileName: 'zoo_k3_dir' }));
+    expect(e.message).toMatch(/^zoo_k3_dir: .*model\.weights\.h5/);
+  });
+
   it('inspect and loadKerasModel take them too, and fileName names the bytes', async () => {
     const report = await inspect(new Blob([BYTES]), { ...DROPOUT_LAMBDA, fileName: 'mine.keras' });
     expect(report.file).toBe('mine.keras');
@@ -84,6 +110,6 @@ describe('model inputs', () => {
   it('anything else is INVALID_ARGUMENT, saying what is taken', async () => {
     const e = await caught(convert(42 as unknown as ModelInput));
     expect(e.code).toBe(ErrorCode.INVALID_ARGUMENT);
-    expect(e.message).toMatch(/^Invalid value for `input`: expected a path, a URL, bytes \(Uint8Array, ArrayBuffer\), a Blob or File, or a fetch Response/);
+    expect(e.message).toMatch(/^Invalid value for `input`: expected a path, a URL, bytes \(Uint8Array, ArrayBuffer\), a Blob or File, a fetch Response, or a folder's files/);
   });
 });
