@@ -5,6 +5,8 @@ The seed model's shape, widened: Input(10000) -> Dense(2500, relu) -> Dense(16, 
 
     python make_large_model.py --flavor keras3 OUT_DIR   # OUT_DIR/large_keras3.keras + large_keras3.h5
     python make_large_model.py --flavor tfkeras OUT_DIR  # OUT_DIR/large_tfkeras.h5 (Keras 2 via tf_keras)
+    python make_large_model.py --flavor keras3 --wide-units 12500 --keras-only OUT_DIR
+        # OUT_DIR/large_keras3_12500.keras: 125 M parameters, ~500 MB (the page bench's model)
 
 Run each flavor in its own process: the Keras package is fixed when TensorFlow is imported
 (TF_USE_LEGACY_KERAS=1 selects tf_keras, which this script sets itself for 'tfkeras').
@@ -22,12 +24,12 @@ WIDE_UNITS = 2500
 SEED = 20261129
 
 
-def build(keras):
+def build(keras, wide_units=WIDE_UNITS):
     keras.utils.set_random_seed(SEED)
     model = keras.Sequential(
         [
             keras.Input(shape=(INPUT_DIM,)),
-            keras.layers.Dense(WIDE_UNITS, activation="relu"),
+            keras.layers.Dense(wide_units, activation="relu"),
             keras.layers.Dense(16, activation="relu"),
             keras.layers.Dropout(0.5),
             keras.layers.Dense(1, activation="sigmoid"),
@@ -49,6 +51,8 @@ def save_atomically(model, path):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--flavor", choices=["keras3", "tfkeras"], required=True)
+    parser.add_argument("--wide-units", type=int, default=WIDE_UNITS, help="units of the wide Dense layer (2500: ~100 MB)")
+    parser.add_argument("--keras-only", action="store_true", help="keras3: write only the .keras file")
     parser.add_argument("out_dir", type=Path)
     args = parser.parse_args()
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -60,13 +64,15 @@ def main():
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
         import keras
 
-    model = build(keras)
+    model = build(keras, args.wide_units)
+    suffix = "" if args.wide_units == WIDE_UNITS else f"_{args.wide_units}"
     written = []
     if args.flavor == "keras3":
-        written.append(save_atomically(model, args.out_dir / "large_keras3.keras"))
-        written.append(save_atomically(model, args.out_dir / "large_keras3.h5"))
+        written.append(save_atomically(model, args.out_dir / f"large_keras3{suffix}.keras"))
+        if not args.keras_only:
+            written.append(save_atomically(model, args.out_dir / f"large_keras3{suffix}.h5"))
     else:
-        written.append(save_atomically(model, args.out_dir / "large_tfkeras.h5"))
+        written.append(save_atomically(model, args.out_dir / f"large_tfkeras{suffix}.h5"))
     result = {
         "flavor": args.flavor,
         "keras_version": keras.__version__,
