@@ -1,32 +1,36 @@
 #!/usr/bin/env node
 /**
- * Assembles the WebAssembly random kernels (src/random/kernels/random_kernels.wat) with wabt
- * and writes the binary, base64-encoded, into the committed TypeScript module
- * src/random/kernels/random_kernels_wasm.ts — so the package needs no wasm file at run time and
- * no assembler at install time.
+ * Assembles the project's WebAssembly kernels with wabt and writes each binary, base64-encoded,
+ * into a committed TypeScript module beside its .wat — so the package needs no wasm file at run
+ * time and no assembler at install time:
+ *   src/random/kernels/random_kernels.wat  → random_kernels_wasm.ts  (the mask streams)
+ *   src/wasm_backend/train_kernels.wat     → train_kernels_wasm.ts   (kernels for tfjs' wasm backend)
  *
  * Usage:
- *   node scripts/build_wasm_kernels.mjs           write the module (to a temp file, then renamed)
- *   node scripts/build_wasm_kernels.mjs --check   exit 1 if the committed module is not exactly
- *                                                 what the .wat assembles to now (used by a test)
+ *   node scripts/build_wasm_kernels.mjs           write the modules (to temp files, then renamed)
+ *   node scripts/build_wasm_kernels.mjs --check   exit 1 if a committed module is not exactly
+ *                                                 what its .wat assembles to now (used by tests)
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const kernelsDir = join(root, 'src', 'random', 'kernels');
-const watPath = join(kernelsDir, 'random_kernels.wat');
-const outPath = join(kernelsDir, 'random_kernels_wasm.ts');
-/** Post-MVP features the kernels use; all are in every engine with wasm SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+). */
-const FEATURES = { simd: true, multi_value: true };
+const MODULES = [
+  { dir: join(root, 'src', 'random', 'kernels'), name: 'random_kernels', constant: 'RANDOM_KERNELS_WASM_BASE64' },
+  { dir: join(root, 'src', 'wasm_backend'), name: 'train_kernels', constant: 'TRAIN_KERNELS_WASM_BASE64' },
+];
+/**
+ * Post-MVP features the kernels use; all are in every engine with wasm SIMD (Node 16.4+, Chrome 91+,
+ * Firefox 89+, Safari 16.4+). bulk_memory: memory.fill.
+ */
+const FEATURES = { simd: true, multi_value: true, bulk_memory: true };
 /** Base64 characters per source line, so diffs of the generated file stay readable. */
 const LINE_CHARS = 100;
 
-async function assemble() {
-  const wabt = await (await import('wabt')).default();
+async function assemble(wabt, watPath) {
   const text = await readFile(watPath, 'utf8');
-  const module = wabt.parseWat('random_kernels.wat', text, FEATURES);
+  const module = wabt.parseWat(watPath, text, FEATURES);
   try {
     module.resolveNames();
     module.validate(FEATURES);
@@ -36,7 +40,7 @@ async function assemble() {
   }
 }
 
-function moduleText(bytes) {
+function moduleText(bytes, watPath, constant) {
   const base64 = bytes.toString('base64');
   const lines = [];
   for (let i = 0; i < base64.length; i += LINE_CHARS) lines.push(`  '${base64.slice(i, i + LINE_CHARS)}',`);
@@ -47,23 +51,30 @@ function moduleText(bytes) {
     '// file is exactly what the .wat assembles to.',
     '',
     `/** The assembled ${source} (${bytes.length} bytes), base64. */`,
-    'export const RANDOM_KERNELS_WASM_BASE64 = [',
+    `export const ${constant} = [`,
     ...lines,
     "].join('');",
     '',
   ].join('\n');
 }
 
-const expected = moduleText(await assemble());
-if (process.argv.includes('--check')) {
-  const committed = await readFile(outPath, 'utf8').catch(() => '');
-  if (committed !== expected) {
-    console.error(`${relative(root, outPath)} is stale: run \`node scripts/build_wasm_kernels.mjs\``);
-    process.exit(1);
+const wabt = await (await import('wabt')).default();
+let stale = false;
+for (const { dir, name, constant } of MODULES) {
+  const watPath = join(dir, `${name}.wat`);
+  const outPath = join(dir, `${name}_wasm.ts`);
+  const expected = moduleText(await assemble(wabt, watPath), watPath, constant);
+  if (process.argv.includes('--check')) {
+    const committed = await readFile(outPath, 'utf8').catch(() => '');
+    if (committed !== expected) {
+      console.error(`${relative(root, outPath)} is stale: run \`node scripts/build_wasm_kernels.mjs\``);
+      stale = true;
+    }
+  } else {
+    const tmp = `${outPath}.${process.pid}.tmp`;
+    await writeFile(tmp, expected);
+    await rename(tmp, outPath);
+    console.log(`wrote ${relative(root, outPath)}`);
   }
-} else {
-  const tmp = `${outPath}.${process.pid}.tmp`;
-  await writeFile(tmp, expected);
-  await rename(tmp, outPath);
-  console.log(`wrote ${relative(root, outPath)}`);
 }
+if (stale) process.exit(1);

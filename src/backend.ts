@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installWasmKernels } from './wasm_backend/install.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -40,6 +41,7 @@ export async function registerWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const pkgDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   wasm.setWasmPaths(join(pkgDir, 'dist') + '/');
+  installWasmKernels(); // keras2tfjs' faster and missing wasm kernels (src/wasm_backend)
   wasmRegistered = true;
 }
 

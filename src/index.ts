@@ -1,4 +1,6 @@
 // The whole public API of keras2tfjs, and nothing else.
+// Importing it also gives tfjs' wasm backend keras2tfjs' training kernels (src/wasm_backend/install.ts).
+import './wasm_backend/install.js';
 export { Keras2TfjsError, ErrorCode } from './errors.js';
 export type { ErrorContext } from './errors.js';
 export { chooseBackend, useBackend } from './backend.js';

@@ -1,0 +1,116 @@
+/**
+ * Conv2DBackpropFilter (the gradient of a Conv2D kernel) for the wasm backend, which tfjs 4.22
+ * does not have at all: without it `model.fit` of any model with a Conv2D layer fails on wasm
+ * with "Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'".
+ *
+ *   dW[kh, kw, ci, co] = Σ over (b, oy, ox) of x[b, oy·sh − top + kh, ox·sw − left + kw, ci] · dy[b, oy, ox, co]
+ *
+ * which is Pᵀ·dY for the patch matrix P (one row per output position (b, oy, ox), one column per
+ * (kh, kw, ci), zero where the window hangs over the padding) and dY as [positions, co]. P is
+ * built in the heap in chunks of rows and multiplied by train_kernels.wat's matmul_tn, which
+ * accumulates the chunks in order: each dW value is the sequential float32 sum over positions.
+ * NCHW inputs are transposed to NHWC first (the filter layout does not depend on it).
+ */
+import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { heapOffset, trainKernels, type WasmBackend } from './wasm_heap.js';
+
+/** Patch rows per chunk: bounds the scratch P to ~4 MB whatever the batch and image size. */
+const CHUNK_FLOATS = 1 << 20;
+const BLOCK_FLOATS = 4096;
+
+export const conv2dBackpropFilter: KernelFunc = (args) => {
+  const backend = args.backend as WasmBackend;
+  const inputs = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const attrs = args.attrs as {
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
+  };
+  const kernels = trainKernels(backend);
+  if (kernels === null) {
+    throw new Error("Conv2DBackpropFilter on the wasm backend needs WebAssembly SIMD (keras2tfjs' kernel); use the cpu backend");
+  }
+  const nchw = attrs.dataFormat === 'NCHW';
+  const x = nchw ? toNhwc(backend, inputs.x) : inputs.x;
+  const dy = nchw ? toNhwc(backend, inputs.dy) : inputs.dy;
+  try {
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast',
+    );
+    const out = backend.makeOutput(attrs.filterShape.slice(), 'float32');
+    const cols = info.filterHeight * info.filterWidth * info.inChannels;
+    const outAt = heapOffset(backend, out) as number;
+    const positions = info.batchSize * info.outHeight * info.outWidth;
+    if (positions === 0 || cols === 0 || info.outChannels === 0) {
+      new Float32Array(backend.wasm.HEAPU8.buffer, outAt, cols * info.outChannels).fill(0);
+      return out;
+    }
+    const chunkRows = Math.max(1, Math.min(positions, Math.floor(CHUNK_FLOATS / cols)));
+    const patches = backend.makeOutput([chunkRows, cols], 'float32');
+    try {
+      const blockRows = Math.max(4, Math.floor(BLOCK_FLOATS / info.outChannels));
+      for (let first = 0; first < positions; first += chunkRows) {
+        const rows = Math.min(chunkRows, positions - first);
+        fillPatches(backend, x, patches, info, first, rows);
+        const dyAt = (heapOffset(backend, dy) as number) + first * info.outChannels * 4;
+        kernels.matmul_tn(heapOffset(backend, patches) as number, dyAt, outAt, rows, cols, info.outChannels, blockRows, first === 0 ? 0 : 1);
+      }
+    } finally {
+      backend.disposeData(patches.dataId);
+    }
+    return out;
+  } finally {
+    if (x !== inputs.x) backend.disposeData(x.dataId);
+    if (dy !== inputs.dy) backend.disposeData(dy.dataId);
+  }
+};
+
+/** Rows [first, first + rows) of the patch matrix P into `patches` (see the file comment). */
+function fillPatches(backend: WasmBackend, x: TensorInfo, patches: TensorInfo, info: backend_util.Conv2DInfo, first: number, rows: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
+  const xBase = (heapOffset(backend, x) as number) / 4;
+  let p = (heapOffset(backend, patches) as number) / 4;
+  const rowFloats = filterWidth * inChannels;
+  for (let r = first; r < first + rows; r++) {
+    const ox = r % outWidth;
+    const oy = Math.floor(r / outWidth) % outHeight;
+    const b = Math.floor(r / (outWidth * outHeight));
+    const x0 = ox * strideWidth - left;
+    const wholeRow = x0 >= 0 && x0 + filterWidth <= inWidth;
+    for (let kh = 0; kh < filterHeight; kh++) {
+      const iy = oy * strideHeight - top + kh;
+      if (iy < 0 || iy >= inHeight) {
+        heap.fill(0, p, p + rowFloats);
+      } else if (wholeRow) {
+        // The window's row is contiguous in NHWC: filterWidth pixels × inChannels.
+        const from = xBase + ((b * inHeight + iy) * inWidth + x0) * inChannels;
+        if (rowFloats >= 16) heap.copyWithin(p, from, from + rowFloats);
+        else for (let k = 0; k < rowFloats; k++) heap[p + k] = heap[from + k];
+      } else {
+        for (let kw = 0; kw < filterWidth; kw++) {
+          const ix = x0 + kw;
+          const at = p + kw * inChannels;
+          if (ix < 0 || ix >= inWidth) {
+            heap.fill(0, at, at + inChannels);
+          } else {
+            const from = xBase + ((b * inHeight + iy) * inWidth + ix) * inChannels;
+            for (let c = 0; c < inChannels; c++) heap[at + c] = heap[from + c];
+          }
+        }
+      }
+      p += rowFloats;
+    }
+  }
+}
+
+/** An NCHW tensor as NHWC, by tfjs' wasm Transpose kernel (the caller disposes it). */
+function toNhwc(backend: WasmBackend, t: TensorInfo): TensorInfo {
+  const transpose = getKernel('Transpose', 'wasm');
+  if (transpose === undefined) throw new Error("tfjs' wasm backend has no Transpose kernel");
+  return transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm: [0, 2, 3, 1] } }) as TensorInfo;
+}
+

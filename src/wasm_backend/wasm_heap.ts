@@ -1,0 +1,66 @@
+/**
+ * What keras2tfjs' kernels need of tfjs' wasm backend (duck-typed: tfjs-backend-wasm is not
+ * imported here, so the package loads without it): where a tensor lives in the backend's heap,
+ * how to allocate an output there, and the backend's WebAssembly memory, which our own SIMD
+ * module (train_kernels.wat) imports so that it computes on tensors in place.
+ */
+import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import { instantiateBase64 } from '../wasm_module.js';
+import { TRAIN_KERNELS_WASM_BASE64 } from './train_kernels_wasm.js';
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm (4.x) used by the kernels. */
+export interface WasmBackend {
+  wasm: { HEAPU8: Uint8Array; asm?: Record<string, unknown>; wasmMemory?: unknown };
+  dataIdMap: { get(dataId: DataId): { memoryOffset: number | null } | undefined };
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+/** train_kernels.wat's exports; every pointer is a byte offset into the backend's heap. */
+export interface TrainKernels {
+  matmul_tn(a: number, b: number, out: number, S: number, M: number, N: number, mb: number, accumulate: number): void;
+}
+
+/** Per backend memory: its kernel instance, or null when this engine cannot run the module. */
+const instances = new WeakMap<object, TrainKernels | null>();
+
+function backendMemory(backend: WasmBackend): WasmMemory | null {
+  const exported = backend.wasm.asm ? Object.values(backend.wasm.asm).find(isMemory) : undefined;
+  const memory = exported ?? (isMemory(backend.wasm.wasmMemory) ? backend.wasm.wasmMemory : undefined);
+  return memory ?? null;
+}
+
+function isMemory(v: unknown): v is WasmMemory {
+  const api = (globalThis as { WebAssembly?: { Memory?: new (...args: never[]) => unknown } }).WebAssembly;
+  return api?.Memory !== undefined && v instanceof api.Memory;
+}
+
+/**
+ * Our SIMD kernels bound to this backend's heap, or null: no memory found, no wasm SIMD, or the
+ * multi-threaded build's shared memory (the module imports an unshared one; that build's own
+ * kernels run on several threads anyway).
+ */
+export function trainKernels(backend: WasmBackend): TrainKernels | null {
+  const memory = backendMemory(backend);
+  if (memory === null) return null;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    kernels = instantiateBase64<TrainKernels>(TRAIN_KERNELS_WASM_BASE64, { tfjs: { memory } });
+    instances.set(memory, kernels);
+  }
+  return kernels;
+}
+
+/** Byte offset of a tensor's values in the heap (null for empty tensors). */
+export function heapOffset(backend: WasmBackend, info: TensorInfo): number | null {
+  return backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null;
+}
+
+/** A float32 view of a tensor's values, taken now (a heap growth replaces the buffer). */
+export function heapFloats(backend: WasmBackend, info: TensorInfo, size: number): Float32Array {
+  return new Float32Array(backend.wasm.HEAPU8.buffer, heapOffset(backend, info) ?? 0, size);
+}
