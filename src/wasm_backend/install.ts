@@ -29,6 +29,9 @@ const KERNELS: Record<string, (tfjs: KernelFunc | undefined) => KernelFunc | nul
   Conv2DBackpropFilter: (tfjs) => (tfjs ? null : conv2dBackpropFilter),
 };
 
+/** tfjs' own wasm kernel functions we replaced, by kernel name (tests compare against them). */
+const replaced = new Map<string, KernelFunc>();
+
 function isOurs(config: KernelConfig | undefined): boolean {
   return config !== undefined && (config.kernelFunc as { [OURS]?: true })[OURS] === true;
 }
@@ -42,7 +45,10 @@ export function installWasmKernels(): void {
     const kernelFunc = make(current?.kernelFunc);
     if (kernelFunc === null) continue; // e.g. a future tfjs that has its own Conv2DBackpropFilter
     Object.defineProperty(kernelFunc, OURS, { value: true });
-    if (current !== undefined) unregisterKernel(kernelName, BACKEND);
+    if (current !== undefined) {
+      replaced.set(kernelName, current.kernelFunc);
+      unregisterKernel(kernelName, BACKEND);
+    }
     registerKernel({ ...current, kernelName, backendName: BACKEND, kernelFunc });
   }
 }
@@ -50,6 +56,11 @@ export function installWasmKernels(): void {
 /** True when keras2tfjs' kernel serves `kernelName` on wasm (for tests and the bench). */
 export function wasmKernelInstalled(kernelName: string): boolean {
   return isOurs(getKernel(kernelName, BACKEND));
+}
+
+/** tfjs' own wasm kernel that ours replaced (undefined if none was replaced in this module copy). */
+export function tfjsWasmKernel(kernelName: string): KernelFunc | undefined {
+  return replaced.get(kernelName);
 }
 
 if (getKernel(INIT_HOOK, BACKEND) === undefined) {

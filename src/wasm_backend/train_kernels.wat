@@ -44,18 +44,102 @@
       (i32x4.all_true (f32x4.eq (local.get $acc) (local.get $acc)))
       (f32.eq (local.get $s) (local.get $s))))
 
+  ;; c[n] = c[n] + a0·b0[n] for n < N (b0 = b), four columns per SIMD step, then the tail.
+  (func $axpy1 (param $c i32) (param $b i32) (param $rowBytes i32) (param $n4Bytes i32) (param $a0 f32)
+    (local $cEnd4 i32) (local $cEnd i32) (local $v0 v128)
+    (local.set $v0 (f32x4.splat (local.get $a0)))
+    (local.set $cEnd4 (i32.add (local.get $c) (local.get $n4Bytes)))
+    (local.set $cEnd (i32.add (local.get $c) (local.get $rowBytes)))
+    (block $v_done
+      (loop $v
+        (br_if $v_done (i32.ge_u (local.get $c) (local.get $cEnd4)))
+        (v128.store (local.get $c)
+          (f32x4.add (v128.load (local.get $c)) (f32x4.mul (local.get $v0) (v128.load (local.get $b)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $v)))
+    (block $t_done
+      (loop $t
+        (br_if $t_done (i32.ge_u (local.get $c) (local.get $cEnd)))
+        (f32.store (local.get $c)
+          (f32.add (f32.load (local.get $c)) (f32.mul (local.get $a0) (f32.load (local.get $b)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $t))))
+
+  ;; c[n] = (((c[n] + a0·b0[n]) + a1·b1[n]) + a2·b2[n]) + a3·b3[n], b_i = b + i·rowBytes: four
+  ;; terms of the sequential sum per load and store of c (the same sums, in the same order, as
+  ;; four $axpy1 calls).
+  (func $axpy4 (param $c i32) (param $b i32) (param $rowBytes i32) (param $n4Bytes i32)
+    (param $a0 f32) (param $a1 f32) (param $a2 f32) (param $a3 f32)
+    (local $cEnd4 i32) (local $cEnd i32) (local $b1 i32) (local $b2 i32) (local $b3 i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $f f32)
+    (local.set $v0 (f32x4.splat (local.get $a0)))
+    (local.set $v1 (f32x4.splat (local.get $a1)))
+    (local.set $v2 (f32x4.splat (local.get $a2)))
+    (local.set $v3 (f32x4.splat (local.get $a3)))
+    (local.set $b1 (i32.add (local.get $b) (local.get $rowBytes)))
+    (local.set $b2 (i32.add (local.get $b1) (local.get $rowBytes)))
+    (local.set $b3 (i32.add (local.get $b2) (local.get $rowBytes)))
+    (local.set $cEnd4 (i32.add (local.get $c) (local.get $n4Bytes)))
+    (local.set $cEnd (i32.add (local.get $c) (local.get $rowBytes)))
+    (block $v_done
+      (loop $v
+        (br_if $v_done (i32.ge_u (local.get $c) (local.get $cEnd4)))
+        (v128.store (local.get $c)
+          (f32x4.add
+            (f32x4.add
+              (f32x4.add
+                (f32x4.add (v128.load (local.get $c)) (f32x4.mul (local.get $v0) (v128.load (local.get $b))))
+                (f32x4.mul (local.get $v1) (v128.load (local.get $b1))))
+              (f32x4.mul (local.get $v2) (v128.load (local.get $b2))))
+            (f32x4.mul (local.get $v3) (v128.load (local.get $b3)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 16)))
+        (local.set $b2 (i32.add (local.get $b2) (i32.const 16)))
+        (local.set $b3 (i32.add (local.get $b3) (i32.const 16)))
+        (br $v)))
+    (block $t_done
+      (loop $t
+        (br_if $t_done (i32.ge_u (local.get $c) (local.get $cEnd)))
+        (local.set $f (f32.add (f32.load (local.get $c)) (f32.mul (local.get $a0) (f32.load (local.get $b)))))
+        (local.set $f (f32.add (local.get $f) (f32.mul (local.get $a1) (f32.load (local.get $b1)))))
+        (local.set $f (f32.add (local.get $f) (f32.mul (local.get $a2) (f32.load (local.get $b2)))))
+        (f32.store (local.get $c) (f32.add (local.get $f) (f32.mul (local.get $a3) (f32.load (local.get $b3)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 4)))
+        (local.set $b2 (i32.add (local.get $b2) (i32.const 4)))
+        (local.set $b3 (i32.add (local.get $b3) (i32.const 4)))
+        (br $t))))
+
+  ;; Row m of the output gains the terms s..s+3 (a0..a3 = a[s..s+3, m]) unless skipping is on and
+  ;; all four are zero.
+  (func $row4 (param $c i32) (param $b i32) (param $rowBytes i32) (param $n4Bytes i32) (param $skip i32)
+    (param $a0 f32) (param $a1 f32) (param $a2 f32) (param $a3 f32)
+    (if (i32.and (local.get $skip)
+          (i32.and
+            (i32.and (f32.eq (local.get $a0) (f32.const 0)) (f32.eq (local.get $a1) (f32.const 0)))
+            (i32.and (f32.eq (local.get $a2) (f32.const 0)) (f32.eq (local.get $a3) (f32.const 0)))))
+      (then (return)))
+    (call $axpy4 (local.get $c) (local.get $b) (local.get $rowBytes) (local.get $n4Bytes)
+      (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3)))
+
   ;; out[m, n] = Σ_s a[s, m] · b[s, n] for m < M, n < N; `accumulate` ≠ 0 adds to out instead of
-  ;; overwriting it (the caller zeroed it; used when the s range comes in chunks). `mb` ≥ 1: output
-  ;; rows per cache block.
+  ;; overwriting it (the caller zeroed it; used when the s range comes in chunks). `mb` ≥ 4: output
+  ;; rows per cache block. Terms are added four s at a time ($axpy4) for four rows m at a time
+  ;; (one vector load of a per s), and a 4×4 tile of a that is all zero is skipped with one test.
   (func (export "matmul_tn")
     (param $a i32) (param $b i32) (param $out i32)
     (param $S i32) (param $M i32) (param $N i32) (param $mb i32) (param $accumulate i32)
-    (local $skip i32) (local $rowBytes i32) (local $n4Bytes i32)
-    (local $m0 i32) (local $m1 i32) (local $m i32) (local $s i32)
-    (local $aRow i32) (local $bRow i32) (local $c i32) (local $cEnd4 i32) (local $cEnd i32) (local $bp i32)
-    (local $av f32) (local $avv v128)
+    (local $skip i32) (local $rowBytes i32) (local $n4Bytes i32) (local $aStride i32)
+    (local $m0 i32) (local $m1 i32) (local $m i32) (local $s i32) (local $p i32) (local $c i32)
+    (local $aRow i32) (local $bRow i32) (local $av f32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local.set $rowBytes (i32.shl (local.get $N) (i32.const 2)))
     (local.set $n4Bytes (i32.shl (i32.and (local.get $N) (i32.const -4)) (i32.const 2)))
+    (local.set $aStride (i32.shl (local.get $M) (i32.const 2)))
     (if (i32.eqz (local.get $accumulate))
       (then (memory.fill (local.get $out) (i32.const 0) (i32.mul (local.get $M) (local.get $rowBytes)))))
     (local.set $skip (call $all_finite (local.get $b) (i32.mul (local.get $S) (local.get $N))))
@@ -65,47 +149,73 @@
         (br_if $blocks_done (i32.ge_u (local.get $m0) (local.get $M)))
         (local.set $m1 (select (i32.add (local.get $m0) (local.get $mb)) (local.get $M)
           (i32.lt_u (i32.add (local.get $m0) (local.get $mb)) (local.get $M))))
+        ;; s in fours
         (local.set $s (i32.const 0))
+        (block $s4_done
+          (loop $s4
+            (br_if $s4_done (i32.gt_u (i32.add (local.get $s) (i32.const 4)) (local.get $S)))
+            (local.set $aRow (i32.add (local.get $a) (i32.mul (local.get $s) (local.get $aStride))))
+            (local.set $bRow (i32.add (local.get $b) (i32.mul (local.get $s) (local.get $rowBytes))))
+            (local.set $m (local.get $m0))
+            (block $m4_done
+              (loop $m4
+                (br_if $m4_done (i32.gt_u (i32.add (local.get $m) (i32.const 4)) (local.get $m1)))
+                (local.set $p (i32.add (local.get $aRow) (i32.shl (local.get $m) (i32.const 2))))
+                (local.set $x0 (v128.load (local.get $p)))
+                (local.set $x1 (v128.load (i32.add (local.get $p) (local.get $aStride))))
+                (local.set $x2 (v128.load (i32.add (local.get $p) (i32.shl (local.get $aStride) (i32.const 1)))))
+                (local.set $x3 (v128.load (i32.add (local.get $p) (i32.mul (local.get $aStride) (i32.const 3)))))
+                (if (i32.or (i32.eqz (local.get $skip))
+                      (v128.any_true (v128.or (v128.or (local.get $x0) (local.get $x1)) (v128.or (local.get $x2) (local.get $x3)))))
+                  (then
+                    (local.set $c (i32.add (local.get $out) (i32.mul (local.get $m) (local.get $rowBytes))))
+                    (call $row4 (local.get $c) (local.get $bRow) (local.get $rowBytes) (local.get $n4Bytes) (local.get $skip)
+                      (f32x4.extract_lane 0 (local.get $x0)) (f32x4.extract_lane 0 (local.get $x1))
+                      (f32x4.extract_lane 0 (local.get $x2)) (f32x4.extract_lane 0 (local.get $x3)))
+                    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                    (call $row4 (local.get $c) (local.get $bRow) (local.get $rowBytes) (local.get $n4Bytes) (local.get $skip)
+                      (f32x4.extract_lane 1 (local.get $x0)) (f32x4.extract_lane 1 (local.get $x1))
+                      (f32x4.extract_lane 1 (local.get $x2)) (f32x4.extract_lane 1 (local.get $x3)))
+                    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                    (call $row4 (local.get $c) (local.get $bRow) (local.get $rowBytes) (local.get $n4Bytes) (local.get $skip)
+                      (f32x4.extract_lane 2 (local.get $x0)) (f32x4.extract_lane 2 (local.get $x1))
+                      (f32x4.extract_lane 2 (local.get $x2)) (f32x4.extract_lane 2 (local.get $x3)))
+                    (local.set $c (i32.add (local.get $c) (local.get $rowBytes)))
+                    (call $row4 (local.get $c) (local.get $bRow) (local.get $rowBytes) (local.get $n4Bytes) (local.get $skip)
+                      (f32x4.extract_lane 3 (local.get $x0)) (f32x4.extract_lane 3 (local.get $x1))
+                      (f32x4.extract_lane 3 (local.get $x2)) (f32x4.extract_lane 3 (local.get $x3)))))
+                (local.set $m (i32.add (local.get $m) (i32.const 4)))
+                (br $m4)))
+            ;; the block's last rows when it is not a multiple of four
+            (block $m1_done
+              (loop $m1_loop
+                (br_if $m1_done (i32.ge_u (local.get $m) (local.get $m1)))
+                (local.set $p (i32.add (local.get $aRow) (i32.shl (local.get $m) (i32.const 2))))
+                (call $row4 (i32.add (local.get $out) (i32.mul (local.get $m) (local.get $rowBytes)))
+                  (local.get $bRow) (local.get $rowBytes) (local.get $n4Bytes) (local.get $skip)
+                  (f32.load (local.get $p))
+                  (f32.load (i32.add (local.get $p) (local.get $aStride)))
+                  (f32.load (i32.add (local.get $p) (i32.shl (local.get $aStride) (i32.const 1))))
+                  (f32.load (i32.add (local.get $p) (i32.mul (local.get $aStride) (i32.const 3)))))
+                (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                (br $m1_loop)))
+            (local.set $s (i32.add (local.get $s) (i32.const 4)))
+            (br $s4)))
+        ;; the last S mod 4 terms, one s at a time
         (block $s_done
           (loop $s_loop
             (br_if $s_done (i32.ge_u (local.get $s) (local.get $S)))
-            (local.set $aRow (i32.add (local.get $a) (i32.shl (i32.mul (local.get $s) (local.get $M)) (i32.const 2))))
+            (local.set $aRow (i32.add (local.get $a) (i32.mul (local.get $s) (local.get $aStride))))
             (local.set $bRow (i32.add (local.get $b) (i32.mul (local.get $s) (local.get $rowBytes))))
             (local.set $m (local.get $m0))
             (block $m_done
               (loop $m_loop
                 (br_if $m_done (i32.ge_u (local.get $m) (local.get $m1)))
-                ;; Four a values that are all +0 (bits 0): skip them together.
-                (if (i32.and (local.get $skip) (i32.le_u (i32.add (local.get $m) (i32.const 4)) (local.get $m1)))
-                  (then
-                    (if (i32.eqz (v128.any_true (v128.load (i32.add (local.get $aRow) (i32.shl (local.get $m) (i32.const 2))))))
-                      (then
-                        (local.set $m (i32.add (local.get $m) (i32.const 4)))
-                        (br $m_loop)))))
                 (local.set $av (f32.load (i32.add (local.get $aRow) (i32.shl (local.get $m) (i32.const 2)))))
                 (if (i32.or (i32.eqz (local.get $skip)) (f32.ne (local.get $av) (f32.const 0)))
                   (then
-                    (local.set $avv (f32x4.splat (local.get $av)))
-                    (local.set $c (i32.add (local.get $out) (i32.mul (local.get $m) (local.get $rowBytes))))
-                    (local.set $cEnd4 (i32.add (local.get $c) (local.get $n4Bytes)))
-                    (local.set $cEnd (i32.add (local.get $c) (local.get $rowBytes)))
-                    (local.set $bp (local.get $bRow))
-                    (block $v_done
-                      (loop $v
-                        (br_if $v_done (i32.ge_u (local.get $c) (local.get $cEnd4)))
-                        (v128.store (local.get $c)
-                          (f32x4.add (v128.load (local.get $c)) (f32x4.mul (local.get $avv) (v128.load (local.get $bp)))))
-                        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-                        (local.set $bp (i32.add (local.get $bp) (i32.const 16)))
-                        (br $v)))
-                    (block $t_done
-                      (loop $t
-                        (br_if $t_done (i32.ge_u (local.get $c) (local.get $cEnd)))
-                        (f32.store (local.get $c)
-                          (f32.add (f32.load (local.get $c)) (f32.mul (local.get $av) (f32.load (local.get $bp)))))
-                        (local.set $c (i32.add (local.get $c) (i32.const 4)))
-                        (local.set $bp (i32.add (local.get $bp) (i32.const 4)))
-                        (br $t)))))
+                    (call $axpy1 (i32.add (local.get $out) (i32.mul (local.get $m) (local.get $rowBytes)))
+                      (local.get $bRow) (local.get $rowBytes) (local.get $n4Bytes) (local.get $av))))
                 (local.set $m (i32.add (local.get $m) (i32.const 1)))
                 (br $m_loop)))
             (local.set $s (i32.add (local.get $s) (i32.const 1)))
