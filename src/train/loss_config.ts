@@ -2,6 +2,8 @@
  * Keras loss and metric identifiers (strings, Keras 3 serialized objects, Keras 2
  * `{class_name, config}` and `MeanMetricWrapper` entries) → what tfjs-layers' `compile` takes.
  */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { metrics as tfjsMetrics } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import type { KerasConfig } from './keras_optimizer.js';
 import {
@@ -143,6 +145,26 @@ export function metricFromKeras(
   const mapped = METRICS[key];
   if (!mapped) dropped.push(`${where} '${name}': no tfjs equivalent`);
   return mapped ?? null;
+}
+
+/** A metric function for tfjs `compile`, tagged with its Keras name (exportKeras writes it back). */
+export type KerasMetricFn = ((yTrue: Tensor, yPred: Tensor) => Tensor) & { kerasIdentifier: string };
+
+/**
+ * tfjs-layers' `compile` resolves metric names through a table that lacks
+ * 'sparseCategoricalAccuracy' ("Unknown metric"), although the function exists
+ * (tf.metrics.sparseCategoricalAccuracy); compile gets the function instead.
+ */
+const sparseCategoricalAccuracy: KerasMetricFn = Object.assign(
+  function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+    return tfjsMetrics.sparseCategoricalAccuracy(yTrue, yPred);
+  },
+  { kerasIdentifier: 'sparse_categorical_accuracy' },
+);
+
+/** What tfjs `compile({metrics})` resolves for a metric name `metricFromKeras` returned. */
+export function tfjsMetric(name: string): string | KerasMetricFn {
+  return name === 'sparseCategoricalAccuracy' ? sparseCategoricalAccuracy : name;
 }
 
 /** A string, or `{class_name, config}` (Keras 3 adds module/registered_name). */

@@ -7,18 +7,18 @@
  *
  * which is Pᵀ·dY for the patch matrix P (one row per output position (b, oy, ox), one column per
  * (kh, kw, ci), zero where the window hangs over the padding) and dY as [positions, co]. P is
- * built in the heap in chunks of rows and multiplied by train_kernels.wat's matmul_tn, which
+ * built in the heap in chunks of rows (train_kernels.wat's im2col) and multiplied by train_kernels.wat's matmul_tn, which
  * accumulates the chunks in order: each dW value is the sequential float32 sum over positions.
  * NCHW inputs are transposed to NHWC first (the filter layout does not depend on it).
  */
 import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapOffset, trainKernels, type WasmBackend } from './wasm_heap.js';
+import { heapOffset, trainKernels, withGeometry, type WasmBackend } from './wasm_heap.js';
 
 /** Patch rows per chunk: bounds the scratch P to ~4 MB whatever the batch and image size. */
 const CHUNK_FLOATS = 1 << 20;
 const BLOCK_FLOATS = 4096;
 
-export const conv2dBackpropFilter: KernelFunc = (args) => {
+export const conv2dBackpropFilter: KernelFunc = function conv2dBackpropFilterWasm(args) {
   const backend = args.backend as WasmBackend;
   const inputs = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = args.attrs as {
@@ -49,14 +49,16 @@ export const conv2dBackpropFilter: KernelFunc = (args) => {
     }
     const chunkRows = Math.max(1, Math.min(positions, Math.floor(CHUNK_FLOATS / cols)));
     const patches = backend.makeOutput([chunkRows, cols], 'float32');
+    const blockRows = Math.max(4, Math.floor(BLOCK_FLOATS / info.outChannels));
     try {
-      const blockRows = Math.max(4, Math.floor(BLOCK_FLOATS / info.outChannels));
-      for (let first = 0; first < positions; first += chunkRows) {
-        const rows = Math.min(chunkRows, positions - first);
-        fillPatches(backend, x, patches, info, first, rows);
-        const dyAt = (heapOffset(backend, dy) as number) + first * info.outChannels * 4;
-        kernels.matmul_tn(heapOffset(backend, patches) as number, dyAt, outAt, rows, cols, info.outChannels, blockRows, first === 0 ? 0 : 1);
-      }
+      withGeometry(backend, info, (geometry) => {
+        for (let first = 0; first < positions; first += chunkRows) {
+          const rows = Math.min(chunkRows, positions - first);
+          kernels.im2col(heapOffset(backend, x) as number, heapOffset(backend, patches) as number, geometry, first, rows);
+          const dyAt = (heapOffset(backend, dy) as number) + first * info.outChannels * 4;
+          kernels.matmul_tn(heapOffset(backend, patches) as number, dyAt, outAt, rows, cols, info.outChannels, blockRows, first === 0 ? 0 : 1);
+        }
+      });
     } finally {
       backend.disposeData(patches.dataId);
     }
@@ -66,46 +68,6 @@ export const conv2dBackpropFilter: KernelFunc = (args) => {
     if (dy !== inputs.dy) backend.disposeData(dy.dataId);
   }
 };
-
-/** Rows [first, first + rows) of the patch matrix P into `patches` (see the file comment). */
-function fillPatches(backend: WasmBackend, x: TensorInfo, patches: TensorInfo, info: backend_util.Conv2DInfo, first: number, rows: number): void {
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
-  const { top, left } = info.padInfo;
-  const heap = new Float32Array(backend.wasm.HEAPU8.buffer);
-  const xBase = (heapOffset(backend, x) as number) / 4;
-  let p = (heapOffset(backend, patches) as number) / 4;
-  const rowFloats = filterWidth * inChannels;
-  for (let r = first; r < first + rows; r++) {
-    const ox = r % outWidth;
-    const oy = Math.floor(r / outWidth) % outHeight;
-    const b = Math.floor(r / (outWidth * outHeight));
-    const x0 = ox * strideWidth - left;
-    const wholeRow = x0 >= 0 && x0 + filterWidth <= inWidth;
-    for (let kh = 0; kh < filterHeight; kh++) {
-      const iy = oy * strideHeight - top + kh;
-      if (iy < 0 || iy >= inHeight) {
-        heap.fill(0, p, p + rowFloats);
-      } else if (wholeRow) {
-        // The window's row is contiguous in NHWC: filterWidth pixels × inChannels.
-        const from = xBase + ((b * inHeight + iy) * inWidth + x0) * inChannels;
-        if (rowFloats >= 16) heap.copyWithin(p, from, from + rowFloats);
-        else for (let k = 0; k < rowFloats; k++) heap[p + k] = heap[from + k];
-      } else {
-        for (let kw = 0; kw < filterWidth; kw++) {
-          const ix = x0 + kw;
-          const at = p + kw * inChannels;
-          if (ix < 0 || ix >= inWidth) {
-            heap.fill(0, at, at + inChannels);
-          } else {
-            const from = xBase + ((b * inHeight + iy) * inWidth + ix) * inChannels;
-            for (let c = 0; c < inChannels; c++) heap[at + c] = heap[from + c];
-          }
-        }
-      }
-      p += rowFloats;
-    }
-  }
-}
 
 /** An NCHW tensor as NHWC, by tfjs' wasm Transpose kernel (the caller disposes it). */
 function toNhwc(backend: WasmBackend, t: TensorInfo): TensorInfo {

@@ -16,7 +16,11 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { fastBatchMatMul } from './batch_mat_mul.js';
 import { conv2dBackpropFilter } from './conv2d_backprop_filter.js';
+import { conv2dBackpropInput } from './conv2d_backprop_input.js';
 import { fastGatherV2 } from './gather_v2.js';
+import { sharedIdentity } from './identity.js';
+import { maxPoolGrad } from './max_pool_grad.js';
+import { sumLeadingAxes } from './sum.js';
 
 const BACKEND = 'wasm';
 const INIT_HOOK = 'Keras2tfjsInstallWasmKernels';
@@ -27,6 +31,10 @@ const KERNELS: Record<string, (tfjs: KernelFunc | undefined) => KernelFunc | nul
   GatherV2: (tfjs) => (tfjs ? fastGatherV2(tfjs) : null),
   BatchMatMul: (tfjs) => (tfjs ? fastBatchMatMul(tfjs) : null),
   Conv2DBackpropFilter: (tfjs) => (tfjs ? null : conv2dBackpropFilter),
+  Conv2DBackpropInput: (tfjs) => (tfjs ? conv2dBackpropInput(tfjs) : null),
+  MaxPoolGrad: (tfjs) => (tfjs ? maxPoolGrad(tfjs) : null),
+  Sum: (tfjs) => (tfjs ? sumLeadingAxes(tfjs) : null),
+  Identity: (tfjs) => (tfjs ? sharedIdentity(tfjs) : null),
 };
 
 /** tfjs' own wasm kernel functions we replaced, by kernel name (tests compare against them). */

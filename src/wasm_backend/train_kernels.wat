@@ -17,6 +17,12 @@
 ;; never becomes −0 by adding ±0), so such terms are skipped — and four zero a values at a time by
 ;; one vector test. Multi-hot inputs (the IMDB model's 10,000-wide 0/1 rows) are mostly zeros. When
 ;; some b value is Inf or NaN, 0 · b is NaN and must be added: then nothing is skipped.
+;;
+;; sum_rows: column sums of a [rows, cols] matrix, each the sequential float32 sum from +0 over
+;; the rows: tfjs' Sum over leading axes (a bias gradient), without the transpose tfjs makes first.
+;; im2col / col2im: the patch matrix of a 2-D convolution (NHWC) and its transpose's scatter-add.
+;; max_pool_grad: each window's gradient to its first largest input, four channels per vector.
+;; The conv and pool geometry comes as one block of 13 i32 at `geometry` (see GEOMETRY below).
 (module
   (import "tfjs" "memory" (memory 0))
 
@@ -221,4 +227,293 @@
             (local.set $s (i32.add (local.get $s) (i32.const 1)))
             (br $s_loop)))
         (local.set $m0 (local.get $m1))
-        (br $blocks)))))
+        (br $blocks))))
+
+  ;; Copies n float32 from src to dst (non-overlapping), four at a time, then the tail.
+  (func $copy (param $dst i32) (param $src i32) (param $n i32)
+    (local $end4 i32) (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $v_done
+      (loop $v
+        (br_if $v_done (i32.ge_u (local.get $dst) (local.get $end4)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $v)))
+    (block $t_done
+      (loop $t
+        (br_if $t_done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $t))))
+
+  ;; dst[i] += src[i] for i < n, four at a time, then the tail.
+  (func $add_into (param $dst i32) (param $src i32) (param $n i32)
+    (local $end4 i32) (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $v_done
+      (loop $v
+        (br_if $v_done (i32.ge_u (local.get $dst) (local.get $end4)))
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $v)))
+    (block $t_done
+      (loop $t
+        (br_if $t_done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $t))))
+
+  ;; out[j] = Σ_i x[i, j] (i ascending, from +0) for j < cols.
+  (func (export "sum_rows") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (call $add_into (local.get $out) (local.get $x) (local.get $cols))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; GEOMETRY, 13 i32 at `geometry`: batch, inHeight, inWidth, channels, outHeight, outWidth,
+  ;; strideHeight, strideWidth, filterHeight, filterWidth, padTop, padLeft, (unused).
+  ;; Windows are (b, oy, ox): rows oy·strideHeight − padTop + [0, filterHeight), likewise columns.
+
+  ;; Rows [first, first + rows) of the patch matrix: per output position, the window's
+  ;; filterHeight × filterWidth × channels inputs (zeros where it hangs over the padding).
+  (func (export "im2col") (param $x i32) (param $p i32) (param $geometry i32) (param $first i32) (param $rows i32)
+    (local $inH i32) (local $inW i32) (local $C i32) (local $outH i32) (local $outW i32)
+    (local $sH i32) (local $sW i32) (local $fH i32) (local $fW i32) (local $top i32) (local $left i32)
+    (local $r i32) (local $end i32) (local $b i32) (local $oy i32) (local $ox i32)
+    (local $kh i32) (local $kw i32) (local $iy i32) (local $ix i32) (local $cBytes i32)
+    (local.set $inH (i32.load offset=4 (local.get $geometry)))
+    (local.set $inW (i32.load offset=8 (local.get $geometry)))
+    (local.set $C (i32.load offset=12 (local.get $geometry)))
+    (local.set $outH (i32.load offset=16 (local.get $geometry)))
+    (local.set $outW (i32.load offset=20 (local.get $geometry)))
+    (local.set $sH (i32.load offset=24 (local.get $geometry)))
+    (local.set $sW (i32.load offset=28 (local.get $geometry)))
+    (local.set $fH (i32.load offset=32 (local.get $geometry)))
+    (local.set $fW (i32.load offset=36 (local.get $geometry)))
+    (local.set $top (i32.load offset=40 (local.get $geometry)))
+    (local.set $left (i32.load offset=44 (local.get $geometry)))
+    (local.set $cBytes (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $r (local.get $first))
+    (local.set $end (i32.add (local.get $first) (local.get $rows)))
+    (block $rows_done
+      (loop $rows_loop
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $ox (i32.rem_u (local.get $r) (local.get $outW)))
+        (local.set $oy (i32.rem_u (i32.div_u (local.get $r) (local.get $outW)) (local.get $outH)))
+        (local.set $b (i32.div_u (local.get $r) (i32.mul (local.get $outW) (local.get $outH))))
+        (local.set $kh (i32.const 0))
+        (block $kh_done
+          (loop $kh_loop
+            (br_if $kh_done (i32.ge_u (local.get $kh) (local.get $fH)))
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $top)) (local.get $kh)))
+            (local.set $ix (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)))
+            (local.set $kw (i32.const 0))
+            ;; The window's row lies inside the image: its filterWidth × channels values are contiguous.
+            (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH))
+                  (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.le_s (i32.add (local.get $ix) (local.get $fW)) (local.get $inW))))
+              (then
+                (call $copy (local.get $p)
+                  (i32.add (local.get $x)
+                    (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                      (local.get $cBytes)))
+                  (i32.mul (local.get $fW) (local.get $C)))
+                (local.set $p (i32.add (local.get $p) (i32.mul (local.get $fW) (local.get $cBytes))))
+                (local.set $kw (local.get $fW))))
+            (block $kw_done
+              (loop $kw_loop
+                (br_if $kw_done (i32.ge_u (local.get $kw) (local.get $fW)))
+                (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)) (local.get $kw)))
+                (if (i32.and
+                      (i32.lt_u (local.get $iy) (local.get $inH))   ;; unsigned: negative rows are out too
+                      (i32.lt_u (local.get $ix) (local.get $inW)))
+                  (then
+                    (call $copy (local.get $p)
+                      (i32.add (local.get $x)
+                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                          (local.get $cBytes)))
+                      (local.get $C)))
+                  (else (memory.fill (local.get $p) (i32.const 0) (local.get $cBytes))))
+                (local.set $p (i32.add (local.get $p) (local.get $cBytes)))
+                (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                (br $kw_loop)))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br $kh_loop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; dx = 0, then every row of the patch matrix dp (as im2col lays it out) is added to the
+  ;; inputs its window covers, positions in order.
+  (func (export "col2im") (param $dp i32) (param $dx i32) (param $geometry i32)
+    (local $batch i32) (local $inH i32) (local $inW i32) (local $C i32) (local $outH i32) (local $outW i32)
+    (local $sH i32) (local $sW i32) (local $fH i32) (local $fW i32) (local $top i32) (local $left i32)
+    (local $r i32) (local $end i32) (local $b i32) (local $oy i32) (local $ox i32)
+    (local $kh i32) (local $kw i32) (local $iy i32) (local $ix i32) (local $cBytes i32)
+    (local.set $batch (i32.load offset=0 (local.get $geometry)))
+    (local.set $inH (i32.load offset=4 (local.get $geometry)))
+    (local.set $inW (i32.load offset=8 (local.get $geometry)))
+    (local.set $C (i32.load offset=12 (local.get $geometry)))
+    (local.set $outH (i32.load offset=16 (local.get $geometry)))
+    (local.set $outW (i32.load offset=20 (local.get $geometry)))
+    (local.set $sH (i32.load offset=24 (local.get $geometry)))
+    (local.set $sW (i32.load offset=28 (local.get $geometry)))
+    (local.set $fH (i32.load offset=32 (local.get $geometry)))
+    (local.set $fW (i32.load offset=36 (local.get $geometry)))
+    (local.set $top (i32.load offset=40 (local.get $geometry)))
+    (local.set $left (i32.load offset=44 (local.get $geometry)))
+    (local.set $cBytes (i32.shl (local.get $C) (i32.const 2)))
+    (memory.fill (local.get $dx) (i32.const 0)
+      (i32.mul (i32.mul (i32.mul (local.get $batch) (local.get $inH)) (local.get $inW)) (local.get $cBytes)))
+    (local.set $end (i32.mul (i32.mul (local.get $batch) (local.get $outH)) (local.get $outW)))
+    (block $rows_done
+      (loop $rows_loop
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $end)))
+        (local.set $ox (i32.rem_u (local.get $r) (local.get $outW)))
+        (local.set $oy (i32.rem_u (i32.div_u (local.get $r) (local.get $outW)) (local.get $outH)))
+        (local.set $b (i32.div_u (local.get $r) (i32.mul (local.get $outW) (local.get $outH))))
+        (local.set $kh (i32.const 0))
+        (block $kh_done
+          (loop $kh_loop
+            (br_if $kh_done (i32.ge_u (local.get $kh) (local.get $fH)))
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $top)) (local.get $kh)))
+            (local.set $kw (i32.const 0))
+            (block $kw_done
+              (loop $kw_loop
+                (br_if $kw_done (i32.ge_u (local.get $kw) (local.get $fW)))
+                (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)) (local.get $kw)))
+                (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH)) (i32.lt_u (local.get $ix) (local.get $inW)))
+                  (then
+                    (call $add_into
+                      (i32.add (local.get $dx)
+                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
+                          (local.get $cBytes)))
+                      (local.get $dp) (local.get $C))))
+                (local.set $dp (i32.add (local.get $dp) (local.get $cBytes)))
+                (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                (br $kw_loop)))
+            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
+            (br $kh_loop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; dx = 0, then for each window (b, oy, ox) and channel c, in that order, dx at the window's
+  ;; first largest x (strictly greater than all before it, rows then columns, from −∞; none if
+  ;; every value is NaN) gains dy[b, oy, ox, c]. Four channels per vector: best value and index
+  ;; per lane with a compare and two selects; the four adds are scalar.
+  (func (export "max_pool_grad") (param $x i32) (param $dy i32) (param $dx i32) (param $geometry i32)
+    (local $batch i32) (local $inH i32) (local $inW i32) (local $C i32) (local $outH i32) (local $outW i32)
+    (local $sH i32) (local $sW i32) (local $fH i32) (local $fW i32) (local $top i32) (local $left i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $c i32) (local $C4 i32)
+    (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32) (local $iy i32) (local $ix i32) (local $i i32)
+    (local $best v128) (local $at v128) (local $v v128) (local $gt v128) (local $lanes v128)
+    (local $bestS f32) (local $atS i32) (local $vS f32) (local $k i32)
+    (local.set $batch (i32.load offset=0 (local.get $geometry)))
+    (local.set $inH (i32.load offset=4 (local.get $geometry)))
+    (local.set $inW (i32.load offset=8 (local.get $geometry)))
+    (local.set $C (i32.load offset=12 (local.get $geometry)))
+    (local.set $outH (i32.load offset=16 (local.get $geometry)))
+    (local.set $outW (i32.load offset=20 (local.get $geometry)))
+    (local.set $sH (i32.load offset=24 (local.get $geometry)))
+    (local.set $sW (i32.load offset=28 (local.get $geometry)))
+    (local.set $fH (i32.load offset=32 (local.get $geometry)))
+    (local.set $fW (i32.load offset=36 (local.get $geometry)))
+    (local.set $top (i32.load offset=40 (local.get $geometry)))
+    (local.set $left (i32.load offset=44 (local.get $geometry)))
+    (local.set $C4 (i32.and (local.get $C) (i32.const -4)))
+    (local.set $lanes (v128.const i32x4 0 1 2 3))
+    (memory.fill (local.get $dx) (i32.const 0)
+      (i32.shl (i32.mul (i32.mul (i32.mul (local.get $batch) (local.get $inH)) (local.get $inW)) (local.get $C)) (i32.const 2)))
+    (local.set $b (i32.const 0))
+    (block $b_done (loop $b_loop
+      (br_if $b_done (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $oy (i32.const 0))
+      (block $oy_done (loop $oy_loop
+        (br_if $oy_done (i32.ge_u (local.get $oy) (local.get $outH)))
+        (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $top)))
+        (local.set $y1 (i32.add (local.get $y0) (local.get $fH)))
+        (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+        (if (i32.gt_s (local.get $y1) (local.get $inH)) (then (local.set $y1 (local.get $inH))))
+        (local.set $ox (i32.const 0))
+        (block $ox_done (loop $ox_loop
+          (br_if $ox_done (i32.ge_u (local.get $ox) (local.get $outW)))
+          (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)))
+          (local.set $x1 (i32.add (local.get $x0) (local.get $fW)))
+          (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+          (if (i32.gt_s (local.get $x1) (local.get $inW)) (then (local.set $x1 (local.get $inW))))
+          ;; channels four at a time
+          (local.set $c (i32.const 0))
+          (block $c4_done (loop $c4_loop
+            (br_if $c4_done (i32.ge_u (local.get $c) (local.get $C4)))
+            (local.set $best (f32x4.splat (f32.const -inf)))
+            (local.set $at (i32x4.splat (i32.const -1)))
+            (local.set $iy (local.get $y0))
+            (block $iy_done (loop $iy_loop
+              (br_if $iy_done (i32.ge_s (local.get $iy) (local.get $y1)))
+              (local.set $ix (local.get $x0))
+              (block $ix_done (loop $ix_loop
+                (br_if $ix_done (i32.ge_s (local.get $ix) (local.get $x1)))
+                (local.set $i (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix)) (local.get $C)) (local.get $c)))
+                (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
+                (local.set $at (v128.bitselect (i32x4.add (i32x4.splat (local.get $i)) (local.get $lanes)) (local.get $at) (local.get $gt)))
+                (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+                (br $ix_loop)))
+              (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+              (br $iy_loop)))
+            ;; window index in dy: ((b·outH + oy)·outW + ox)·C + c
+            (local.set $i (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH)) (local.get $oy)) (local.get $outW)) (local.get $ox)) (local.get $C)) (local.get $c)))
+            (call $grad_to (local.get $dx) (i32x4.extract_lane 0 (local.get $at)) (f32.load offset=0 (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2)))))
+            (call $grad_to (local.get $dx) (i32x4.extract_lane 1 (local.get $at)) (f32.load offset=4 (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2)))))
+            (call $grad_to (local.get $dx) (i32x4.extract_lane 2 (local.get $at)) (f32.load offset=8 (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2)))))
+            (call $grad_to (local.get $dx) (i32x4.extract_lane 3 (local.get $at)) (f32.load offset=12 (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $c4_loop)))
+          ;; the last C mod 4 channels, one at a time
+          (block $c_done (loop $c_loop
+            (br_if $c_done (i32.ge_u (local.get $c) (local.get $C)))
+            (local.set $bestS (f32.const -inf))
+            (local.set $atS (i32.const -1))
+            (local.set $iy (local.get $y0))
+            (block $siy_done (loop $siy_loop
+              (br_if $siy_done (i32.ge_s (local.get $iy) (local.get $y1)))
+              (local.set $ix (local.get $x0))
+              (block $six_done (loop $six_loop
+                (br_if $six_done (i32.ge_s (local.get $ix) (local.get $x1)))
+                (local.set $k (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix)) (local.get $C)) (local.get $c)))
+                (local.set $vS (f32.load (i32.add (local.get $x) (i32.shl (local.get $k) (i32.const 2)))))
+                (if (f32.gt (local.get $vS) (local.get $bestS))
+                  (then (local.set $bestS (local.get $vS)) (local.set $atS (local.get $k))))
+                (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
+                (br $six_loop)))
+              (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
+              (br $siy_loop)))
+            (local.set $i (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH)) (local.get $oy)) (local.get $outW)) (local.get $ox)) (local.get $C)) (local.get $c)))
+            (call $grad_to (local.get $dx) (local.get $atS) (f32.load (i32.add (local.get $dy) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $c_loop)))
+          (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+          (br $ox_loop)))
+        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+        (br $oy_loop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $b_loop))))
+
+  ;; dx[at] += g, unless at is −1 (a window with no number in it).
+  (func $grad_to (param $dx i32) (param $at i32) (param $g f32)
+    (local $p i32)
+    (if (i32.ge_s (local.get $at) (i32.const 0))
+      (then
+        (local.set $p (i32.add (local.get $dx) (i32.shl (local.get $at) (i32.const 2))))
+        (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (local.get $g)))))))

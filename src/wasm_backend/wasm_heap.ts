@@ -23,6 +23,43 @@ export interface WasmBackend {
 /** train_kernels.wat's exports; every pointer is a byte offset into the backend's heap. */
 export interface TrainKernels {
   matmul_tn(a: number, b: number, out: number, S: number, M: number, N: number, mb: number, accumulate: number): void;
+  sum_rows(x: number, out: number, rows: number, cols: number): void;
+  im2col(x: number, patches: number, geometry: number, first: number, rows: number): void;
+  col2im(patches: number, dx: number, geometry: number): void;
+  max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
+}
+
+/** What train_kernels.wat's conv and pool kernels read at `geometry` (NHWC, 2-D). */
+export interface WindowGeometry {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  padInfo: { top: number; left: number };
+}
+
+/**
+ * Runs `body` with the geometry written as 13 int32 into a scratch tensor of the heap (the
+ * layout GEOMETRY in train_kernels.wat names); the scratch is released afterwards.
+ */
+export function withGeometry<T>(backend: WasmBackend, g: WindowGeometry, body: (at: number) => T): T {
+  const scratch = backend.makeOutput([13], 'int32');
+  try {
+    const at = heapOffset(backend, scratch) as number;
+    new Int32Array(backend.wasm.HEAPU8.buffer, at, 13).set([
+      g.batchSize, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+      g.strideHeight, g.strideWidth, g.filterHeight, g.filterWidth, g.padInfo.top, g.padInfo.left, 0,
+    ]);
+    return body(at);
+  } finally {
+    backend.disposeData(scratch.dataId);
+  }
 }
 
 /** Per backend memory: its kernel instance, or null when this engine cannot run the module. */

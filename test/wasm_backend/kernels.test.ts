@@ -320,3 +320,116 @@ describe('Conv2DBackpropFilter (tfjs has none for wasm)', () => {
     expect(cpu[0].some((v, j) => v !== init[0][j])).toBe(true); // it did train
   });
 });
+
+describe('Conv2DBackpropInput', () => {
+  const CASES: Array<{ what: string; x: [number, number, number, number]; filter: [number, number, number, number]; strides: number | [number, number]; pad: 'valid' | 'same' }> = [
+    { what: '3×3 valid', x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'valid' },
+    { what: '3×3 same', x: [2, 6, 7, 5], filter: [3, 3, 5, 6], strides: 1, pad: 'same' },
+    { what: 'stride 2, same, one channel', x: [3, 9, 8, 1], filter: [3, 3, 1, 4], strides: 2, pad: 'same' },
+    { what: '2×3, strides [1, 2]', x: [1, 8, 9, 16], filter: [2, 3, 16, 8], strides: [1, 2], pad: 'valid' },
+  ];
+  for (const c of CASES) {
+    it(`${c.what}: within the summation-order bound of the cpu backend; exact on integers`, async () => {
+      await tf.setBackend('cpu');
+      const probe = tf.conv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.filter) as tf.Tensor4D, c.strides, c.pad);
+      const dyShape = probe.shape;
+      probe.dispose();
+      const dySize = dyShape.reduce((p, d) => p * d, 1);
+      const fSize = c.filter.reduce((p, d) => p * d, 1);
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: c.x };
+      for (const integers of [false, true]) {
+        const dy = values(dySize, dySize + 3, { integers, density: 0.8 });
+        const filter = values(fSize, fSize + 4, { integers });
+        const grad = (abs = false) => () => {
+          const [d, f] = [tf.tensor(dy, dyShape), tf.tensor(filter, c.filter)];
+          return tf.engine().runKernel('Conv2DBackpropInput', { dy: abs ? tf.abs(d) : d, filter: abs ? tf.abs(f) : f }, attrs as never) as tf.Tensor;
+        };
+        const cpu = await onBackend('cpu', grad());
+        const ours = await onBackend('wasm', grad());
+        if (integers) {
+          expectSameBits(ours, cpu);
+          continue;
+        }
+        const terms = c.filter[0] * c.filter[1] * c.filter[3];
+        const absSums = await onBackend('cpu', grad(true));
+        const widened = Float64Array.from(absSums.data, (v) => v * (1 + (terms + 1) * UNIT_ROUNDOFF));
+        expect(ours.shape).toEqual(c.x);
+        expect(worstOfBound(ours.data as Float32Array, cpu.data as Float32Array, widened, terms)).toBeLessThanOrEqual(1);
+      }
+    });
+  }
+});
+
+describe('MaxPoolGrad', () => {
+  const CASES: Array<{ what: string; x: [number, number, number, number]; size: number; strides: number; pad: 'valid' | 'same' }> = [
+    { what: '2×2 stride 2 (the conv model), 16 channels', x: [3, 8, 8, 16], size: 2, strides: 2, pad: 'valid' },
+    { what: 'odd image, 6 channels (a tail of two lanes)', x: [2, 7, 9, 6], size: 2, strides: 2, pad: 'valid' },
+    { what: '3×3 stride 1 same (overlapping windows over the padding), one channel', x: [2, 6, 5, 1], size: 3, strides: 1, pad: 'same' },
+    { what: '3×3 stride 2 same, 5 channels', x: [1, 9, 8, 5], size: 3, strides: 2, pad: 'same' },
+  ];
+  for (const c of CASES) {
+    it(`${c.what}: the cpu backend's result (first maximum); bit for bit where windows do not overlap`, async () => {
+      const size = c.x.reduce((p, d) => p * d, 1);
+      // Small integers: many ties, all-negative and all-zero windows.
+      const x = values(size, size + 5, { integers: true, density: 0.6 });
+      const g = () => {
+        const xt = tf.tensor(x, c.x) as tf.Tensor4D;
+        const pooled = tf.maxPool(xt, c.size, c.strides, c.pad);
+        const dy = tf.reshape(tf.range(1, 1 + pooled.size), pooled.shape);
+        return tf.engine().runKernel('MaxPoolGrad', { dy, input: xt, output: pooled }, { filterSize: c.size, strides: c.strides, pad: c.pad } as never) as tf.Tensor;
+      };
+      const cpu = await onBackend('cpu', g);
+      const ours = await onBackend('wasm', g);
+      // dy = 1, 2, 3, ...: integers, so even overlapping windows sum exactly.
+      expectSameBits(ours, cpu);
+    });
+  }
+
+  it("tfjs' own wasm kernel loses the gradient of windows whose inputs are all ≤ 0 (why it is replaced)", async () => {
+    const x = [-2, -1, -3, -4, -5, -6, 3, 4];
+    const shape: [number, number, number, number] = [1, 2, 4, 1];
+    const attrs = { filterSize: 2, strides: 2, pad: 'valid', dimRoundingMode: undefined };
+    const inputs = () => {
+      const input = tf.tensor(x, shape);
+      return { dy: tf.ones([1, 1, 2, 1]), input, output: tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid') };
+    };
+    await tf.setBackend('wasm');
+    const tfjsWasm = tfjsOnWasm('MaxPoolGrad', inputs, attrs);
+    const ours = await onBackend('wasm', () => {
+      const i = inputs();
+      return tf.engine().runKernel('MaxPoolGrad', i, attrs as never) as tf.Tensor;
+    });
+    const cpu = await onBackend('cpu', () => {
+      const i = inputs();
+      return tf.engine().runKernel('MaxPoolGrad', i, attrs as never) as tf.Tensor;
+    });
+    // Windows [[-2, -1], [-5, -6]] and [[-3, -4], [3, 4]]: each gradient goes to its maximum (−1 and 4).
+    expect(Array.from(cpu.data)).toEqual([0, 1, 0, 0, 0, 0, 0, 1]);
+    expectSameBits(ours, cpu);
+    expect(Array.from(tfjsWasm.data)).not.toEqual(Array.from(cpu.data));
+  });
+});
+
+describe('Sum over leading axes, Identity', () => {
+  it("sums over leading axes bit for bit as tfjs' wasm kernel, keepDims included; other axes go to it", async () => {
+    await tf.setBackend('wasm');
+    const x = values(6 * 5 * 7, 21);
+    for (const [axis, keepDims] of [[[0], false], [[0, 1], false], [[0, 1], true], [0, true], [[1], false], [[0, 2], false]] as Array<[number | number[], boolean]>) {
+      const ours = await onBackend('wasm', () => tf.sum(tf.tensor(x, [6, 5, 7]), axis, keepDims));
+      const tfjsWasm = tfjsOnWasm('Sum', () => ({ x: tf.tensor(x, [6, 5, 7]) }), { axis, keepDims });
+      expectSameBits(ours, tfjsWasm);
+    }
+  });
+
+  it('clone shares memory: the copy outlives the original, and memory is freed with the last of them', async () => {
+    await tf.setBackend('wasm');
+    const before = tf.engine().backend.numDataIds();
+    const x = tf.tensor([1.5, -2, 3]);
+    const y = tf.clone(x);
+    expect(tf.engine().backend.numDataIds()).toBe(before + 1);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2, 3]);
+    y.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+  });
+});

@@ -155,7 +155,8 @@ export async function kerasCompileConfig(model: LayersModel): Promise<CompileCon
   const metricNames = m.metrics === undefined || m.metrics === null ? [] : Array.isArray(m.metrics) ? m.metrics : [m.metrics];
   const metrics: Json[] = [];
   for (const metric of metricNames) {
-    const keras = typeof metric === 'string' ? METRICS[snake(metric)] : undefined;
+    // A function metric may carry its Keras name, as keras2tfjs' compile mapping tags them.
+    const keras = typeof metric === 'string' ? METRICS[snake(metric)] : (metric as IdentifiedLoss | null)?.kerasIdentifier;
     if (!keras) return skip(`metric ${typeof metric === 'string' ? `'${metric}'` : 'given as a function'} has no Keras name`);
     metrics.push(keras);
   }
