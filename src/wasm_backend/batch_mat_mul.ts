@@ -3,17 +3,15 @@
  * tfjs' fused matMul computes dA = dY·Bᵀ and dB = Aᵀ·dY. tfjs' wasm backend sends only the
  * untransposed single-matrix product to XNNPACK and everything else to a scalar triple loop
  * (≈0.1 s for the IMDB model's 10000×512 · 512×16 kernel gradient). Here:
- *   Aᵀ·B (and Aᵀ·Bᵀ): keras2tfjs' SIMD kernel matmul_tn (train_kernels.wat), which also skips
- *     the zero entries of A exactly (multi-hot inputs are mostly zeros);
+ *   Aᵀ·B (and Aᵀ·Bᵀ): keras2tfjs' SIMD kernels (train_kernels.wat, chosen in matmul_tn.ts), which
+ *     also skip zero entries of A exactly (multi-hot inputs are mostly zeros);
  *   A·Bᵀ: Bᵀ materialized by tfjs' Transpose kernel, then tfjs' own XNNPACK path.
  * Results differ from tfjs' loop only in the order float32 products are summed. Batched products
  * (batch > 1), other dtypes, and engines where the SIMD module cannot run go to tfjs' kernel.
  */
 import { broadcast_util, getKernel, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { matmulTn } from './matmul_tn.js';
 import { heapOffset, trainKernels, type WasmBackend } from './wasm_heap.js';
-
-/** matmul_tn's row block: this many output rows of N floats are ~16 KB, inside L1 cache. */
-const BLOCK_FLOATS = 4096;
 
 export function fastBatchMatMul(tfjsBatchMatMul: KernelFunc): KernelFunc {
   return (args) => {
@@ -44,8 +42,7 @@ export function fastBatchMatMul(tfjsBatchMatMul: KernelFunc): KernelFunc {
       const outShape = [...broadcast_util.assertAndGetBroadcastShape(aOuter, bOuter), rows, cols];
       const out = backend.makeOutput(outShape, 'float32');
       const kernels = trainKernels(backend) as NonNullable<ReturnType<typeof trainKernels>>;
-      const blockRows = Math.max(4, Math.floor(BLOCK_FLOATS / cols));
-      kernels.matmul_tn(offset(backend, a), offset(backend, bPlain), offset(backend, out), shared, rows, cols, blockRows, 0);
+      matmulTn(kernels, backend, offset(backend, a), offset(backend, bPlain), offset(backend, out), shared, rows, cols, false);
       return out;
     } finally {
       if (bPlain !== b) backend.disposeData(bPlain.dataId);

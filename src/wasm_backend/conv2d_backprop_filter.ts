@@ -7,16 +7,16 @@
  *
  * which is Pᵀ·dY for the patch matrix P (one row per output position (b, oy, ox), one column per
  * (kh, kw, ci), zero where the window hangs over the padding) and dY as [positions, co]. P is
- * built in the heap in chunks of rows (train_kernels.wat's im2col) and multiplied by train_kernels.wat's matmul_tn, which
- * accumulates the chunks in order: each dW value is the sequential float32 sum over positions.
+ * built in the heap in chunks of rows (train_kernels.wat's im2col) and multiplied by train_kernels.wat's SIMD kernels (matmul_tn.ts),
+ * which accumulate the chunks in order: each dW value is the sequential float32 sum over positions.
  * NCHW inputs are transposed to NHWC first (the filter layout does not depend on it).
  */
 import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { matmulTn } from './matmul_tn.js';
 import { heapOffset, trainKernels, withGeometry, type WasmBackend } from './wasm_heap.js';
 
 /** Patch rows per chunk: bounds the scratch P to ~4 MB whatever the batch and image size. */
 const CHUNK_FLOATS = 1 << 20;
-const BLOCK_FLOATS = 4096;
 
 export const conv2dBackpropFilter: KernelFunc = function conv2dBackpropFilterWasm(args) {
   const backend = args.backend as WasmBackend;
@@ -49,14 +49,13 @@ export const conv2dBackpropFilter: KernelFunc = function conv2dBackpropFilterWas
     }
     const chunkRows = Math.max(1, Math.min(positions, Math.floor(CHUNK_FLOATS / cols)));
     const patches = backend.makeOutput([chunkRows, cols], 'float32');
-    const blockRows = Math.max(4, Math.floor(BLOCK_FLOATS / info.outChannels));
     try {
       withGeometry(backend, info, (geometry) => {
         for (let first = 0; first < positions; first += chunkRows) {
           const rows = Math.min(chunkRows, positions - first);
           kernels.im2col(heapOffset(backend, x) as number, heapOffset(backend, patches) as number, geometry, first, rows);
           const dyAt = (heapOffset(backend, dy) as number) + first * info.outChannels * 4;
-          kernels.matmul_tn(heapOffset(backend, patches) as number, dyAt, outAt, rows, cols, info.outChannels, blockRows, first === 0 ? 0 : 1);
+          matmulTn(kernels, backend, heapOffset(backend, patches) as number, dyAt, outAt, rows, cols, info.outChannels, first > 0);
         }
       });
     } finally {

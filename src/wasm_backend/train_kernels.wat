@@ -288,11 +288,14 @@
 
   ;; Rows [first, first + rows) of the patch matrix: per output position, the window's
   ;; filterHeight × filterWidth × channels inputs (zeros where it hangs over the padding).
-  (func (export "im2col") (param $x i32) (param $p i32) (param $geometry i32) (param $first i32) (param $rows i32)
+  ;; mode 0 (im2col): p[row] = window values; mode 1 (col2im): x[window] += p[row], after x = 0
+  ;; when first = 0 — the scatter-add of the transposed product, positions in order.
+  (func $windows (param $x i32) (param $p i32) (param $geometry i32) (param $first i32) (param $rows i32) (param $mode i32)
     (local $inH i32) (local $inW i32) (local $C i32) (local $outH i32) (local $outW i32)
     (local $sH i32) (local $sW i32) (local $fH i32) (local $fW i32) (local $top i32) (local $left i32)
-    (local $r i32) (local $end i32) (local $b i32) (local $oy i32) (local $ox i32)
-    (local $kh i32) (local $kw i32) (local $iy i32) (local $ix i32) (local $cBytes i32)
+    (local $r i32) (local $b i32) (local $oy i32) (local $ox i32)
+    (local $kh i32) (local $kw i32) (local $iy i32) (local $ix i32) (local $x0 i32) (local $cBytes i32) (local $rowFloats i32)
+    (local $imageRow i32) (local $inside i32)
     (local.set $inH (i32.load offset=4 (local.get $geometry)))
     (local.set $inW (i32.load offset=8 (local.get $geometry)))
     (local.set $C (i32.load offset=12 (local.get $geometry)))
@@ -305,107 +308,87 @@
     (local.set $top (i32.load offset=40 (local.get $geometry)))
     (local.set $left (i32.load offset=44 (local.get $geometry)))
     (local.set $cBytes (i32.shl (local.get $C) (i32.const 2)))
-    (local.set $r (local.get $first))
-    (local.set $end (i32.add (local.get $first) (local.get $rows)))
+    (local.set $rowFloats (i32.mul (local.get $fW) (local.get $C)))
+    (if (i32.and (i32.eq (local.get $mode) (i32.const 1)) (i32.eqz (local.get $first)))
+      (then (memory.fill (local.get $x) (i32.const 0)
+        (i32.mul (i32.mul (i32.mul (i32.load offset=0 (local.get $geometry)) (local.get $inH)) (local.get $inW)) (local.get $cBytes)))))
+    ;; (b, oy, ox) of the first row, then counted up row by row
+    (local.set $ox (i32.rem_u (local.get $first) (local.get $outW)))
+    (local.set $oy (i32.rem_u (i32.div_u (local.get $first) (local.get $outW)) (local.get $outH)))
+    (local.set $b (i32.div_u (local.get $first) (i32.mul (local.get $outW) (local.get $outH))))
     (block $rows_done
       (loop $rows_loop
-        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $end)))
-        (local.set $ox (i32.rem_u (local.get $r) (local.get $outW)))
-        (local.set $oy (i32.rem_u (i32.div_u (local.get $r) (local.get $outW)) (local.get $outH)))
-        (local.set $b (i32.div_u (local.get $r) (i32.mul (local.get $outW) (local.get $outH))))
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)))
+        (local.set $inside (i32.and (i32.ge_s (local.get $x0) (i32.const 0)) (i32.le_s (i32.add (local.get $x0) (local.get $fW)) (local.get $inW))))
         (local.set $kh (i32.const 0))
         (block $kh_done
           (loop $kh_loop
             (br_if $kh_done (i32.ge_u (local.get $kh) (local.get $fH)))
             (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $top)) (local.get $kh)))
-            (local.set $ix (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)))
-            (local.set $kw (i32.const 0))
-            ;; The window's row lies inside the image: its filterWidth × channels values are contiguous.
-            (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH))
-                  (i32.and (i32.ge_s (local.get $ix) (i32.const 0)) (i32.le_s (i32.add (local.get $ix) (local.get $fW)) (local.get $inW))))
+            ;; byte address of pixel (b, iy, 0)
+            (local.set $imageRow (i32.add (local.get $x)
+              (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $cBytes))))
+            (if (i32.and (local.get $inside) (i32.lt_u (local.get $iy) (local.get $inH)))
               (then
-                (call $copy (local.get $p)
-                  (i32.add (local.get $x)
-                    (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
-                      (local.get $cBytes)))
-                  (i32.mul (local.get $fW) (local.get $C)))
-                (local.set $p (i32.add (local.get $p) (i32.mul (local.get $fW) (local.get $cBytes))))
-                (local.set $kw (local.get $fW))))
-            (block $kw_done
-              (loop $kw_loop
-                (br_if $kw_done (i32.ge_u (local.get $kw) (local.get $fW)))
-                (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)) (local.get $kw)))
-                (if (i32.and
-                      (i32.lt_u (local.get $iy) (local.get $inH))   ;; unsigned: negative rows are out too
-                      (i32.lt_u (local.get $ix) (local.get $inW)))
-                  (then
-                    (call $copy (local.get $p)
-                      (i32.add (local.get $x)
-                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
-                          (local.get $cBytes)))
-                      (local.get $C)))
-                  (else (memory.fill (local.get $p) (i32.const 0) (local.get $cBytes))))
-                (local.set $p (i32.add (local.get $p) (local.get $cBytes)))
-                (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
-                (br $kw_loop)))
+                ;; the window's row lies inside the image: filterWidth × channels contiguous values
+                (call $move (local.get $mode) (i32.add (local.get $imageRow) (i32.mul (local.get $x0) (local.get $cBytes)))
+                  (local.get $p) (local.get $rowFloats))
+                (local.set $p (i32.add (local.get $p) (i32.shl (local.get $rowFloats) (i32.const 2)))))
+              (else
+                (local.set $kw (i32.const 0))
+                (block $kw_done
+                  (loop $kw_loop
+                    (br_if $kw_done (i32.ge_u (local.get $kw) (local.get $fW)))
+                    (local.set $ix (i32.add (local.get $x0) (local.get $kw)))
+                    (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH)) (i32.lt_u (local.get $ix) (local.get $inW)))  ;; unsigned: negatives are out too
+                      (then (call $move (local.get $mode) (i32.add (local.get $imageRow) (i32.mul (local.get $ix) (local.get $cBytes)))
+                        (local.get $p) (local.get $C)))
+                      (else (if (i32.eqz (local.get $mode)) (then (memory.fill (local.get $p) (i32.const 0) (local.get $cBytes))))))
+                    (local.set $p (i32.add (local.get $p) (local.get $cBytes)))
+                    (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
+                    (br $kw_loop)))))
             (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
             (br $kh_loop)))
+        ;; next position
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (if (i32.eq (local.get $ox) (local.get $outW))
+          (then
+            (local.set $ox (i32.const 0))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (if (i32.eq (local.get $oy) (local.get $outH))
+              (then (local.set $oy (i32.const 0)) (local.set $b (i32.add (local.get $b) (i32.const 1)))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows_loop))))
 
-  ;; dx = 0, then every row of the patch matrix dp (as im2col lays it out) is added to the
-  ;; inputs its window covers, positions in order.
+  ;; mode 0: p[0..n) = image[0..n); mode 1: image[0..n) += p[0..n). Fewer than four values are
+  ;; moved inline (one-channel images move three at a time).
+  (func $move (param $mode i32) (param $image i32) (param $p i32) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then
+        (if (local.get $mode)
+          (then (call $add_into (local.get $image) (local.get $p) (local.get $n)))
+          (else (call $copy (local.get $p) (local.get $image) (local.get $n))))
+        (return)))
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $n)))
+        (if (local.get $mode)
+          (then (f32.store (local.get $image) (f32.add (f32.load (local.get $image)) (f32.load (local.get $p)))))
+          (else (f32.store (local.get $p) (f32.load (local.get $image)))))
+        (local.set $image (i32.add (local.get $image) (i32.const 4)))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $each))))
+
+  (func (export "im2col") (param $x i32) (param $p i32) (param $geometry i32) (param $first i32) (param $rows i32)
+    (call $windows (local.get $x) (local.get $p) (local.get $geometry) (local.get $first) (local.get $rows) (i32.const 0)))
+
+  ;; dx = 0, then every row of the patch matrix dp is added to the inputs its window covers.
   (func (export "col2im") (param $dp i32) (param $dx i32) (param $geometry i32)
-    (local $batch i32) (local $inH i32) (local $inW i32) (local $C i32) (local $outH i32) (local $outW i32)
-    (local $sH i32) (local $sW i32) (local $fH i32) (local $fW i32) (local $top i32) (local $left i32)
-    (local $r i32) (local $end i32) (local $b i32) (local $oy i32) (local $ox i32)
-    (local $kh i32) (local $kw i32) (local $iy i32) (local $ix i32) (local $cBytes i32)
-    (local.set $batch (i32.load offset=0 (local.get $geometry)))
-    (local.set $inH (i32.load offset=4 (local.get $geometry)))
-    (local.set $inW (i32.load offset=8 (local.get $geometry)))
-    (local.set $C (i32.load offset=12 (local.get $geometry)))
-    (local.set $outH (i32.load offset=16 (local.get $geometry)))
-    (local.set $outW (i32.load offset=20 (local.get $geometry)))
-    (local.set $sH (i32.load offset=24 (local.get $geometry)))
-    (local.set $sW (i32.load offset=28 (local.get $geometry)))
-    (local.set $fH (i32.load offset=32 (local.get $geometry)))
-    (local.set $fW (i32.load offset=36 (local.get $geometry)))
-    (local.set $top (i32.load offset=40 (local.get $geometry)))
-    (local.set $left (i32.load offset=44 (local.get $geometry)))
-    (local.set $cBytes (i32.shl (local.get $C) (i32.const 2)))
-    (memory.fill (local.get $dx) (i32.const 0)
-      (i32.mul (i32.mul (i32.mul (local.get $batch) (local.get $inH)) (local.get $inW)) (local.get $cBytes)))
-    (local.set $end (i32.mul (i32.mul (local.get $batch) (local.get $outH)) (local.get $outW)))
-    (block $rows_done
-      (loop $rows_loop
-        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $end)))
-        (local.set $ox (i32.rem_u (local.get $r) (local.get $outW)))
-        (local.set $oy (i32.rem_u (i32.div_u (local.get $r) (local.get $outW)) (local.get $outH)))
-        (local.set $b (i32.div_u (local.get $r) (i32.mul (local.get $outW) (local.get $outH))))
-        (local.set $kh (i32.const 0))
-        (block $kh_done
-          (loop $kh_loop
-            (br_if $kh_done (i32.ge_u (local.get $kh) (local.get $fH)))
-            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sH)) (local.get $top)) (local.get $kh)))
-            (local.set $kw (i32.const 0))
-            (block $kw_done
-              (loop $kw_loop
-                (br_if $kw_done (i32.ge_u (local.get $kw) (local.get $fW)))
-                (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sW)) (local.get $left)) (local.get $kw)))
-                (if (i32.and (i32.lt_u (local.get $iy) (local.get $inH)) (i32.lt_u (local.get $ix) (local.get $inW)))
-                  (then
-                    (call $add_into
-                      (i32.add (local.get $dx)
-                        (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $inH)) (local.get $iy)) (local.get $inW)) (local.get $ix))
-                          (local.get $cBytes)))
-                      (local.get $dp) (local.get $C))))
-                (local.set $dp (i32.add (local.get $dp) (local.get $cBytes)))
-                (local.set $kw (i32.add (local.get $kw) (i32.const 1)))
-                (br $kw_loop)))
-            (local.set $kh (i32.add (local.get $kh) (i32.const 1)))
-            (br $kh_loop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rows_loop))))
+    (call $windows (local.get $dx) (local.get $dp) (local.get $geometry) (i32.const 0)
+      (i32.mul (i32.mul (i32.load offset=0 (local.get $geometry)) (i32.load offset=16 (local.get $geometry))) (i32.load offset=20 (local.get $geometry)))
+      (i32.const 1)))
 
   ;; dx = 0, then for each window (b, oy, ox) and channel c, in that order, dx at the window's
   ;; first largest x (strictly greater than all before it, rows then columns, from −∞; none if
@@ -516,4 +499,184 @@
     (if (i32.ge_s (local.get $at) (i32.const 0))
       (then
         (local.set $p (i32.add (local.get $dx) (i32.shl (local.get $at) (i32.const 2))))
-        (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (local.get $g)))))))
+        (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (local.get $g))))))
+
+
+  ;; matmul_tiled: the same out[m, n] (+)= Σ_s a[s, m] · b[s, n] as matmul_tn — each value the
+  ;; sequential float32 sum over s from +0 with separate multiplies and adds, so the two kernels
+  ;; agree bit for bit — for dense a: a 4 × 8 tile of the output (4 × 4 at the right edge) is
+  ;; held in eight registers while s runs over a block of SB rows (a's and b's block stay in
+  ;; cache), each step one vector load of a (four rows m), two of b and eight multiply-adds. A step
+  ;; whose four a values are all zero is skipped when b is all finite (see matmul_tn). Rows and
+  ;; columns past the last multiple of four are summed one value at a time.
+  (func (export "matmul_tiled")
+    (param $a i32) (param $b i32) (param $out i32) (param $S i32) (param $M i32) (param $N i32) (param $accumulate i32)
+    (local $skip i32) (local $M4 i32) (local $N4 i32) (local $N8 i32) (local $m i32) (local $n i32)
+    (local $s0 i32) (local $s1 i32) (local $acc i32)
+    (local.set $skip (call $all_finite (local.get $b) (i32.mul (local.get $S) (local.get $N))))
+    (local.set $M4 (i32.and (local.get $M) (i32.const -4)))
+    (local.set $N4 (i32.and (local.get $N) (i32.const -4)))
+    (local.set $N8 (i32.and (local.get $N) (i32.const -8)))
+    (if (i32.eqz (local.get $S))
+      (then
+        (if (i32.eqz (local.get $accumulate))
+          (then (memory.fill (local.get $out) (i32.const 0) (i32.shl (i32.mul (local.get $M) (local.get $N)) (i32.const 2)))))
+        (return)))
+    (block $s_done (loop $s_loop
+      (br_if $s_done (i32.ge_u (local.get $s0) (local.get $S)))
+      (local.set $s1 (select (i32.add (local.get $s0) (i32.const 128)) (local.get $S)
+        (i32.lt_u (i32.add (local.get $s0) (i32.const 128)) (local.get $S))))
+      (local.set $acc (i32.or (local.get $accumulate) (i32.ne (local.get $s0) (i32.const 0))))
+      (local.set $m (i32.const 0))
+      (block $m_done (loop $m_loop
+        (br_if $m_done (i32.ge_u (local.get $m) (local.get $M4)))
+        (local.set $n (i32.const 0))
+        (block $n8_done (loop $n8_loop
+          (br_if $n8_done (i32.ge_u (local.get $n) (local.get $N8)))
+          (call $tile4x8 (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N)
+            (local.get $m) (local.get $n) (local.get $skip) (local.get $acc))
+          (local.set $n (i32.add (local.get $n) (i32.const 8)))
+          (br $n8_loop)))
+        (if (i32.lt_u (local.get $n) (local.get $N4))
+          (then
+            (call $tile4x4 (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N)
+              (local.get $m) (local.get $n) (local.get $skip) (local.get $acc))
+            (local.set $n (local.get $N4))))
+        (block $nt_done (loop $nt_loop
+          (br_if $nt_done (i32.ge_u (local.get $n) (local.get $N)))
+          (call $dot (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N) (local.get $m) (local.get $n) (local.get $acc))
+          (call $dot (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N) (i32.add (local.get $m) (i32.const 1)) (local.get $n) (local.get $acc))
+          (call $dot (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N) (i32.add (local.get $m) (i32.const 2)) (local.get $n) (local.get $acc))
+          (call $dot (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N) (i32.add (local.get $m) (i32.const 3)) (local.get $n) (local.get $acc))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $nt_loop)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (br $m_loop)))
+      (block $mt_done (loop $mt_loop
+        (br_if $mt_done (i32.ge_u (local.get $m) (local.get $M)))
+        (local.set $n (i32.const 0))
+        (block $ntt_done (loop $ntt_loop
+          (br_if $ntt_done (i32.ge_u (local.get $n) (local.get $N)))
+          (call $dot (local.get $a) (local.get $b) (local.get $out) (local.get $s0) (local.get $s1) (local.get $M) (local.get $N) (local.get $m) (local.get $n) (local.get $acc))
+          (local.set $n (i32.add (local.get $n) (i32.const 1)))
+          (br $ntt_loop)))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $mt_loop)))
+      (local.set $s0 (local.get $s1))
+      (br $s_loop))))
+
+  ;; out[m, n] (+)= Σ_{s0 ≤ s < s1} a[s, m] · b[s, n], one value, s ascending.
+  (func $dot (param $a i32) (param $b i32) (param $out i32) (param $s0 i32) (param $s1 i32) (param $M i32) (param $N i32)
+    (param $m i32) (param $n i32) (param $accumulate i32)
+    (local $acc f32) (local $s i32) (local $pa i32) (local $pb i32) (local $po i32)
+    (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $N)) (local.get $n)) (i32.const 2))))
+    (if (local.get $accumulate) (then (local.set $acc (f32.load (local.get $po)))))
+    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $s0) (local.get $M)) (local.get $m)) (i32.const 2))))
+    (local.set $pb (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $s0) (local.get $N)) (local.get $n)) (i32.const 2))))
+    (local.set $s (local.get $s0))
+    (block $done (loop $s_loop
+      (br_if $done (i32.ge_u (local.get $s) (local.get $s1)))
+      (local.set $acc (f32.add (local.get $acc) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
+      (local.set $pa (i32.add (local.get $pa) (i32.shl (local.get $M) (i32.const 2))))
+      (local.set $pb (i32.add (local.get $pb) (i32.shl (local.get $N) (i32.const 2))))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $s_loop)))
+    (f32.store (local.get $po) (local.get $acc)))
+
+  ;; out[m..m+3, n..n+7] (+)= Σ_{s0 ≤ s < s1} a[s, m..m+3] ⊗ b[s, n..n+7], s ascending, in registers.
+  (func $tile4x8 (param $a i32) (param $b i32) (param $out i32) (param $s0 i32) (param $s1 i32) (param $M i32) (param $N i32)
+    (param $m i32) (param $n i32) (param $skip i32) (param $accumulate i32)
+    (local $s i32) (local $pa i32) (local $pb i32) (local $po i32) (local $aStride i32) (local $bStride i32)
+    (local $av v128) (local $ai v128) (local $b0 v128) (local $b1 v128) (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128) (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $aStride (i32.shl (local.get $M) (i32.const 2)))
+    (local.set $bStride (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $N)) (local.get $n)) (i32.const 2))))
+    (if (local.get $accumulate)
+      (then
+        (local.set $c00 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 0)))))
+        (local.set $c01 (v128.load offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 0)))))
+        (local.set $c10 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 1)))))
+        (local.set $c11 (v128.load offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 1)))))
+        (local.set $c20 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 2)))))
+        (local.set $c21 (v128.load offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 2)))))
+        (local.set $c30 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 3)))))
+        (local.set $c31 (v128.load offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 3)))))
+      ))
+    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $s0) (local.get $M)) (local.get $m)) (i32.const 2))))
+    (local.set $pb (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $s0) (local.get $N)) (local.get $n)) (i32.const 2))))
+    (local.set $s (local.get $s0))
+    (block $done (loop $s_loop
+      (br_if $done (i32.ge_u (local.get $s) (local.get $s1)))
+      (local.set $av (v128.load (local.get $pa)))
+      (if (i32.or (i32.eqz (local.get $skip)) (v128.any_true (local.get $av)))
+        (then
+          (local.set $b0 (v128.load offset=0 (local.get $pb)))
+          (local.set $b1 (v128.load offset=16 (local.get $pb)))
+          (local.set $ai (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $av) (local.get $av)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $ai) (local.get $b1))))
+          (local.set $ai (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $av) (local.get $av)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $ai) (local.get $b1))))
+          (local.set $ai (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $av) (local.get $av)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $ai) (local.get $b1))))
+          (local.set $ai (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $av) (local.get $av)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $ai) (local.get $b1))))
+        ))
+      (local.set $pa (i32.add (local.get $pa) (local.get $aStride)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bStride)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $s_loop)))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 0))) (local.get $c00))
+    (v128.store offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 0))) (local.get $c01))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 1))) (local.get $c10))
+    (v128.store offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 1))) (local.get $c11))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 2))) (local.get $c20))
+    (v128.store offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 2))) (local.get $c21))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 3))) (local.get $c30))
+    (v128.store offset=16 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 3))) (local.get $c31)))
+
+  ;; out[m..m+3, n..n+3] (+)= Σ_{s0 ≤ s < s1} a[s, m..m+3] ⊗ b[s, n..n+3], s ascending, in registers.
+  (func $tile4x4 (param $a i32) (param $b i32) (param $out i32) (param $s0 i32) (param $s1 i32) (param $M i32) (param $N i32)
+    (param $m i32) (param $n i32) (param $skip i32) (param $accumulate i32)
+    (local $s i32) (local $pa i32) (local $pb i32) (local $po i32) (local $aStride i32) (local $bStride i32)
+    (local $av v128) (local $ai v128) (local $b0 v128) (local $c00 v128) (local $c10 v128) (local $c20 v128) (local $c30 v128)
+    (local.set $aStride (i32.shl (local.get $M) (i32.const 2)))
+    (local.set $bStride (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $po (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $N)) (local.get $n)) (i32.const 2))))
+    (if (local.get $accumulate)
+      (then
+        (local.set $c00 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 0)))))
+        (local.set $c10 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 1)))))
+        (local.set $c20 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 2)))))
+        (local.set $c30 (v128.load offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 3)))))
+      ))
+    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $s0) (local.get $M)) (local.get $m)) (i32.const 2))))
+    (local.set $pb (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $s0) (local.get $N)) (local.get $n)) (i32.const 2))))
+    (local.set $s (local.get $s0))
+    (block $done (loop $s_loop
+      (br_if $done (i32.ge_u (local.get $s) (local.get $s1)))
+      (local.set $av (v128.load (local.get $pa)))
+      (if (i32.or (i32.eqz (local.get $skip)) (v128.any_true (local.get $av)))
+        (then
+          (local.set $b0 (v128.load offset=0 (local.get $pb)))
+          (local.set $ai (i8x16.shuffle 0 1 2 3 0 1 2 3 0 1 2 3 0 1 2 3 (local.get $av) (local.get $av)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $ai (i8x16.shuffle 4 5 6 7 4 5 6 7 4 5 6 7 4 5 6 7 (local.get $av) (local.get $av)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $ai (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $av) (local.get $av)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $ai) (local.get $b0))))
+          (local.set $ai (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $av) (local.get $av)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $ai) (local.get $b0))))
+        ))
+      (local.set $pa (i32.add (local.get $pa) (local.get $aStride)))
+      (local.set $pb (i32.add (local.get $pb) (local.get $bStride)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $s_loop)))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 0))) (local.get $c00))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 1))) (local.get $c10))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 2))) (local.get $c20))
+    (v128.store offset=0 (i32.add (local.get $po) (i32.mul (local.get $bStride) (i32.const 3))) (local.get $c30)))
+)

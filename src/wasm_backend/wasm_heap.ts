@@ -23,6 +23,7 @@ export interface WasmBackend {
 /** train_kernels.wat's exports; every pointer is a byte offset into the backend's heap. */
 export interface TrainKernels {
   matmul_tn(a: number, b: number, out: number, S: number, M: number, N: number, mb: number, accumulate: number): void;
+  matmul_tiled(a: number, b: number, out: number, S: number, M: number, N: number, accumulate: number): void;
   sum_rows(x: number, out: number, rows: number, cols: number): void;
   im2col(x: number, patches: number, geometry: number, first: number, rows: number): void;
   col2im(patches: number, dx: number, geometry: number): void;

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsWasmKernel, wasmKernelInstalled } from '../../src/wasm_backend/install.js';
+import { heapOffset, trainKernels, type WasmBackend } from '../../src/wasm_backend/wasm_heap.js';
 import { registerCpu } from '../../src/backend.js';
 
 const UNIT_ROUNDOFF = 2 ** -24;
@@ -164,6 +165,25 @@ describe('BatchMatMul with a transposed operand', () => {
       }
     });
   }
+
+  it('the sparse (matmul_tn) and dense (matmul_tiled) kernels agree bit for bit, whichever one a product takes', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackend;
+    const kernels = trainKernels(backend);
+    if (kernels === null) throw new Error('the SIMD kernels do not run here');
+    const at = (t: tf.Tensor) => heapOffset(backend, t) as number;
+    for (const [S, M, N] of [[5, 9, 16], [33, 12, 13], [300, 7, 5], [16, 144, 32], [129, 8, 8]] as Array<[number, number, number]>) {
+      for (const density of [1, 0.3, 0.02]) {
+        const a = tf.tensor(values(S * M, S + M + N, { density }), [S, M]);
+        const b = tf.tensor(values(S * N, S * N), [S, N]);
+        const [tn, tiled] = [tf.add(tf.zeros([M, N]), 0), tf.add(tf.zeros([M, N]), 0)]; // fresh outputs
+        kernels.matmul_tn(at(a), at(b), at(tn), S, M, N, 8, 0);
+        kernels.matmul_tiled(at(a), at(b), at(tiled), S, M, N, 0);
+        expect(Array.from(tiled.dataSync())).toEqual(Array.from(tn.dataSync()));
+        tf.dispose([a, b, tn, tiled]);
+      }
+    }
+  });
 
   it('Inf or NaN in B makes 0·B a NaN, as in tfjs: zeros of A are not skipped then', async () => {
     const S = 8, M = 12, N = 5;
