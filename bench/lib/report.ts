@@ -85,7 +85,23 @@ export function evaluateTargets(s: Summary): Target[] {
       measured: t === null ? 'n/a' : `${fmt(t)}x`,
       met: t === null ? null : t >= 0.8,
     },
+    ...trainingTargets(s),
   ];
+}
+
+/** Issue 17: wasm ≥ 0.5× Keras on both models, tfjs-node ≥ 1× (samples/s, model.fit, same run). */
+function trainingTargets(s: Summary): Target[] {
+  const ratio = (model: 'seed' | 'conv', key: string) => s.train?.models[model]?.ratios[key] ?? null;
+  const targets: Array<[string, 'seed' | 'conv', string, number]> = [
+    ['TypeScript on wasm (Node) vs Python Keras, seed model', 'seed', 'node wasm', 0.5],
+    ['TypeScript on wasm (Node) vs Python Keras, conv model', 'conv', 'node wasm', 0.5],
+    ['TypeScript on tfjs-node vs Python Keras, seed model', 'seed', 'node tensorflow', 1],
+    ['TypeScript on tfjs-node vs Python Keras, conv model', 'conv', 'node tensorflow', 1],
+  ];
+  return targets.map(([name, model, key, min]) => {
+    const r = ratio(model, key);
+    return { name, target: `>= ${min}x samples/s`, measured: r === null ? 'n/a' : `${fmt(r)}x`, met: r === null ? null : r >= min };
+  });
 }
 
 /** Writes summary.json atomically (a .tmp file renamed into place). */
@@ -225,27 +241,26 @@ export function resultsMarkdown(s: Summary): string {
 
   if (s.train) {
     const t = s.train;
-    const rows: string[][] = [];
-    if (t.keras) rows.push([`Python Keras ${t.keras.keras} (TensorFlow ${t.keras.tensorflow})`, fmt(t.samples_per_s_keras, 4), '1']);
-    for (const [backend, r] of Object.entries(t.per_backend)) {
-      rows.push([`TypeScript, ${backend}`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
+    for (const m of Object.values(t.models)) {
+      const keras = m.samples_per_s_keras;
+      const vs = (v: number) => (keras ? fmt(v / keras) : 'n/a');
+      const rows: string[][] = [];
+      if (m.keras) rows.push([`Python Keras ${m.keras.keras} (TensorFlow ${m.keras.tensorflow}), 2 threads`, fmt(keras, 4), '1']);
+      for (const [backend, r] of Object.entries(m.node)) rows.push([`TypeScript, Node, ${backend}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+      for (const [backend, r] of Object.entries(m.browser)) {
+        const where = backend === 'webgl' ? 'webgl on SwiftShader (CPU)' : `wasm${r.keras2tfjs_wasm_kernels ? '' : ' (without keras2tfjs kernels)'}`;
+        rows.push([`TypeScript, Chromium ${r.browser}, ${where}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+      }
+      if (m.model === 'seed') {
+        for (const [backend, r] of Object.entries(t.dataset_feed)) rows.push([`TypeScript, Node, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+        const r = t.tfjs_optimizer_on_best_backend;
+        if (r) rows.push([`TypeScript, Node, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+      }
+      const title = m.model === 'seed' ? 'seed model (IMDB Dense 16-16-1 on 10,000 multi-hot inputs), batch 512' : 'small conv model (28×28×1, Conv 16 → pool → Conv 32 → pool → Dense 10), batch 128';
+      parts.push('', `### Training: ${title}, samples/s`, '', table(['side', 'samples/s', 'vs Keras'], rows), '');
+      parts.push(`Python Keras runs: ${m.keras_runs_samples_per_s.map((v) => fmt(v, 4)).join(', ')} samples/s.`);
+      if (m.model === 'seed') parts.push(`Fastest epoch of each side (least disturbed by outside load): TypeScript on ${t.best_backend ?? 'n/a'} / Keras = ${fmt(t.ratio_fastest_epochs)}.`);
     }
-    for (const [backend, r] of Object.entries(t.dataset_feed)) {
-      rows.push([`TypeScript, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
-    }
-    if (t.tfjs_optimizer_on_best_backend) {
-      const r = t.tfjs_optimizer_on_best_backend;
-      rows.push([`TypeScript, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
-    }
-    parts.push(
-      '',
-      '### Training: seed model, batch 512, samples/s',
-      '',
-      table(['side', 'samples/s', 'vs Keras'], rows),
-      '',
-      `Fastest epoch of each side (least disturbed by outside load): TypeScript on ${t.best_backend ?? 'n/a'} / Keras = ${fmt(t.ratio_fastest_epochs)}. ` +
-        `Python Keras runs: ${t.keras_runs_samples_per_s.map((v) => fmt(v, 4)).join(', ')} samples/s.`,
-    );
   }
 
   if (s.errors.length > 0) {

@@ -22,15 +22,10 @@ import { switchTo } from '../lib/backends.js';
 import { shuffledBatches } from '../lib/batches.js';
 import { readFileSync } from 'node:fs';
 import { readNpy } from '../../src/formats/numpy/npy.js';
-import { REPO_ROOT } from '../lib/paths.js';
+import { BATCH_SIZE, SEED_LAMBDAS, modelFile, type TrainModel } from '../lib/train_models.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';
 
-export type TrainModel = 'seed' | 'conv';
-const BATCH_SIZE: Record<TrainModel, number> = { seed: 512, conv: 128 };
-export const SEED_MODEL = join(REPO_ROOT, 'fixtures', 'seed_lambda', 'model.keras');
-/** The seed model's Lambda: a function named 'dropout', Bernoulli(0.5) with 1/0.5 scaling. */
-const LAMBDAS = { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } };
 
 export interface TrainResult {
   backend: BackendName;
@@ -60,10 +55,8 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
   const x = tf.tensor(xs.data, xs.shape);
   const y = tf.tensor(ys.data, ys.shape.length === 1 ? [rows, 1] : ys.shape);
 
-  const model =
-    modelName === 'seed'
-      ? await loadKerasModel(SEED_MODEL, { lambdas: LAMBDAS, compile: true })
-      : await loadKerasModel(join(dataDir, 'model.keras'), { compile: true });
+  const lambdas = modelName === 'seed' ? SEED_LAMBDAS : undefined;
+  const model = await loadKerasModel(modelFile(modelName, dataDir), { lambdas, compile: true });
   if (optimizer === 'tfjs') {
     // tfjs' own RMSProp with Keras' learning rate: not Keras-exact (ε = 1e-8 vs 1e-7), shown for scale.
     const loss = modelName === 'seed' ? 'binaryCrossentropy' : 'categoricalCrossentropy';
