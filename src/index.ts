@@ -1,6 +1,9 @@
 // The whole public API of keras2tfjs, and nothing else.
-// Importing it also gives tfjs' wasm backend keras2tfjs' training kernels (src/wasm_backend/install.ts).
+// Says so, loudly, when the app has a second @tensorflow/tfjs-core (ManualDropout would land in the wrong one).
+import './tfjs_copies.js';
+// Gives tfjs' wasm backend keras2tfjs' training kernels (src/wasm_backend/install.ts).
 import './wasm_backend/install.js';
+
 export { Keras2TfjsError, ErrorCode } from './errors.js';
 export type { ErrorContext } from './errors.js';
 export { chooseBackend, useBackend } from './backend.js';
