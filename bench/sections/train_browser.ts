@@ -17,6 +17,7 @@ import { REPO_ROOT } from '../lib/paths.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';
 import { BATCH_SIZE, SEED_LAMBDAS, modelFile, type TrainModel } from '../lib/train_models.js';
+import type { BrowserTrainResult as PageResult } from '../browser/train_page.js';
 
 /** A browser epoch on SwiftShader can take a while; no single run may hang the bench. */
 const RUN_TIMEOUT_MS = 15 * 60 * 1000;
@@ -32,15 +33,6 @@ export interface BrowserTrainResult {
   browser: string;
   renderer: string | null;
   keras2tfjs_wasm_kernels: boolean;
-}
-
-interface PageResult {
-  backend: string;
-  epochSeconds: number[];
-  rows: number;
-  userAgent: string;
-  renderer: string | null;
-  kernelsInstalled: boolean;
 }
 
 async function main(args: Record<string, string | true>): Promise<BrowserTrainResult> {

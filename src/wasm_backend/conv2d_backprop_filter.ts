@@ -13,7 +13,7 @@
  */
 import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { matmulTn } from './matmul_tn.js';
-import { heapOffset, trainKernels, withGeometry, type WasmBackend } from './wasm_heap.js';
+import { heapOffset, trainKernels, withGeometry, type ConvAttrs, type WasmBackend } from './wasm_heap.js';
 
 /** Patch rows per chunk: bounds the scratch P to ~4 MB whatever the batch and image size. */
 const CHUNK_FLOATS = 1 << 20;
@@ -21,13 +21,7 @@ const CHUNK_FLOATS = 1 << 20;
 export const conv2dBackpropFilter: KernelFunc = function conv2dBackpropFilterWasm(args) {
   const backend = args.backend as WasmBackend;
   const inputs = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
+  const attrs = args.attrs as ConvAttrs & { filterShape: [number, number, number, number] };
   const kernels = trainKernels(backend);
   if (kernels === null) {
     throw new Error("Conv2DBackpropFilter on the wasm backend needs WebAssembly SIMD (keras2tfjs' kernel); use the cpu backend");

@@ -11,7 +11,7 @@
  * summation order only). NCHW inputs, and products too large for one scratch matrix, go to tfjs' kernel.
  */
 import { backend_util, getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapOffset, trainKernels, withGeometry, type WasmBackend } from './wasm_heap.js';
+import { heapOffset, trainKernels, withGeometry, type ConvAttrs, type WasmBackend } from './wasm_heap.js';
 
 /** The scratch dP above this many floats (256 MB) is not worth it: tfjs' kernel needs none. */
 const MAX_SCRATCH_FLOATS = 1 << 26;
@@ -20,13 +20,7 @@ export function conv2dBackpropInput(tfjsBackpropInput: KernelFunc): KernelFunc {
   return function conv2dBackpropInputWasm(args) {
     const backend = args.backend as WasmBackend;
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const attrs = args.attrs as {
-      strides: [number, number] | number;
-      pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const attrs = args.attrs as ConvAttrs & { inputShape: [number, number, number, number] };
     const matMul = getKernel('BatchMatMul', 'wasm');
     const transpose = getKernel('Transpose', 'wasm');
     const kernels = trainKernels(backend);

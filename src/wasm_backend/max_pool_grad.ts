@@ -10,18 +10,13 @@
  * backend's bit for bit; overlapping windows add float32 in the cpu backend's window order.
  */
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapOffset, trainKernels, withGeometry, type WasmBackend } from './wasm_heap.js';
+import { heapOffset, trainKernels, withGeometry, type WasmBackend, type WindowAttrs } from './wasm_heap.js';
 
 export function maxPoolGrad(tfjsMaxPoolGrad: KernelFunc): KernelFunc {
   return function maxPoolGradWasm(args) {
     const backend = args.backend as WasmBackend;
     const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-    const attrs = args.attrs as {
-      filterSize: [number, number] | number;
-      strides: [number, number] | number;
-      pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    };
+    const attrs = args.attrs as WindowAttrs & { filterSize: [number, number] | number };
     const kernels = trainKernels(backend);
     if (kernels === null || input.dtype !== 'float32' || dy.dtype !== 'float32') return tfjsMaxPoolGrad(args);
     const info = backend_util.computePool2DInfo(

@@ -4,7 +4,7 @@
  * how to allocate an output there, and the backend's WebAssembly memory, which our own SIMD
  * module (train_kernels.wat) imports so that it computes on tensors in place.
  */
-import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { instantiateBase64 } from '../wasm_module.js';
 import { TRAIN_KERNELS_WASM_BASE64 } from './train_kernels_wasm.js';
 
@@ -29,6 +29,16 @@ export interface TrainKernels {
   col2im(patches: number, dx: number, geometry: number): void;
   max_pool_grad(x: number, dy: number, dx: number, geometry: number): void;
 }
+
+/** The attributes tfjs gives every 2-D window kernel (convolution and pooling gradients). */
+export type WindowAttrs = {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+/** ... and a convolution's data layout. */
+export type ConvAttrs = WindowAttrs & { dataFormat: 'NHWC' | 'NCHW' };
 
 /** What train_kernels.wat's conv and pool kernels read at `geometry` (NHWC, 2-D). */
 export interface WindowGeometry {
