@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgl';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
 import { compileFromKerasConfig, convert, readNpy } from '../../src/index.js';
+import { trainKernels, type WasmBackend } from '../../src/wasm_backend/wasm_heap.js';
 
 /** The few browser globals used (the project compiles without the DOM library). */
 interface WebGl {
@@ -38,6 +39,8 @@ export interface BrowserTrainResult {
   userAgent: string;
   renderer: string | null;
   kernelsInstalled: boolean;
+  /** keras2tfjs' SIMD module runs on the backend's memory (it does not on the shared memory of tfjs' threaded build). */
+  simdKernels: boolean;
 }
 
 async function bytes(path: string): Promise<Uint8Array> {
@@ -92,6 +95,7 @@ async function trainInBrowser(options: BrowserTrainOptions): Promise<BrowserTrai
     userAgent: page.navigator.userAgent,
     renderer: webglRenderer(),
     kernelsInstalled: kernel?.[Symbol.for('keras2tfjs.wasmKernel')] === true,
+    simdKernels: options.backend === 'wasm' && trainKernels(tf.backend() as unknown as WasmBackend) !== null,
   };
 }
 

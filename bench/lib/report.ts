@@ -248,7 +248,8 @@ export function resultsMarkdown(s: Summary): string {
       if (m.keras) rows.push([`Python Keras ${m.keras.keras} (TensorFlow ${m.keras.tensorflow}), 2 threads`, fmt(keras, 4), '1']);
       for (const [backend, r] of Object.entries(m.node)) rows.push([`TypeScript, Node, ${backend}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
       for (const [backend, r] of Object.entries(m.browser)) {
-        const where = backend === 'webgl' ? 'webgl on SwiftShader (CPU)' : `wasm${r.keras2tfjs_wasm_kernels ? '' : ' (without keras2tfjs kernels)'}`;
+        const simd = r.keras2tfjs_wasm_kernels && r.keras2tfjs_simd_module !== false;
+        const where = backend === 'webgl' ? 'webgl on SwiftShader (CPU)' : `wasm${simd ? '' : " (without keras2tfjs' SIMD kernels)"}`;
         rows.push([`TypeScript, Chromium ${r.browser}, ${where}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
       }
       if (m.model === 'seed') {

@@ -33,6 +33,8 @@ export interface BrowserTrainResult {
   browser: string;
   renderer: string | null;
   keras2tfjs_wasm_kernels: boolean;
+  /** keras2tfjs' SIMD module ran in the page (wasm only). */
+  keras2tfjs_simd_module: boolean;
 }
 
 async function main(args: Record<string, string | true>): Promise<BrowserTrainResult> {
@@ -82,6 +84,7 @@ async function main(args: Record<string, string | true>): Promise<BrowserTrainRe
       browser: browser.version(),
       renderer: result.renderer,
       keras2tfjs_wasm_kernels: result.kernelsInstalled,
+      keras2tfjs_simd_module: result.simdKernels,
     };
   } finally {
     await browser.close();
