@@ -10,6 +10,7 @@ import type { MachineInfo } from './machine.js';
 import type { TfjsNodeStatus } from './tfjs_node_setup.js';
 import type { TrainSummary } from './train_bench.js';
 import { BENCHMARKS_MD, RESULTS_DIR, SUMMARY_JSON } from './paths.js';
+import { median } from './stats.js';
 
 export interface Target {
   name: string;
@@ -244,21 +245,24 @@ export function resultsMarkdown(s: Summary): string {
     for (const m of Object.values(t.models)) {
       const keras = m.samples_per_s_keras;
       const vs = (v: number) => (keras ? fmt(v / keras) : 'n/a');
+      // CPU seconds per 1,000 samples (all threads): unlike samples/s, outside load does not move it.
+      const cpu = (r: { epoch_cpu_seconds?: number[]; rows: number }) =>
+        r.epoch_cpu_seconds && r.epoch_cpu_seconds.length > 0 ? fmt((median(r.epoch_cpu_seconds) / r.rows) * 1000) : 'n/a';
       const rows: string[][] = [];
-      if (m.keras) rows.push([`Python Keras ${m.keras.keras} (TensorFlow ${m.keras.tensorflow}), 2 threads`, fmt(keras, 4), '1']);
-      for (const [backend, r] of Object.entries(m.node)) rows.push([`TypeScript, Node, ${backend}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+      if (m.keras) rows.push([`Python Keras ${m.keras.keras} (TensorFlow ${m.keras.tensorflow}), 2 threads`, fmt(keras, 4), '1', cpu(m.keras)]);
+      for (const [backend, r] of Object.entries(m.node)) rows.push([`TypeScript, Node, ${backend}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), cpu(r)]);
       for (const [backend, r] of Object.entries(m.browser)) {
         const simd = r.keras2tfjs_wasm_kernels && r.keras2tfjs_simd_module !== false;
         const where = backend === 'webgl' ? 'webgl on SwiftShader (CPU)' : `wasm${simd ? '' : " (without keras2tfjs' SIMD kernels)"}`;
-        rows.push([`TypeScript, Chromium ${r.browser}, ${where}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+        rows.push([`TypeScript, Chromium ${r.browser}, ${where}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), 'n/a']);
       }
       if (m.model === 'seed') {
-        for (const [backend, r] of Object.entries(t.dataset_feed)) rows.push([`TypeScript, Node, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+        for (const [backend, r] of Object.entries(t.dataset_feed)) rows.push([`TypeScript, Node, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), cpu(r)]);
         const r = t.tfjs_optimizer_on_best_backend;
-        if (r) rows.push([`TypeScript, Node, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), vs(r.samples_per_s)]);
+        if (r) rows.push([`TypeScript, Node, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), cpu(r)]);
       }
       const title = m.model === 'seed' ? 'seed model (IMDB Dense 16-16-1 on 10,000 multi-hot inputs), batch 512' : 'small conv model (28×28×1, Conv 16 → pool → Conv 32 → pool → Dense 10), batch 128';
-      parts.push('', `### Training: ${title}, samples/s`, '', table(['side', 'samples/s', 'vs Keras'], rows), '');
+      parts.push('', `### Training: ${title}, samples/s`, '', table(['side', 'samples/s', 'vs Keras', 'CPU s per 1k samples'], rows), '');
       parts.push(`Python Keras runs: ${m.keras_runs_samples_per_s.map((v) => fmt(v, 4)).join(', ')} samples/s.`);
       if (m.model === 'seed') parts.push(`Fastest epoch of each side (least disturbed by outside load): TypeScript on ${t.best_backend ?? 'n/a'} / Keras = ${fmt(t.ratio_fastest_epochs)}.`);
     }

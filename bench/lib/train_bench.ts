@@ -26,6 +26,8 @@ export interface KerasTrainResult {
   batch_size: number;
   steps_per_epoch: number;
   epoch_seconds: number[];
+  /** CPU time of the Python process per timed epoch, all threads. */
+  epoch_cpu_seconds: number[];
   first_epoch_seconds: number;
   keras: string;
   tensorflow: string;

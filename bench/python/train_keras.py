@@ -113,13 +113,16 @@ def main():
     batch_size = BATCH_SIZE[args.model]
 
     epoch_seconds = []
+    epoch_cpu_seconds = []  # CPU time of the whole process (all threads): what outside load does not change
 
     class EpochTimer(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
             self.start = time.perf_counter()
+            self.cpu_start = time.process_time()
 
         def on_epoch_end(self, epoch, logs=None):
             epoch_seconds.append(time.perf_counter() - self.start)
+            epoch_cpu_seconds.append(time.process_time() - self.cpu_start)
 
     model.fit(
         x_train,
@@ -137,6 +140,7 @@ def main():
         "batch_size": batch_size,
         "steps_per_epoch": -(-len(x_train) // batch_size),
         "epoch_seconds": [round(s, 4) for s in timed],
+        "epoch_cpu_seconds": [round(s, 4) for s in epoch_cpu_seconds[1:]],
         "first_epoch_seconds": round(epoch_seconds[0], 4),
         "model": model_path,
         "optimizer": type(model.optimizer).__name__,

@@ -36,6 +36,8 @@ export interface TrainResult {
   rows: number;
   batch_size: number;
   epoch_seconds: number[];
+  /** CPU time of this process per timed epoch (user + system): what outside load does not change. */
+  epoch_cpu_seconds: number[];
   first_epoch_seconds: number;
 }
 
@@ -64,16 +66,21 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
   }
 
   const epochSeconds: number[] = [];
+  const epochCpuSeconds: number[] = [];
   let start = 0;
+  let cpuStart = process.cpuUsage();
   const common = {
     epochs: epochs + 1,
     verbose: 0 as const,
     callbacks: {
       onEpochBegin: async () => {
         start = performance.now();
+        cpuStart = process.cpuUsage();
       },
       onEpochEnd: async (epoch: number) => {
         epochSeconds.push((performance.now() - start) / 1000);
+        const cpu = process.cpuUsage(cpuStart);
+        epochCpuSeconds.push((cpu.user + cpu.system) / 1e6);
         log(`${modelName} model on ${backend} (${optimizer} optimizer, ${feed}) epoch ${epoch}: ${epochSeconds[epochSeconds.length - 1].toFixed(3)} s`);
       },
     },
@@ -95,6 +102,7 @@ async function main(args: Record<string, string | true>): Promise<TrainResult> {
     rows,
     batch_size: batchSize,
     epoch_seconds: timed.map(round4),
+    epoch_cpu_seconds: epochCpuSeconds.slice(1).map(round4),
     first_epoch_seconds: round4(epochSeconds[0]),
   };
 }

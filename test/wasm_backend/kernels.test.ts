@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsWasmKernel, wasmKernelInstalled } from '../../src/wasm_backend/install.js';
 import { heapOffset, trainKernels, type WasmBackend } from '../../src/wasm_backend/wasm_heap.js';
-import { registerCpu } from '../../src/backend.js';
+import { useBackend } from '../../src/backend.js';
 
 const UNIT_ROUNDOFF = 2 ** -24;
 
@@ -101,7 +101,8 @@ function startWasmAsAnApp() {
     wasm.setWasmPaths(join(pkg, 'dist') + '/');
     const installedBeforeStart = wasmKernelInstalled('BatchMatMul');
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
-    await registerCpu();
+    await useBackend('cpu'); // registered the way keras2tfjs does it (no tfjs banner), for the comparisons
+    await tf.setBackend('wasm');
     return { registeredBeforeStart: registeredBeforeImport, installedBeforeStart };
   })();
   return started;
@@ -347,6 +348,8 @@ describe('Conv2DBackpropInput', () => {
     { what: '3×3 same', x: [2, 6, 7, 5], filter: [3, 3, 5, 6], strides: 1, pad: 'same' },
     { what: 'stride 2, same, one channel', x: [3, 9, 8, 1], filter: [3, 3, 1, 4], strides: 2, pad: 'same' },
     { what: '2×3, strides [1, 2]', x: [1, 8, 9, 16], filter: [2, 3, 16, 8], strides: [1, 2], pad: 'valid' },
+    { what: '2×2 same, stride 1 (uneven padding: the convolution path)', x: [2, 5, 6, 3], filter: [2, 2, 3, 4], strides: 1, pad: 'same' },
+    { what: '5×5 valid, stride 1, one input channel (a first layer)', x: [3, 12, 11, 1], filter: [5, 5, 1, 16], strides: 1, pad: 'valid' },
   ];
   for (const c of CASES) {
     it(`${c.what}: within the summation-order bound of the cpu backend; exact on integers`, async () => {
