@@ -41,6 +41,8 @@ export interface BrowserTrainResult {
   kernelsInstalled: boolean;
   /** keras2tfjs' SIMD module runs on the backend's memory (it does not on the shared memory of tfjs' threaded build). */
   simdKernels: boolean;
+  /** The wasm backend's heap is shared memory: tfjs loaded its multi-threaded build. */
+  sharedHeap: boolean;
 }
 
 async function bytes(path: string): Promise<Uint8Array> {
@@ -96,6 +98,10 @@ async function trainInBrowser(options: BrowserTrainOptions): Promise<BrowserTrai
     renderer: webglRenderer(),
     kernelsInstalled: kernel?.[Symbol.for('keras2tfjs.wasmKernel')] === true,
     simdKernels: options.backend === 'wasm' && trainKernels(tf.backend() as unknown as WasmBackend) !== null,
+    sharedHeap:
+      options.backend === 'wasm' &&
+      typeof SharedArrayBuffer !== 'undefined' &&
+      (tf.backend() as unknown as WasmBackend).wasm.HEAPU8.buffer instanceof SharedArrayBuffer,
   };
 }
 

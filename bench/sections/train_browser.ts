@@ -6,13 +6,14 @@
  * `model.fit` in the page, first epoch untimed, samples/s = rows / median epoch time.
  *
  * The page is served from 127.0.0.1 without cross-origin isolation (no COOP/COEP headers), as
- * most pages are: tfjs then loads its single-threaded wasm build.
+ * most pages are: tfjs then loads its single-threaded wasm build. `--isolated` serves it
+ * cross-origin isolated: tfjs loads its multi-threaded build (XNNPACK on several threads).
  *
- * Flags: --backend webgl|wasm  --data DIR  --epochs N  [--model seed|conv]
+ * Flags: --backend webgl|wasm  --data DIR  --epochs N  [--model seed|conv]  [--isolated]
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { bundleForBrowser, launchChromium, serveFiles, type Route } from '../../test/helpers/browser.js';
+import { CROSS_ORIGIN_ISOLATED, bundleForBrowser, launchChromium, serveFiles, type Route } from '../../test/helpers/browser.js';
 import { REPO_ROOT } from '../lib/paths.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { median, round4 } from '../lib/stats.js';
@@ -35,6 +36,10 @@ export interface BrowserTrainResult {
   keras2tfjs_wasm_kernels: boolean;
   /** keras2tfjs' SIMD module ran in the page (wasm only). */
   keras2tfjs_simd_module: boolean;
+  /** Served cross-origin isolated. */
+  isolated: boolean;
+  /** tfjs' wasm heap was shared memory, i.e. its multi-threaded build ran. */
+  threaded_wasm: boolean;
 }
 
 async function main(args: Record<string, string | true>): Promise<BrowserTrainResult> {
@@ -54,7 +59,8 @@ async function main(args: Record<string, string | true>): Promise<BrowserTrainRe
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
     routes[`/wasm/${name}`] = { file: join(wasmDist, name) };
   }
-  const server = await serveFiles(routes);
+  const isolated = args['isolated'] === true;
+  const server = await serveFiles(routes, isolated ? CROSS_ORIGIN_ISOLATED : {});
   const browser = await launchChromium({ webgl: backend === 'webgl' });
   try {
     const page = await browser.newPage();
@@ -85,6 +91,8 @@ async function main(args: Record<string, string | true>): Promise<BrowserTrainRe
       renderer: result.renderer,
       keras2tfjs_wasm_kernels: result.kernelsInstalled,
       keras2tfjs_simd_module: result.simdKernels,
+      isolated,
+      threaded_wasm: result.sharedHeap,
     };
   } finally {
     await browser.close();

@@ -6,10 +6,10 @@
  */
 import type { backend_util, DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { instantiateBase64 } from '../wasm_module.js';
-import { TRAIN_KERNELS_WASM_BASE64 } from './train_kernels_wasm.js';
+import { TRAIN_KERNELS_SHARED_WASM_BASE64, TRAIN_KERNELS_WASM_BASE64 } from './train_kernels_wasm.js';
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm (4.x) used by the kernels. */
@@ -88,16 +88,22 @@ function isMemory(v: unknown): v is WasmMemory {
 }
 
 /**
- * Our SIMD kernels bound to this backend's heap, or null: no memory found, no wasm SIMD, or the
- * multi-threaded build's shared memory (the module imports an unshared one; that build's own
- * kernels run on several threads anyway).
+ * Our SIMD kernels bound to this backend's heap, or null: no memory found, or no wasm SIMD. The
+ * multi-threaded build (cross-origin-isolated pages) has a shared memory: the module variant that
+ * imports shared memory binds to it (our kernels run on the calling thread).
  */
 export function trainKernels(backend: WasmBackend): TrainKernels | null {
   const memory = backendMemory(backend);
   if (memory === null) return null;
+  return kernelsFor(memory);
+}
+
+/** The kernel module instantiated on `memory` (shared or not), once per memory. */
+export function kernelsFor(memory: WasmMemory): TrainKernels | null {
   let kernels = instances.get(memory);
   if (kernels === undefined) {
-    kernels = instantiateBase64<TrainKernels>(TRAIN_KERNELS_WASM_BASE64, { tfjs: { memory } });
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    kernels = instantiateBase64<TrainKernels>(shared ? TRAIN_KERNELS_SHARED_WASM_BASE64 : TRAIN_KERNELS_WASM_BASE64, { tfjs: { memory } });
     instances.set(memory, kernels);
   }
   return kernels;

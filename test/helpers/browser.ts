@@ -65,8 +65,17 @@ export interface FileServer {
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
 
-/** Serves exactly `routes` (path → content) on 127.0.0.1 at a free port; anything else is 404. */
-export async function serveFiles(routes: Record<string, Route>): Promise<FileServer> {
+/**
+ * Cross-origin isolation (COOP + COEP): the page gets SharedArrayBuffer, so tfjs' wasm backend
+ * loads its multi-threaded build.
+ */
+export const CROSS_ORIGIN_ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+/**
+ * Serves exactly `routes` (path → content) on 127.0.0.1 at a free port, with `headers` on every
+ * response; anything else is 404.
+ */
+export async function serveFiles(routes: Record<string, Route>, headers: Record<string, string> = {}): Promise<FileServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const route = routes[path];
@@ -76,7 +85,7 @@ export async function serveFiles(routes: Record<string, Route>): Promise<FileSer
     }
     const ext = path.slice(path.lastIndexOf('.'));
     const send = (body: string | Uint8Array) =>
-      res.writeHead(200, { 'content-type': route.type ?? TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+      res.writeHead(200, { ...headers, 'content-type': route.type ?? TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
     if ('body' in route) send(route.body);
     else readFile(route.file).then(send, () => res.writeHead(500).end());
   });

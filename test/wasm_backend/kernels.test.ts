@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsWasmKernel, wasmKernelInstalled } from '../../src/wasm_backend/install.js';
-import { heapOffset, trainKernels, type WasmBackend } from '../../src/wasm_backend/wasm_heap.js';
+import { heapOffset, kernelsFor, trainKernels, type WasmBackend, type WasmMemory } from '../../src/wasm_backend/wasm_heap.js';
 import { useBackend } from '../../src/backend.js';
 
 const UNIT_ROUNDOFF = 2 ** -24;
@@ -121,6 +121,27 @@ describe('installation', () => {
 
 beforeAll(async () => {
   await startWasmAsAnApp();
+});
+
+describe("the module on tfjs' multi-threaded build (shared memory)", () => {
+  it('binds to a shared memory and computes the same bits as on an ordinary one', () => {
+    const api = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => WasmMemory } }).WebAssembly;
+    const [S, M, N] = [37, 11, 9];
+    const a = values(S * M, 5, { density: 0.4 });
+    const b = values(S * N, 6);
+    const results = [false, true].map((shared) => {
+      const memory = new api.Memory({ initial: 1, maximum: 65536, shared });
+      const kernels = kernelsFor(memory);
+      if (kernels === null) throw new Error(`the module did not bind to a ${shared ? 'shared' : 'plain'} memory`);
+      const floats = new Float32Array(memory.buffer);
+      floats.set(a, 0);
+      floats.set(b, S * M);
+      kernels.matmul_tn(0, S * M * 4, (S * M + S * N) * 4, S, M, N, 8, 0);
+      return Array.from(floats.subarray(S * M + S * N, S * M + S * N + M * N));
+    });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0].some((v) => v !== 0)).toBe(true);
+  });
 });
 
 describe('BatchMatMul with a transposed operand', () => {
