@@ -32,6 +32,8 @@ export interface Summary {
   tfjs_node: TfjsNodeStatus;
   targets: Target[];
   errors: Array<{ part: string; error: string }>;
+  /** Parts an `--only` run did not measure, carried over from the run of `generated_at`. */
+  kept_from?: { parts: string[]; generated_at: string };
 }
 
 export const BEGIN_MARKER = '<!-- bench:results:begin (written by npm run bench; edits inside are overwritten) -->';
@@ -126,7 +128,8 @@ export function resultsMarkdown(s: Summary): string {
   };
   parts.push(
     `Measured ${s.generated_at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${s.mode === 'quick' ? ' -- --quick' : ''}\` ` +
-      `(${s.mode}, ${s.duration_s} s), keras2tfjs ${v['keras2tfjs']} @ ${v['git_commit'] ?? '?'}.`,
+      `(${s.mode}, ${s.duration_s} s), keras2tfjs ${v['keras2tfjs']} @ ${v['git_commit'] ?? '?'}.` +
+      (s.kept_from ? ` Parts not run this time (${s.kept_from.parts.join(', ')}) are from the run of ${s.kept_from.generated_at.slice(0, 16).replace('T', ' ')} UTC.` : ''),
     '',
     `**Machine:** ${s.machine.cpu_model}, ${s.machine.cores} cores, ${s.machine.memory_gb} GB RAM, ${s.machine.os}; ` +
       `1-minute load average ${s.machine.load_average_1m.start} at the start, ${s.machine.load_average_1m.end} at the end ` +
