@@ -19,7 +19,7 @@ import '../../layers/compat/bilinear_upsampling2d.js';
 import '../../layers/compat/causal_conv1d.js';
 import '../../layers/compat/normalization.js';
 import '../../layers/compat/reset_after_gru_cell.js';
-import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import { ErrorCode, Keras2TfjsError, summarizeList } from '../../errors.js';
 import type { LayerMapping } from '../intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
 
@@ -246,15 +246,15 @@ export function suggestedLambdaFlag(info: LambdaInfo): string {
 function codeHint(code: CodeSummary | null): string {
   if (!code) return '';
   const parts: string[] = [];
-  if (code.names.length) parts.push(`uses ${code.names.join(', ')}`);
+  if (code.names.length) parts.push(`uses ${summarizeList(code.names)}`);
   const consts = code.consts.filter((c) => c !== null && typeof c !== 'boolean' && !(typeof c === 'string' && c.length > 24));
-  if (consts.length) parts.push(`constants ${consts.map((c) => JSON.stringify(c)).join(', ')}`);
+  if (consts.length) parts.push(`constants ${summarizeList(consts.map((c) => JSON.stringify(c)))}`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
 /** The message clause for an unknown class, with how to provide it. */
 export function describeUnknownClass(sourceClass: string, layers: string[]): string {
-  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${layers.map((l) => `'${l}'`).join(', ')}`;
+  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${summarizeList(layers.map((l) => `'${l}'`))}`;
   if (sourceClass === 'TFOpLambda' || sourceClass === 'SlicingOpLambda') {
     return `${where} ${layers.length === 1 ? 'is' : 'are'} a raw TensorFlow op that tf.keras recorded as ${sourceClass} (class '${sourceClass}'); tfjs cannot run TensorFlow ops: use Keras layers (e.g. layers.Add) for them in Python and save again`;
   }

@@ -14,7 +14,7 @@
  * kernels transposed). Any count or shape mismatch → WEIGHT_MISMATCH naming the layer.
  */
 import { ErrorCode } from '../../errors.js';
-import { convertError } from '../../errors.js';
+import { convertError, summarizeList } from '../../errors.js';
 import type { NamedWeight, SourceWeight, StoredArray } from '../intermediate.js';
 import type { LayerNote } from './model_config.js';
 
@@ -242,7 +242,7 @@ function matchLayer(file: string, layer: LayerNote, specs: VarSpec[], found: Sou
   if (found.length !== specs.length) {
     throw convertError(
       ErrorCode.WEIGHT_MISMATCH, file,
-      `layer '${name}' (${layer.targetClass}) needs ${specs.length} weight${specs.length === 1 ? '' : 's'} (${specs.map((s) => s.name).join(', ')}) but the file has ${found.length}${found.length ? ` (${describe(found)})` : ''}`,
+      `layer '${name}' (${layer.targetClass}) needs ${specs.length} weight${specs.length === 1 ? '' : 's'} (${summarizeList(specs.map((s) => s.name))}) but the file has ${found.length}${found.length ? ` (${describe(found)})` : ''}`,
       name,
     );
   }
@@ -250,7 +250,7 @@ function matchLayer(file: string, layer: LayerNote, specs: VarSpec[], found: Sou
 }
 
 function describe(ws: SourceWeight[]): string {
-  return ws.map((w) => `${w.storedName ?? '?'} ${JSON.stringify(w.shape)}`).join(', ');
+  return summarizeList(ws.map((w) => `${w.storedName ?? '?'} ${JSON.stringify(w.shape)}`));
 }
 
 function matchByKeras3Path(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | null {
