@@ -12,6 +12,7 @@ import { constants as fsConstants } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
+import { jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type ModelJSON = tf.io.ModelJSON;
@@ -359,9 +360,9 @@ async function readOrFail(path: string): Promise<Buffer> {
 function parseModelJson(path: string, bytes: Buffer): ModelJSON {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = parseBoundedJson(bytes.toString('utf8'));
   } catch (e) {
-    throw corrupt(path, `not valid JSON (${firstLine(e)})`);
+    throw corrupt(path, jsonProblem(e));
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw corrupt(path, 'is not a JSON object');

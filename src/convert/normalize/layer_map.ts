@@ -20,6 +20,7 @@ import '../../layers/compat/causal_conv1d.js';
 import '../../layers/compat/normalization.js';
 import '../../layers/compat/reset_after_gru_cell.js';
 import { ErrorCode, Keras2TfjsError, summarizeList } from '../../errors.js';
+import { jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { LayerMapping } from '../intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
 
@@ -276,9 +277,9 @@ export function parseLambdaMapping(spec: string): [string, LambdaTarget] {
   if (m[3] !== undefined && m[3] !== '') {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(m[3]);
-    } catch {
-      throw badMapping(spec, `the config after ':' must be a JSON object; ${usage}`);
+      parsed = parseBoundedJson(m[3]);
+    } catch (e) {
+      throw badMapping(spec, `the config after ':' must be a JSON object (it ${jsonProblem(e)}); ${usage}`);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badMapping(spec, `the config must be a JSON object; ${usage}`);
     config = parsed as Record<string, unknown>;

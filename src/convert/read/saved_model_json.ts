@@ -4,15 +4,19 @@
  * (an encoding detail of this container; .h5 files store the same values as plain lists),
  * and Python's json module writes NaN and ±Infinity as bare words, which JSON.parse rejects.
  */
+import { JsonTooDeepError, parseBoundedJson } from '../../formats/bounded_json.js';
 
-/** Parses tf.keras metadata JSON, decoding tuples/TensorShapes to lists. Throws SyntaxError. */
+/**
+ * Parses tf.keras metadata JSON, decoding tuples/TensorShapes to lists. Throws SyntaxError or
+ * JsonTooDeepError (the depth is checked before the recursive decoding below).
+ */
 export function parseKerasJson(text: string): unknown {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseBoundedJson(text);
   } catch (first) {
-    if (!/NaN|Infinity/.test(text)) throw first;
-    parsed = JSON.parse(quoteNonFinite(text), (_k, v) => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v));
+    if (first instanceof JsonTooDeepError || !/NaN|Infinity/.test(text)) throw first;
+    parsed = parseBoundedJson(quoteNonFinite(text), (_k, v) => (typeof v === 'string' && Object.hasOwn(NON_FINITE, v) ? NON_FINITE[v] : v));
   }
   return decodeContainers(parsed);
 }
