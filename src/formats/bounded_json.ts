@@ -1,56 +1,67 @@
 /**
- * JSON from a file, with its nesting bounded. JSON.parse itself takes any depth, but everything
- * that walks the value afterwards (config rewriting, tfjs' deserialization) recurses, and a 6 KB
- * file nested 3,000 deep overflows the stack there ("Maximum call stack size exceeded", far from
- * the file that caused it). So the depth is checked once, right after parsing, without recursion.
+ * JSON from a file, checked right after parsing for what JSON allows but nothing downstream
+ * survives:
  *
- * Real Keras configs nest about 10 levels per nested model (model → config → layers → [i] →
- * config → layer → ...); 200 levels is a model nested some 20 models deep.
+ * - Nesting. JSON.parse takes any depth, but everything that walks the value afterwards (config
+ *   rewriting, tfjs' deserialization) recurses, and a 6 KB file nested 3,000 deep overflows the
+ *   stack there ("Maximum call stack size exceeded", far from the file that caused it). Real Keras
+ *   configs nest about 10 levels per nested model (model → config → layers → [i] → config →
+ *   layer → ...); 200 levels is a model nested some 20 models deep.
+ * - A key named `__proto__`. JSON.parse makes it an ordinary key, but every copy made by
+ *   assignment (`out[key] = value`, in our code and in tfjs' config conversion) turns it into the
+ *   copy's prototype: its contents would then answer for keys the config does not have. Keras
+ *   never writes such a key (no Keras object takes an argument of that name).
+ *
+ * The check is one walk without recursion.
  */
-
 import { ErrorCode, convertError } from '../errors.js';
 
 /** The deepest nesting of arrays and objects accepted in a config. */
 export const MAX_JSON_DEPTH = 200;
 
-/** Thrown by `parseBoundedJson` for text that parses but nests deeper than the limit. */
-export class JsonTooDeepError extends Error {
-  constructor(readonly limit: number) {
-    super(`nested more than ${limit} levels deep`);
-    this.name = 'JsonTooDeepError';
+export type JsonShapeProblem = 'too-deep' | 'cycle' | 'proto-key';
+
+/** Thrown by `parseBoundedJson` for text that parses but that the converter must not walk. */
+export class UnsafeJsonError extends Error {
+  constructor(readonly problem: JsonShapeProblem) {
+    super(describeProblem(problem));
+    this.name = 'UnsafeJsonError';
   }
 }
 
 /**
- * JSON.parse, then the depth check. Throws SyntaxError (as JSON.parse) or JsonTooDeepError; the
+ * JSON.parse, then the shape check. Throws SyntaxError (as JSON.parse) or UnsafeJsonError; the
  * caller names the file.
  */
 export function parseBoundedJson(text: string, reviver?: (key: string, value: unknown) => unknown): unknown {
   const value = reviver ? JSON.parse(text, reviver) : JSON.parse(text);
-  if (jsonTooDeep(value)) throw new JsonTooDeepError(MAX_JSON_DEPTH);
+  const problem = jsonShapeProblem(value);
+  if (problem) throw new UnsafeJsonError(problem);
   return value;
 }
 
 /**
- * True if `value` nests arrays/objects deeper than `limit`, or refers to itself (an object a
- * caller built, not parsed JSON; a cycle is infinitely deep to anything that walks it). Each
- * object is visited once, so shared sub-objects cost nothing more.
+ * What makes `value` unsafe to walk: nesting deeper than `limit`, a reference to itself (an
+ * object a caller built; a cycle is infinitely deep to anything that walks it), or an own key
+ * `__proto__`; null if none. Each object is visited once, so shared sub-objects cost nothing more.
  */
-export function jsonTooDeep(value: unknown, limit = MAX_JSON_DEPTH): boolean {
-  if (!isContainer(value)) return false;
+export function jsonShapeProblem(value: unknown, limit = MAX_JSON_DEPTH): JsonShapeProblem | null {
+  if (!isContainer(value)) return null;
   const onPath = new Set<object>();
   const done = new Set<object>();
   // Explicit stack of (object, its children iterator): depth-first without recursion.
   const stack: Array<{ node: object; children: Iterator<unknown> }> = [];
-  const enter = (node: object): boolean => {
-    if (onPath.has(node)) return true; // a cycle
-    if (done.has(node)) return false;
-    if (stack.length >= limit) return true;
+  const enter = (node: object): JsonShapeProblem | null => {
+    if (onPath.has(node)) return 'cycle';
+    if (done.has(node)) return null;
+    if (stack.length >= limit) return 'too-deep';
+    if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return 'proto-key';
     onPath.add(node);
     stack.push({ node, children: childrenOf(node) });
-    return false;
+    return null;
   };
-  if (enter(value)) return true;
+  const first = enter(value);
+  if (first) return first;
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     const next = top.children.next();
@@ -58,11 +69,38 @@ export function jsonTooDeep(value: unknown, limit = MAX_JSON_DEPTH): boolean {
       stack.pop();
       onPath.delete(top.node);
       done.add(top.node);
-    } else if (isContainer(next.value) && enter(next.value)) {
-      return true;
+    } else if (isContainer(next.value)) {
+      const problem = enter(next.value);
+      if (problem) return problem;
     }
   }
-  return false;
+  return null;
+}
+
+/** What is wrong with text that `parseBoundedJson` refused, as a clause after its name. */
+export function jsonProblem(e: unknown): string {
+  if (e instanceof UnsafeJsonError) return describeProblem(e.problem);
+  return `is not valid JSON (${e instanceof Error ? e.message : String(e)})`;
+}
+
+/**
+ * Refuses (BAD_CONFIG, naming `file`) a value that did not come through parseBoundedJson, e.g. an
+ * architecture given as a separate file or as an object, for the same reasons.
+ */
+export function checkJsonShape(file: string, value: unknown, what: string): void {
+  const problem = jsonShapeProblem(value);
+  if (problem) throw convertError(ErrorCode.BAD_CONFIG, file, `${what} ${describeProblem(problem)}`);
+}
+
+function describeProblem(problem: JsonShapeProblem): string {
+  switch (problem) {
+    case 'too-deep':
+      return `nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, which no Keras model does; the file is damaged or crafted`;
+    case 'cycle':
+      return 'refers to itself (a cycle), which no Keras config does';
+    case 'proto-key':
+      return "has a key named '__proto__', which no Keras object takes and JavaScript cannot copy as data; the file is damaged or crafted";
+  }
 }
 
 function isContainer(v: unknown): v is object {
@@ -74,20 +112,4 @@ function childrenOf(node: object): Iterator<unknown> {
   return (function* () {
     for (const key of Object.keys(node)) yield (node as Record<string, unknown>)[key];
   })();
-}
-
-/** What is wrong with text that `parseBoundedJson` refused, as a clause after its name. */
-export function jsonProblem(e: unknown): string {
-  if (e instanceof JsonTooDeepError) return `nests arrays and objects more than ${e.limit} levels deep, which no Keras model does; the file is damaged or crafted`;
-  return `is not valid JSON (${e instanceof Error ? e.message : String(e)})`;
-}
-
-/**
- * Refuses (BAD_CONFIG, naming `file`) a value that did not come through parseBoundedJson, e.g. an
- * architecture given as a separate file or as an object, when it is too deep or refers to itself.
- */
-export function checkJsonDepth(file: string, value: unknown, what: string): void {
-  if (jsonTooDeep(value)) {
-    throw convertError(ErrorCode.BAD_CONFIG, file, `${what} ${jsonProblem(new JsonTooDeepError(MAX_JSON_DEPTH))} (or refers to itself)`);
-  }
 }

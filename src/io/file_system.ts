@@ -13,6 +13,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, type FileHan
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
 import { jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
+import { nameTable } from '../name_table.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type ModelJSON = tf.io.ModelJSON;
@@ -397,7 +398,7 @@ function shardPath(dir: string, jsonPath: string, p: string): string {
   return join(dir, rel);
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = {
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = nameTable({
   float32: 4,
   int32: 4,
   bool: 1,
@@ -405,7 +406,7 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
   uint8: 1,
   uint16: 2,
   float16: 2,
-};
+});
 
 /** Bytes a group's weights occupy, or null when a string weight makes the size data-dependent. */
 function expectedGroupBytes(weights: WeightsManifestEntry[]): number | null {

@@ -23,6 +23,7 @@ import { ErrorCode, Keras2TfjsError, summarizeList } from '../../errors.js';
 import { jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { LayerMapping } from '../intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
+import { nameTable, ownValue } from '../../name_table.js';
 
 /** What a Lambda (or any layer, by name) maps to: a registered tfjs class and its config. */
 export interface LambdaTarget {
@@ -67,7 +68,7 @@ const MANUAL_DROPOUT = 'ManualDropout';
  * Keras class names that name a tfjs class under another name (Keras 2 internal or Keras 3
  * spellings). Only exact equivalents belong here.
  */
-const RENAMED: Record<string, string> = {
+const RENAMED: Readonly<Record<string, string>> = nameTable({
   BatchNormalizationV1: 'BatchNormalization',
   BatchNormalizationV2: 'BatchNormalization',
   UnifiedLSTM: 'LSTM',
@@ -91,7 +92,7 @@ const RENAMED: Record<string, string> = {
   GlobalAvgPool2D: 'GlobalAveragePooling2D',
   GlobalMaxPool1D: 'GlobalMaxPooling1D',
   GlobalMaxPool2D: 'GlobalMaxPooling2D',
-};
+});
 
 /** `package>Name` (Keras' registered names) → `Name`. */
 export function stripPackage(className: string): string {
@@ -101,7 +102,8 @@ export function stripPackage(className: string): string {
 
 /** True if tfjs can deserialize a layer of this class right now (built in or registered). */
 export function isRegisteredLayer(className: string): boolean {
-  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  // tfjs' registry is a plain object: 'toString' would find Object.prototype's.
+  const entry = ownValue(serialization.SerializationMap.getMap().classNameMap, className);
   if (!entry) return false;
   const ctor = entry[0] as unknown as { prototype: unknown };
   return ctor.prototype instanceof tflayers.Layer;
@@ -119,11 +121,11 @@ export function tfjsClassName(sourceClass: string): string {
  */
 export function mapLayer(sourceClass: string, layerName: string, config: Config, opts: LayerMapOptions): MapResult {
   const plain = stripPackage(sourceClass);
-  const byName = opts.lambdas?.[layerName];
+  const byName = ownValue(opts.lambdas, layerName);
 
   if (plain === 'Lambda') {
     const info = describeLambda(layerName, config);
-    const target = byName ?? (info.functionName ? opts.lambdas?.[info.functionName] : undefined);
+    const target = byName ?? (info.functionName ? ownValue(opts.lambdas, info.functionName) : undefined);
     if (!target) return { kind: 'lambda', info };
     return mappedTo(target, sourceClass, layerName, config, info.functionName, opts);
   }

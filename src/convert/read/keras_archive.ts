@@ -14,7 +14,7 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
-import { checkJsonDepth, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import { withHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';
 import { stripPackage } from '../normalize/layer_map.js';
@@ -130,7 +130,7 @@ function indexVars(h5: Hdf5File): VarIndex {
  */
 export function readKeras3Weights(h5: Hdf5File, modelConfig: Config): Map<string, SourceWeight[]> {
   // The config may come from outside the archive (a weights-only file's --config): walked below.
-  checkJsonDepth(h5.file, modelConfig, 'the model architecture');
+  checkJsonShape(h5.file, modelConfig, 'the model architecture');
   const index = indexVars(h5);
   const out = new Map<string, SourceWeight[]>();
   const visited = new Set<unknown>();

@@ -12,7 +12,7 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
-import { checkJsonDepth, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';
 
@@ -37,7 +37,7 @@ export function readLegacyH5(h5: Hdf5File): SourceModel {
 
 /** Reads a legacy weights-only file (root attribute `layer_names`) with the architecture given. */
 export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceModel {
-  checkJsonDepth(h5.file, modelConfig, 'the model architecture'); // given with --config, not parsed here
+  checkJsonShape(h5.file, modelConfig, 'the model architecture'); // given with --config, not parsed here
   return {
     file: h5.file,
     format: 'h5-weights',
