@@ -230,8 +230,8 @@ function readGroupVars(h5: Hdf5File, index: VarIndex, group: string): SourceWeig
   const paths = [...index.datasets.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   paths.sort(compareVarPaths);
   return paths.map((rel) => {
-    const { shape, dtype, data } = h5.readArray(index.datasets.get(prefix + rel) as string);
-    return { storedName: rel, shape, dtype, data };
+    // The whole array: its source dtype decides, in normalize, what an integer dataset means.
+    return { storedName: rel, ...h5.readArray(index.datasets.get(prefix + rel) as string) };
   });
 }
 

@@ -77,8 +77,7 @@ function readLayerGroups(h5: Hdf5File, root: string): Map<string, SourceWeight[]
       if (!h5.isDataset(path)) {
         throw convertError(ErrorCode.BAD_HDF5, h5.file, `weight '${weightName}' of layer '${layer}' is listed but '${path}' is missing`, layer);
       }
-      const { shape, dtype, data } = h5.readArray(path);
-      return { storedName: weightName, shape, dtype, data };
+      return { storedName: weightName, ...h5.readArray(path) }; // with its source dtype, for normalize
     });
     out.set(layer, weights);
   }
