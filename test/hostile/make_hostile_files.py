@@ -346,14 +346,15 @@ def npy_bytes(array):
     return buf.getvalue()
 
 
-def imdb_members(x_train_pickle=None):
-    """The four members of an imdb.npz; x_train's pickle replaced by raw pickle bytes if given."""
+def imdb_members(x_train_pickle=None, train_labels=3):
+    """The four members of an imdb.npz; x_train's pickle replaced by raw pickle bytes if given
+    (with `train_labels` labels, so that only the reviews are wrong)."""
     rng = np.random.default_rng(1)
     x = np.empty(3, dtype=object)
     for i in range(3):
         x[i] = [int(w) for w in rng.integers(1, 50, size=5)]
     y = np.array([0, 1, 0], dtype=np.int64)
-    members = {"x_train.npy": npy_bytes(x), "y_train.npy": npy_bytes(y), "x_test.npy": npy_bytes(x), "y_test.npy": npy_bytes(y)}
+    members = {"x_train.npy": npy_bytes(x), "y_train.npy": npy_bytes(np.resize(y, train_labels)), "x_test.npy": npy_bytes(x), "y_test.npy": npy_bytes(y)}
     if x_train_pickle is not None:
         header = members["x_train.npy"]
         start = header.index(b"\n") + 1
@@ -423,9 +424,10 @@ def npz_attacks():
     _append_raw_deflated(path("imdb_inflate_lies.npz"), "x_train.npy", body, 16 * len(chunk), declared=1024 * 1024)
 
     # Shared references: 20,000 references to one list of 20,000 words (400 M words from ~140 KB).
-    write_zip(path("imdb_pickle_laughs.npz"), imdb_members(ndarray_pickle(billion_laughs(20000, 20000))), compress=True)
+    laughs = ndarray_pickle(billion_laughs(20000, 20000))
+    write_zip(path("imdb_pickle_laughs.npz"), imdb_members(laughs, train_labels=20000), compress=True)
     # pickleparser's copy amplification: a 30,000-item args tuple passed 30,000 times.
-    write_zip(path("imdb_pickle_copies.npz"), imdb_members(ndarray_pickle(copy_amplifier(30000, 30000))), compress=True)
+    write_zip(path("imdb_pickle_copies.npz"), imdb_members(ndarray_pickle(copy_amplifier(30000, 30000)), train_labels=30000), compress=True)
     # A pickle that would run code if executed: os.system('echo pwned > ...'). Never run.
     command = b"touch /tmp/k2t-pwned"
     evil = b"\x80\x02cos\nsystem\nX" + struct.pack("<I", len(command)) + command + b"\x85R."
