@@ -63,6 +63,8 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
   // tfjs' banner about installing tfjs-node would repeat what the backend line already says.
   tf.enableProdMode();
   const backend = await chooseBackend(options.backend);
+  // The data first: a bad --imdb file is refused before a minute of parity checks.
+  const { data, source } = loadData(options);
   say(`keras2tfjs demo: the book's IMDB model, from Python Keras to TypeScript and back (${backend.reason})`);
 
   // 1. Convert, and show how the dropout Lambda was mapped.
@@ -90,7 +92,6 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
   exactModel.dispose();
 
   // 2. Fine-tune, with and without dropout.
-  const { data, source } = loadData(options);
   const tensors = toTensors(data, options);
   say(`\n2. Fine-tune in TypeScript on ${source}: ${tensors.xTrain.shape[0]} train / ${tensors.xVal.shape[0]} validation reviews, ${options.epochs} epochs`);
   const compileDropped = compileFromKerasConfig(model, converted.report.trainingConfig).dropped;
