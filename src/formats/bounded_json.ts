@@ -35,9 +35,36 @@ export class UnsafeJsonError extends Error {
  */
 export function parseBoundedJson(text: string, reviver?: (key: string, value: unknown) => unknown): unknown {
   const value = reviver ? JSON.parse(text, reviver) : JSON.parse(text);
-  const problem = jsonShapeProblem(value);
+  const problem = treeProblem(value, MAX_JSON_DEPTH);
   if (problem) throw new UnsafeJsonError(problem);
+  if (isContainer(value)) checked.add(value);
   return value;
+}
+
+/** Values parseBoundedJson has checked (checkJsonShape need not walk them again). */
+const checked = new WeakSet<object>();
+
+/**
+ * The check for what JSON.parse made: a tree (no object appears twice), so a plain walk with
+ * an explicit stack, no bookkeeping of visited objects.
+ */
+function treeProblem(value: unknown, limit: number): JsonShapeProblem | null {
+  if (!isContainer(value)) return null;
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > limit) return 'too-deep';
+    if (!Array.isArray(node) && Object.hasOwn(node, '__proto__')) return 'proto-key';
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (isContainer(child)) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -88,6 +115,7 @@ export function jsonProblem(e: unknown): string {
  * architecture given as a separate file or as an object, for the same reasons.
  */
 export function checkJsonShape(file: string, value: unknown, what: string): void {
+  if (isContainer(value) && checked.has(value)) return;
   const problem = jsonShapeProblem(value);
   if (problem) throw convertError(ErrorCode.BAD_CONFIG, file, `${what} ${describeProblem(problem)}`);
 }
