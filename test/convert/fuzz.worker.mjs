@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const load = (rel) => import(pathToFileURL(join(workerData.buildDir, rel)).href);
@@ -66,7 +67,8 @@ parentPort.on('message', async (job) => {
     } catch (e) {
       problem = `the converted model does not load in tfjs: ${e?.message ?? e}`;
     }
-    parentPort.postMessage(problem ? { id, outcome: 'bad-output', message: problem } : { id, outcome: 'converted' });
+    const heapUsed = getHeapStatistics().used_heap_size;
+    parentPort.postMessage(problem ? { id, outcome: 'bad-output', message: problem, heapUsed } : { id, outcome: 'converted', heapUsed });
   } catch (e) {
     const message = String(e?.message ?? e);
     // A clean error: a Keras2TfjsError with a known code, one line, starting with the input's
@@ -80,6 +82,7 @@ parentPort.on('message', async (job) => {
       name: e?.name ?? typeof e,
       message,
       stack: typed ? undefined : String(e?.stack ?? ''),
+      heapUsed: getHeapStatistics().used_heap_size,
     });
   }
 });

@@ -50,7 +50,7 @@ function edited(config: Json, spot: Spot, name: string): string {
   for (const step of spot.path.slice(0, -1)) holder = holder[step] as Record<string | number, Json>;
   const last = spot.path[spot.path.length - 1];
   const write = (v: Json): string => {
-    if (Array.isArray(v)) return `[${v.map((x, i) => write(v === holder && i === last ? name : x)).join(',')}]`;
+    if (Array.isArray(v)) return `[${v.map((x, i) => write((v as unknown) === holder && i === last ? name : x)).join(',')}]`;
     if (v === null || typeof v !== 'object') return JSON.stringify(v);
     const fields = Object.entries(v).map(([k, x]) => {
       const here = v === holder && k === last;
