@@ -83,6 +83,8 @@ const SEEDS: SeedModel[] = [
   { name: 'seed_lambda/model.keras', path: join(ROOT, 'fixtures/seed_lambda/model.keras'), kind: 'zip', options: { lambdas: SEED_LAMBDAS } },
   { name: 'zoo_k3.h5', path: join(DATA, 'zoo_k3.h5'), kind: 'h5', options: {} },
   { name: 'fuzz_seeds/zoo_tfk.savedmodel', path: join(DATA, 'fuzz_seeds/zoo_tfk.savedmodel'), kind: 'savedmodel', options: {} },
+  { name: 'k3_values.keras', path: join(DATA, 'k3_values.keras'), kind: 'zip', options: {} },
+  { name: 'manual_dropout_tf/model.h5', path: join(ROOT, 'fixtures/manual_dropout_tf/model.h5'), kind: 'h5', options: {} },
   { name: 'seed_lambda_tfkeras/saved_model', path: join(ROOT, 'fixtures/seed_lambda_tfkeras/saved_model'), kind: 'savedmodel', options: { lambdas: SEED_LAMBDAS } },
 ];
 
