@@ -32,7 +32,8 @@ const MAX_RSS_MB = 1024;
 const HANG_MS = 120_000;
 const expected = JSON.parse(readFileSync(join(DATA, 'expected.json'), 'utf8')) as Record<string, { weights?: Record<string, number[][]>; count?: number }>;
 
-type Expect = { code: string } | { converted: true };
+/** A typed error; a conversion (exit 0); or an inspect report naming the Lambda's function (exit 1: it would not convert). */
+type Expect = { code: string } | { converted: true } | { inspected: string };
 interface Case {
   /** The test's name for it. */
   name: string;
@@ -46,13 +47,14 @@ interface Case {
 
 const code = (c: string): Expect => ({ code: c });
 const converted: Expect = { converted: true };
+const inspected = (functionName: string): Expect => ({ inspected: functionName });
 
 const CASES: Case[] = [
   // 1. marshal: code objects sharing children 26 levels deep (aborted V8 at 2.4 GB)
   { name: 'shared code objects in a .keras Lambda', file: 'lambda_shared_code.keras', run: 'convert', expect: code('UNMAPPED_LAMBDA') },
-  { name: 'shared code objects in a .keras Lambda (inspect)', file: 'lambda_shared_code.keras', run: 'inspect', expect: converted },
+  { name: 'shared code objects in a .keras Lambda (inspect)', file: 'lambda_shared_code.keras', run: 'inspect', expect: inspected('level25') },
   { name: 'shared code objects in an .h5 Lambda', file: 'lambda_shared_code.h5', run: 'convert', expect: code('UNMAPPED_LAMBDA') },
-  { name: 'shared code objects in an .h5 Lambda (inspect)', file: 'lambda_shared_code.h5', run: 'inspect', expect: converted },
+  { name: 'shared code objects in an .h5 Lambda (inspect)', file: 'lambda_shared_code.h5', run: 'inspect', expect: inspected('level25') },
   // 9. nesting
   { name: 'config.json nested 3,000 deep', file: 'deep_config.keras', run: 'convert', expect: code('BAD_CONFIG') },
   { name: 'model_config nested 3,000 deep', file: 'deep_config.h5', run: 'convert', expect: code('BAD_CONFIG') },
@@ -201,6 +203,12 @@ describe('hostile files: a typed error or a correct conversion, within bounded m
         expect(message).toContain(c.file.split('/').pop() as string);
         // --json output stays small whatever the file quoted.
         expect(o.stdout.length).toBeLessThan(MAX_MESSAGE_CHARS * 2 + 1024);
+      } else if ('inspected' in c.expect) {
+        expect(err, `expected a report, got ${JSON.stringify(err)}`).toBeNull();
+        const report = JSON.parse(o.stdout) as { lambdas: Array<{ functionName: string; names: string[] }> };
+        expect(report.lambdas[0].functionName).toBe(c.expect.inspected);
+        expect(report.lambdas[0].names.length).toBeLessThanOrEqual(256); // MAX_SUMMARY_ITEMS
+        expect(o.status).toBe(1); // inspect's exit code: it would not convert (the Lambda is unmapped)
       } else {
         expect(err, `expected success, got ${JSON.stringify(err)}`).toBeNull();
         expect(o.status).toBe(0);
