@@ -9,10 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { constants as fsConstants } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
-import { jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
+import { UnsafeJsonError, jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
+import { createTemporaryDirectory, discardTemporaryDirectory, publishDirectory, removeCreatedParents } from './atomic_directory.js';
 import { nameTable } from '../name_table.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
@@ -97,7 +98,8 @@ export async function writeModelDirectory(
   const createdParent = await mkdirOrFail(parent);
   let tmp: string | undefined;
   try {
-    tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+    // Owned, removed on signals, stale ones of dead processes swept (io/atomic_directory.ts).
+    tmp = await createTemporaryDirectory(target);
     const totalBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
     const shardNames = shardFileNames(totalBytes, shardSize);
     const manifest: tf.io.WeightsManifestConfig = [
@@ -115,11 +117,13 @@ export async function writeModelDirectory(
     }
     // model.json last: a reader never sees a manifest whose shards are not all written.
     await writeNewFile(join(tmp, MODEL_JSON), JSON.stringify(modelJsonFor(artifacts, manifest)), durable);
-    await swapIntoPlace(tmp, target);
+    // Under the target's lock: concurrent writers publish one after the other, last one wins.
+    await publishDirectory(tmp, target, () => checkReplaceable(target, Object.keys(extraFiles)));
     tmp = undefined;
   } catch (e) {
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-    if (createdParent) await rm(createdParent, { recursive: true, force: true });
+    if (tmp) await discardTemporaryDirectory(tmp);
+    // Only empty folders: another run may have written its output into them meanwhile.
+    if (createdParent) await removeCreatedParents(parent, createdParent);
     throw asWriteError(e, target);
   }
   const weightDataBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
@@ -175,7 +179,8 @@ export function fileSystem(dir: string, options: WriteArtifactsOptions = {}): tf
 
 // ---------------------------------------------------------------- saving helpers
 
-function shardFileNames(totalBytes: number, shardSize: number): string[] {
+/** The shard files of `totalBytes` of weights cut at `shardSize`, in order. */
+export function shardFileNames(totalBytes: number, shardSize: number): string[] {
   const n = Math.ceil(totalBytes / shardSize);
   return Array.from({ length: n }, (_, k) => `group1-shard${k + 1}of${n}.bin`);
 }
@@ -301,26 +306,6 @@ async function forEachInParallel(count: number, width: number, task: (index: num
   if (failure !== null) throw (failure as { error: unknown }).error;
 }
 
-/** Publishes `tmp` as `target`; an old `target` is moved aside first and restored if that fails. */
-async function swapIntoPlace(tmp: string, target: string): Promise<void> {
-  const exists = await stat(target).then(() => true, () => false);
-  if (!exists) {
-    await rename(tmp, target);
-    return;
-  }
-  const old = await mkdtemp(join(dirname(target), `.${basename(target)}.old-`));
-  const aside = join(old, 'previous');
-  await rename(target, aside);
-  try {
-    await rename(tmp, target);
-  } catch (e) {
-    await rename(aside, target);
-    await rm(old, { recursive: true, force: true });
-    throw e;
-  }
-  await rm(old, { recursive: true, force: true });
-}
-
 function asWriteError(e: unknown, target: string): Keras2TfjsError {
   if (e instanceof Keras2TfjsError) return e;
   const err = e as NodeJS.ErrnoException;
@@ -363,7 +348,7 @@ function parseModelJson(path: string, bytes: Buffer): ModelJSON {
   try {
     json = parseBoundedJson(bytes.toString('utf8'));
   } catch (e) {
-    throw corrupt(path, jsonProblem(e));
+    throw corrupt(path, e instanceof UnsafeJsonError ? jsonProblem(e) : `not valid JSON (${firstLine(e)})`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw corrupt(path, 'is not a JSON object');

@@ -483,7 +483,8 @@ describe('fuzzing the converter with damaged real files, each case isolated in a
       else if (result.outcome === 'bad-output') problems.push(`bad output: ${label}: ${result.message}`);
       if (cost.peakRssMb >= MAX_RSS_MB) problems.push(`memory: ${label}: the process reached ${cost.peakRssMb.toFixed(0)} MB`);
 
-      if (KEEP_DIR && (result === null || result.outcome !== 'converted' && result.outcome !== 'error')) {
+      const problem = result === null || (result.outcome !== 'converted' && result.outcome !== 'error') || cost.peakRssMb >= MAX_RSS_MB;
+      if (KEEP_DIR && problem) {
         await cp(input, join(KEEP_DIR, `case-${id}-${basename(input)}`), { recursive: true });
       }
       // A finished conversion's output is expected; anything else in the folder is a stray file.
