@@ -156,8 +156,12 @@ async function writeOwnerFile(path: string): Promise<void> {
 export async function createTemporaryDirectory(target: string): Promise<string> {
   await sweepStale(target);
   const tmp = names(target).tmp();
-  await mkdir(tmp);
+  // Tracked before it exists: a signal between the two would otherwise leave it behind.
   track(tmp);
+  await mkdir(tmp).catch((e) => {
+    untrack(tmp);
+    throw e;
+  });
   try {
     await writeOwnerFile(join(tmp, OWNER_FILE));
   } catch (e) {
@@ -191,22 +195,26 @@ export async function publishDirectory(tmp: string, target: string, checkReplace
     // Move the old output aside (into a folder of ours, marked, so a crash here is recoverable),
     // move ours in, then remove the old one.
     const old = names(target).old();
-    await mkdir(old);
-    track(old);
-    await writeOwnerFile(join(old, OWNER_FILE));
     const aside = join(old, 'previous');
-    await rename(target, aside);
+    track(old);
+    let keepOld = false;
     try {
-      await rename(tmp, target);
-      untrack(tmp);
-    } catch (e) {
-      await rename(aside, target);
-      await rm(old, { recursive: true, force: true });
+      await mkdir(old);
+      await writeOwnerFile(join(old, OWNER_FILE));
+      await rename(target, aside);
+      try {
+        await rename(tmp, target);
+        untrack(tmp);
+      } catch (e) {
+        // Put the previous output back; if even that fails, keep it where it is (a later run
+        // restores it once this process is gone) rather than remove it.
+        keepOld = !(await rename(aside, target).then(() => true, () => false));
+        throw e;
+      }
+    } finally {
       untrack(old);
-      throw e;
+      if (!keepOld) await rm(old, { recursive: true, force: true });
     }
-    await rm(old, { recursive: true, force: true });
-    untrack(old);
   });
 }
 
@@ -232,6 +240,8 @@ async function withLock<T>(target: string, work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
     try {
+      // Tracked only once created: tracking first could remove another process' lock on a signal
+      // (a lock left by a signal in between is broken later, its owner being dead).
       const handle = await open(lock, 'wx', 0o644);
       track(lock);
       try {

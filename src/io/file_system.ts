@@ -213,7 +213,12 @@ async function checkReplaceable(target: string, extraNames: string[]): Promise<v
       { file: target },
     );
   }
-  for (const entry of await readdir(target, { withFileTypes: true })) {
+  // Another writer may be swapping the target right now: gone is as good as absent.
+  const entries = await readdir(target, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  for (const entry of entries) {
     const ours = entry.isFile() && (entry.name === MODEL_JSON || SHARD_NAME.test(entry.name) || extraNames.includes(entry.name));
     if (!ours) {
       throw new Keras2TfjsError(
