@@ -58,6 +58,7 @@ const CASES: Case[] = [
   // 9. nesting
   { name: 'config.json nested 3,000 deep', file: 'deep_config.keras', run: 'convert', expect: code('BAD_CONFIG') },
   { name: 'model_config nested 3,000 deep', file: 'deep_config.h5', run: 'convert', expect: code('BAD_CONFIG') },
+  { name: 'SavedModel metadata nested 3,000 deep', file: 'deep_config.savedmodel', run: 'convert', expect: code('CORRUPT_FILE') },
   { name: 'a --config architecture nested 3,000 deep', file: join(TEST_DATA, 'tfk_weights.h5'), run: 'convert', extraArgs: ['--config', join(DATA, 'deep_architecture.json')], expect: code('BAD_CONFIG') },
   { name: 'config nested 150 deep (under the limit) still converts', file: 'deep_config_150.keras', run: 'convert', expect: converted },
   // 8. Object.prototype names

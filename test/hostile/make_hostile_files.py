@@ -207,6 +207,23 @@ def depth_attacks(base_keras, base_h5):
         edit_h5_config(h5, e)
 
     rewrite_h5(base_h5, path("deep_config.h5"), edit_h5)
+    # A tf.keras SavedModel whose root metadata (keras_metadata.pb, edited with tf_keras' own
+    # protobuf classes) nests 3,000 deep.
+    from tf_keras.protobuf import saved_metadata_pb2
+
+    seed = os.path.join(HERE, "..", "convert", "data", "fuzz_seeds", "zoo_tfk.savedmodel")
+    target = path("deep_config.savedmodel")
+    shutil.copytree(seed, target)
+    metadata = saved_metadata_pb2.SavedMetadata()
+    with open(os.path.join(target, "keras_metadata.pb"), "rb") as f:
+        metadata.ParseFromString(f.read())
+    root = next(n for n in metadata.nodes if n.node_path == "root")
+    config = json.loads(root.metadata)
+    config["config"]["layers"][1]["config"]["kernel_initializer"] = NESTED
+    root.metadata = with_nested(config, 3000)
+    with open(os.path.join(target, "keras_metadata.pb"), "wb") as f:
+        f.write(metadata.SerializeToString())
+
     # The architecture for a weights-only file, given separately (--config).
     with open(path("deep_architecture.json"), "w") as f:
         f.write(with_nested({"class_name": "Sequential", "config": {"name": "deep", "layers": NESTED}}, 3000))
