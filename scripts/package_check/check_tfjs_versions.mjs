@@ -4,7 +4,9 @@
  * installs it into a fresh app next to `@tensorflow/tfjs@<version>` for each version given (the
  * oldest and newest of the peer range in CI), and checks that the app has exactly one
  * tfjs-core (two copies would leave ManualDropout registered in the wrong one) and that
- * smoke.mjs passes there. Needs the npm registry.
+ * smoke.mjs passes there. Then installs it the way `npm install git+…` does, from this
+ * repository's committed HEAD (npm runs `prepare`, which builds dist/), and checks that the
+ * installed package has its entry points. Needs the npm registry.
  *
  *   node scripts/package_check/check_tfjs_versions.mjs 4.10.0 4.22.0
  */
@@ -55,8 +57,37 @@ try {
     console.log(output.trim().replace(/^/gm, '  '));
     if (!ok) failed++;
   }
+  failed += checkGitInstall(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/** `npm install git+file://<this repo>`: what a user gets from a git URL, built by `prepare`. */
+function checkGitInstall(dir) {
+  const app = join(dir, 'app-git');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, type: 'module' }));
+  try {
+    npm(['install', `git+file://${ROOT}`], app);
+  } catch (e) {
+    console.log(`npm install git+file://…: FAILED\n${String(e.stderr ?? e).trim().replace(/^/gm, '  ')}`);
+    return 1;
+  }
+  const installed = join(app, 'node_modules', 'keras2tfjs');
+  const missing = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/cli/keras2tfjs.js'].filter((f) => !existsSync(join(installed, f)));
+  let ok = missing.length === 0;
+  let output = missing.map((f) => `missing ${f}`).join('\n');
+  if (ok) {
+    try {
+      output = execFileSync(process.execPath, ['--input-type=module', '-e', "const k = await import('keras2tfjs'); console.log('ok   import from a git install:', typeof k.convert)"], { cwd: app, encoding: 'utf8' });
+    } catch (e) {
+      ok = false;
+      output = `${e.stdout ?? ''}${e.stderr ?? ''}`;
+    }
+  }
+  console.log(`npm install git+file://<repo> (HEAD ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()}): ${ok ? 'ok' : 'FAILED'}`);
+  console.log(output.trim().replace(/^/gm, '  '));
+  return ok ? 0 : 1;
 }
 process.exit(failed ? 1 : 0);
 

@@ -158,7 +158,9 @@ export async function createTemporaryDirectory(target: string): Promise<string> 
   const tmp = names(target).tmp();
   // Tracked before it exists: a signal between the two would otherwise leave it behind.
   track(tmp);
-  await mkdir(tmp).catch((e) => {
+  // mkdir, not mkdtemp: the folder takes the mode the umask gives (mkdtemp's 0700 would stay on the
+  // published model, unreadable to a web server running as another user).
+  await mkdir(tmp, { mode: 0o777 }).catch((e) => {
     untrack(tmp);
     throw e;
   });
@@ -199,7 +201,7 @@ export async function publishDirectory(tmp: string, target: string, checkReplace
     track(old);
     let keepOld = false;
     try {
-      await mkdir(old);
+      await mkdir(old, { mode: 0o777 });
       await writeOwnerFile(join(old, OWNER_FILE));
       await rename(target, aside);
       try {

@@ -34,7 +34,7 @@ export async function writeFileAtomically(
   for (let attempt = 0; handle === undefined; attempt++) {
     const candidate = names();
     try {
-      handle = await open(candidate, 'wx', 0o644);
+      handle = await open(candidate, 'wx', 0o666); // the umask decides, as for any file the user saves
       tmp = candidate;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt + 1 >= NAME_TRIES) throw e;

@@ -39,6 +39,24 @@ function entryPoints(): string[] {
 }
 
 describe('the published package', () => {
+  it('ships its license', () => {
+    expect(files).toContain('LICENSE');
+    expect(readFileSync(join(repo, 'LICENSE'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+  });
+
+  it('require() gives the same module as import (one ManualDropout, one registration)', async () => {
+    const program = [
+      "const viaRequire = require('keras2tfjs');",
+      "import('keras2tfjs').then((viaImport) => {",
+      "  if (viaImport.ManualDropout !== viaRequire.ManualDropout) throw new Error('two copies');",
+      "  console.log(typeof viaRequire.convert, viaRequire.ManualDropout.className);",
+      '});',
+    ].join('\n');
+    // Resolved by name from inside the repository, as an installed package is (package.json "exports").
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', program], { cwd: repo });
+    expect(stdout.trim()).toBe('function ManualDropout');
+  });
+
   it('ships no source maps, sources or tests', () => {
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /^(src|test|bench|scripts|python)\//.test(f))).toEqual([]);
