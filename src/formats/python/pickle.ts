@@ -46,6 +46,24 @@ export interface PickleOptions {
   memoryBudget?: number;
 }
 
+/**
+ * Bytes as ISO-8859-1, one character per byte (TextDecoder's 'latin1' is windows-1252, which
+ * differs for 0x80–0x9F).
+ */
+function latin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+}
+
+/** Python's raw-unicode-escape (protocol 0 UNICODE): bytes as latin1, \\uXXXX and \\UXXXXXXXX escapes. */
+function rawUnicodeEscape(text: string): string {
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (whole, u4: string | undefined, u8: string | undefined) => {
+    const code = parseInt(u4 ?? (u8 as string), 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
 /** Python's own limit on the digits of an int written as text (sys.int_info.default_max_str_digits). */
 const MAX_INT_DIGITS = 4300;
 /** Bytes of a binary long (LONG1 / LONG4) we turn into a number. */
@@ -158,7 +176,7 @@ class PickleReader {
   private line(): string {
     const end = this.bytes.indexOf(0x0a, this.pos);
     if (end < 0) throw new PickleError('truncated (no end of line)');
-    const text = new TextDecoder('latin1').decode(this.bytes.subarray(this.pos, end));
+    const text = latin1(this.bytes.subarray(this.pos, end));
     this.pos = end + 1;
     return text;
   }
@@ -166,7 +184,7 @@ class PickleReader {
   private text(n: number, encoding: 'utf-8' | 'latin1'): string {
     const raw = this.take(n);
     this.charge(COST.object + 2 * n);
-    return new TextDecoder(encoding).decode(raw);
+    return encoding === 'latin1' ? latin1(raw) : new TextDecoder('utf-8').decode(raw);
   }
 
   private bytesValue(n: number): Uint8Array {
@@ -238,7 +256,7 @@ class PickleReader {
       case 0x53: return this.push(this.quotedString(this.line())); // STRING (text, quoted)
       case 0x54: return this.push(this.text(this.i32(), 'latin1')); // BINSTRING
       case 0x55: return this.push(this.text(this.u8(), 'latin1')); // SHORT_BINSTRING
-      case 0x56: return this.push(this.line()); // UNICODE (raw-unicode-escape, enough for names)
+      case 0x56: return this.push(rawUnicodeEscape(this.line())); // UNICODE (protocol 0 text)
       case 0x58: return this.push(this.text(this.u32(), 'utf-8')); // BINUNICODE
       case 0x8c: return this.push(this.text(this.u8(), 'utf-8')); // SHORT_BINUNICODE
       case 0x8d: return this.push(this.text(this.u64(), 'utf-8')); // BINUNICODE8
@@ -375,7 +393,7 @@ class PickleReader {
   private parseIntText(text: string): number | bigint {
     if (!/^[-+]?\d+$/.test(text) || text.length > MAX_INT_DIGITS + 1) throw new PickleError('bad or overlong integer');
     const n = Number(text);
-    if (Number.isSafeInteger(n)) return n;
+    if (Number.isInteger(n) && Math.abs(n) <= 2 ** 53) return n; // exact as a number
     this.charge(COST.bigint + text.length);
     return BigInt(text);
   }
@@ -390,7 +408,7 @@ class PickleReader {
     let v = BigInt(`0x${hex}`);
     if (raw[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
     this.charge(COST.bigint + n);
-    this.push(v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+    this.push(v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v); // exact as a number
   }
 
   private quotedString(line: string): string {
