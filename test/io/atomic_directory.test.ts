@@ -17,7 +17,7 @@ import { fileSystem, writeArtifactsToDirectory } from '../../src/io/file_system.
 import { fixturePath } from '../helpers/fixtures.js';
 import { CLI, DIST, ensureBuilt } from '../helpers/built_package.js';
 
-const SLOW_WRITER = new URL('./write_model_slowly.mjs', import.meta.url).pathname;
+const WRITER = new URL('./write_model_paused.mjs', import.meta.url).pathname;
 let work: string;
 
 beforeAll(() => ensureBuilt());
@@ -32,14 +32,17 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout })));
 }
 
-/** Resolves once `dir` holds an entry starting with `prefix` (the child's temporary folder). */
-async function appears(dir: string, prefix: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 2000; i++) {
-    if (existsSync(dir) && readdirSync(dir).some((n) => n.startsWith(prefix))) return;
-    if (child.exitCode !== null) throw new Error('the child finished before its temporary folder was seen');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`no ${prefix}* in ${dir}`);
+/** A writer child paused inside its write (its temporary folder on disk), and its end. */
+async function pausedWriter(out: string): Promise<{ child: ChildProcess; done: ReturnType<typeof exited> }> {
+  const child = spawn(process.execPath, [WRITER, DIST, out, 'pause'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = exited(child);
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (b: Buffer) => {
+      if (b.toString().includes('paused')) resolve();
+    });
+    child.on('close', () => reject(new Error('the writer ended before pausing')));
+  });
+  return { child, done };
 }
 
 /** A process id that is not running: a child that already ended. */
@@ -69,9 +72,8 @@ describe('signals during a write', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal}: the temporary folder is removed and the process still ends by the signal`, async () => {
       const out = join(work, 'web_model');
-      const child = spawn(process.execPath, [SLOW_WRITER, DIST, out, '256'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const done = exited(child);
-      await appears(work, '.web_model.tmp-', child);
+      const { child, done } = await pausedWriter(out);
+      expect(readdirSync(work).some((n) => n.startsWith('.web_model.tmp-'))).toBe(true);
       child.kill(signal);
       const r = await done;
       expect(r.stdout).not.toContain('done');
@@ -82,13 +84,11 @@ describe('signals during a write', () => {
 
   it('SIGKILL leaves the temporary folder; the next write into the same folder removes it', async () => {
     const out = join(work, 'web_model');
-    const child = spawn(process.execPath, [SLOW_WRITER, DIST, out, '256'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const done = exited(child);
-    await appears(work, '.web_model.tmp-', child);
+    const { child, done } = await pausedWriter(out);
     child.kill('SIGKILL');
     await done;
     expect(readdirSync(work).some((n) => n.startsWith('.web_model.tmp-'))).toBe(true);
-    const next = await exited(spawn(process.execPath, [SLOW_WRITER, DIST, out, '1'], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    const next = await exited(spawn(process.execPath, [WRITER, DIST, out], { stdio: ['ignore', 'pipe', 'inherit'] }));
     expect(next.stdout).toContain('done');
     expect(readdirSync(work)).toEqual(['web_model']);
   });
