@@ -20,12 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS } from '../../src/errors.js';
 import '../../src/index.js'; // registers keras2tfjs' layers (ManualDropout, Normalization) with tfjs
 import { fileSystem } from '../../src/io/file_system.js';
-import { CLI, DIST, ensureBuilt } from '../helpers/built_package.js';
+import { CLI, ensureBuilt } from '../helpers/built_package.js';
 
 const DATA = new URL('./data/', import.meta.url).pathname;
 const TEST_DATA = new URL('../convert/data/', import.meta.url).pathname;
 const PEAK = new URL('./peak_memory.mjs', import.meta.url).pathname;
-const LOAD_IMDB = new URL('./load_imdb.mjs', import.meta.url).pathname;
 /** The issue's goal: every attack within 1 GB (a converting process starts at ~80 MB). */
 const MAX_RSS_MB = 1024;
 /** A case still running after this is a hang (the slowest takes ~4 s on 2 busy cores). */
@@ -39,8 +38,8 @@ interface Case {
   name: string;
   /** The hostile file (in data/). */
   file: string;
-  /** 'convert' / 'inspect' run the CLI with --json; 'imdb' runs loadImdbNpz; 'demo' runs `demo --imdb`. */
-  run: 'convert' | 'inspect' | 'imdb' | 'demo';
+  /** The CLI with --json: `convert`, `inspect`, or `demo --imdb <file>` (which reads the file before any other work). */
+  run: 'convert' | 'inspect' | 'demo';
   extraArgs?: string[];
   expect: Expect;
 }
@@ -86,14 +85,13 @@ const CASES: Case[] = [
   { name: "an int64 Normalization count that fits int32", file: 'int_count_fits.h5', run: 'convert', expect: converted },
   { name: 'an int64 Normalization count beyond int32', file: 'int_count_huge.h5', run: 'convert', expect: code('UNSUPPORTED_SEMANTICS') },
   // 3. demo --imdb
-  { name: 'npz member declaring 3 GB', file: 'imdb_declares_huge.npz', run: 'imdb', expect: code('BAD_ARCHIVE') },
-  { name: 'npz member inflating to 256 MB (declared)', file: 'imdb_inflate_bomb.npz', run: 'imdb', expect: code('CORRUPT_FILE') },
-  { name: 'npz member inflating to 256 MB (declaring 1 MB)', file: 'imdb_inflate_lies.npz', run: 'imdb', expect: code('BAD_ARCHIVE') },
-  { name: 'pickle sharing one list 20,000 times', file: 'imdb_pickle_laughs.npz', run: 'imdb', expect: code('CORRUPT_FILE') },
-  { name: 'pickle sharing one list 20,000 times, through demo --imdb', file: 'imdb_pickle_laughs.npz', run: 'demo', expect: code('CORRUPT_FILE') },
-  { name: 'pickle passing one 30,000-item tuple to 30,000 calls', file: 'imdb_pickle_copies.npz', run: 'imdb', expect: code('CORRUPT_FILE') },
-  { name: 'pickle calling os.system (never run)', file: 'imdb_pickle_code.npz', run: 'imdb', expect: code('CORRUPT_FILE') },
-  { name: 'pickle whose review contains itself', file: 'imdb_pickle_cycle.npz', run: 'imdb', expect: code('CORRUPT_FILE') },
+  { name: 'npz member declaring 3 GB', file: 'imdb_declares_huge.npz', run: 'demo', expect: code('BAD_ARCHIVE') },
+  { name: 'npz member inflating to 256 MB (declared)', file: 'imdb_inflate_bomb.npz', run: 'demo', expect: code('CORRUPT_FILE') },
+  { name: 'npz member inflating to 256 MB (declaring 1 MB)', file: 'imdb_inflate_lies.npz', run: 'demo', expect: code('BAD_ARCHIVE') },
+  { name: 'pickle sharing one list 20,000 times', file: 'imdb_pickle_laughs.npz', run: 'demo', expect: code('CORRUPT_FILE') },
+  { name: 'pickle passing one 30,000-item tuple to 30,000 calls', file: 'imdb_pickle_copies.npz', run: 'demo', expect: code('CORRUPT_FILE') },
+  { name: 'pickle calling os.system (never run)', file: 'imdb_pickle_code.npz', run: 'demo', expect: code('CORRUPT_FILE') },
+  { name: 'pickle whose review contains itself', file: 'imdb_pickle_cycle.npz', run: 'demo', expect: code('CORRUPT_FILE') },
 ];
 
 interface Outcome {
@@ -113,8 +111,7 @@ function runCase(c: Case, index: number): Promise<Outcome> {
   const input = c.file.startsWith('/') ? c.file : join(DATA, c.file);
   const outDir = join(work, `out-${index}`);
   const args =
-    c.run === 'imdb' ? [LOAD_IMDB, DIST, input]
-    : c.run === 'demo' ? [CLI, 'demo', '--imdb', input, '--json', '--out', outDir]
+    c.run === 'demo' ? [CLI, 'demo', '--imdb', input, '--json', '--out', outDir]
     : c.run === 'inspect' ? [CLI, 'inspect', input, '--json']
     : [CLI, 'convert', input, outDir, '--json', ...(c.extraArgs ?? [])];
   return new Promise((resolve) => {
@@ -165,7 +162,7 @@ function startAll(): void {
   launch();
 }
 
-/** The error object of a --json run or of load_imdb.mjs, or null if it succeeded. */
+/** The error object of a --json run, or null if it succeeded. */
 function errorOf(c: Case, o: Outcome): { code: string; message: string } | null {
   const text = o.stdout.trim();
   const json = JSON.parse(text) as { error?: { code: string; message: string } };
