@@ -68,6 +68,7 @@ const CASES: Case[] = [
   { name: "activation 'constructor'", file: 'proto_activation.keras', run: 'convert', expect: code('UNSUPPORTED_SEMANTICS') },
   { name: "regularizer class 'hasOwnProperty'", file: 'proto_regularizer.keras', run: 'convert', expect: code('UNSUPPORTED_SEMANTICS') },
   { name: "dtype 'valueOf'", file: 'proto_dtype.keras', run: 'convert', expect: code('UNSUPPORTED_SEMANTICS') },
+  { name: 'VarianceScaling with scale -1 (tfjs checks it only when it loads the model)', file: 'init_bad_scale.keras', run: 'convert', expect: code('BAD_CONFIG') },
   { name: "layer class 'toString'", file: 'proto_class_toString.keras', run: 'convert', expect: code('UNKNOWN_LAYER') },
   { name: "layer class '__proto__'", file: 'proto_class_proto.keras', run: 'convert', expect: code('UNKNOWN_LAYER') },
   { name: "layer class 'constructor'", file: 'proto_class_constructor.keras', run: 'convert', expect: code('UNKNOWN_LAYER') },

@@ -241,6 +241,8 @@ PROTO_CASES = {
     "proto_activation": ("dense", "activation", "constructor"),
     "proto_regularizer": ("dense", "kernel_regularizer", {"class_name": "hasOwnProperty", "config": {}}),
     "proto_dtype": ("dense", "dtype", "valueOf"),
+    # Not a prototype name, found by the fuzz: an initializer argument tfjs checks only on load.
+    "init_bad_scale": ("dense", "kernel_initializer", {"class_name": "VarianceScaling", "config": {"scale": -1.0, "mode": "fan_in", "distribution": "normal", "seed": None}}),
 }
 
 
