@@ -30,6 +30,8 @@ import { cp, mkdir, mkdtemp, open, readdir, readFile, rm, unlink, writeFile } fr
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +51,13 @@ const RSS_SAMPLE_MS = 10;
 const MAX_RSS_MB = 1024;
 /** A worker thread whose case needs more heap than this is stopped (reported, never an abort). */
 const WORKER_HEAP_MB = 768;
+/**
+ * When the process holds more than this before a case, both threads first collect their garbage:
+ * tens of thousands of cases in one process leave buffers the collector has not yet released,
+ * and a case's peak should be what that case needs (a conversion in its own process starts at
+ * ~80 MB), not what fifty earlier ones left behind.
+ */
+const GC_ABOVE_MB = Number(process.env.KERAS2TFJS_FUZZ_GC_ABOVE_MB ?? 512);
 /**
  * HDF5's deadline inside the cases (the converter's default is 10 s): reading these files takes
  * milliseconds, and the damaged files on which HDF5 loops forever must be refused with BAD_HDF5
@@ -309,9 +318,13 @@ interface Cost {
   startRssMb: number;
 }
 
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 class CaseRunner {
   private worker!: Worker;
   private pending: ((o: Outcome) => void) | null = null;
+  private collected: (() => void) | null = null;
   /** 'convert' until the worker says the conversion finished, then 'load' (tfjs loading it back). */
   stage: 'convert' | 'load' = 'convert';
 
@@ -337,8 +350,9 @@ class CaseRunner {
       worker.on('message', onMessage);
       worker.once('error', reject);
     });
-    worker.on('message', (m: Outcome & { stage?: 'load' }) => {
-      if (m.stage) this.stage = m.stage;
+    worker.on('message', (m: Outcome & { stage?: 'load'; collected?: boolean }) => {
+      if (m.collected) this.collected?.();
+      else if (m.stage) this.stage = m.stage;
       else if ('id' in m) this.pending?.(m);
     });
     worker.on('error', (e: Error & { code?: string }) => {
@@ -353,6 +367,14 @@ class CaseRunner {
    * time) and what it cost. A hung or failed worker is replaced.
    */
   async run(id: number, input: string, outDir: string, options: Record<string, unknown>, fromMemory: boolean): Promise<{ result: Outcome | null; cost: Cost }> {
+    if (process.memoryUsage.rss() > GC_ABOVE_MB * 2 ** 20) {
+      collectGarbage();
+      await new Promise<void>((resolve) => {
+        this.collected = resolve;
+        this.worker.postMessage({ collect: true });
+      });
+      this.collected = null;
+    }
     const wallStart = performance.now();
     const cpuStart = process.cpuUsage();
     const cpuMs = () => {
