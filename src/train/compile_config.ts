@@ -88,7 +88,7 @@ function lossesPerOutput(loss: unknown, outputNames: string[]): unknown[] {
   if (loss !== null && typeof loss === 'object' && !('class_name' in loss)) {
     const byName = loss as KerasConfig;
     return outputNames.map((name) => {
-      if (!(name in byName)) throw new Keras2TfjsError(ErrorCode.BAD_CONFIG, `loss has no entry for output '${name}'`);
+      if (!Object.hasOwn(byName, name)) throw new Keras2TfjsError(ErrorCode.BAD_CONFIG, `loss has no entry for output '${name}'`);
       return byName[name];
     });
   }

@@ -12,6 +12,7 @@ import {
   kerasSparseCategoricalCrossentropy,
   type KerasLossFn,
 } from './losses.js';
+import { nameTable } from '../name_table.js';
 
 /** A loss for tfjs `compile`: a tfjs loss name or a function. */
 export type TfjsLoss = string | KerasLossFn;
@@ -26,7 +27,7 @@ export interface MappedLoss {
 }
 
 /** Keras loss names (snake_case function names, aliases, and class names lower-cased) → tfjs names with Keras' formula. */
-const SAME_FORMULA_IN_TFJS: Record<string, string> = {
+const SAME_FORMULA_IN_TFJS: Readonly<Record<string, string>> = nameTable({
   mean_squared_error: 'meanSquaredError',
   mse: 'meanSquaredError',
   meansquarederror: 'meanSquaredError',
@@ -42,9 +43,9 @@ const SAME_FORMULA_IN_TFJS: Record<string, string> = {
   log_cosh: 'logcosh',
   logcosh: 'logcosh',
   poisson: 'poisson',
-};
+});
 
-const CROSSENTROPIES: Record<string, LossKind> = {
+const CROSSENTROPIES: Readonly<Record<string, LossKind>> = nameTable({
   binary_crossentropy: 'binary',
   binarycrossentropy: 'binary',
   bce: 'binary',
@@ -53,7 +54,7 @@ const CROSSENTROPIES: Record<string, LossKind> = {
   cce: 'categorical',
   sparse_categorical_crossentropy: 'sparse',
   sparsecategoricalcrossentropy: 'sparse',
-};
+});
 
 /** Maps one Keras loss identifier. Throws UNSUPPORTED_SEMANTICS for losses tfjs would compute differently. */
 export function lossFromKeras(identifier: unknown, where = 'loss'): MappedLoss {
@@ -92,7 +93,7 @@ export function lossFromKeras(identifier: unknown, where = 'loss'): MappedLoss {
 }
 
 /** Keras metric names → tfjs metric names with the same per-batch formula. */
-const METRICS: Record<string, string> = {
+const METRICS: Readonly<Record<string, string>> = nameTable({
   binary_accuracy: 'binaryAccuracy',
   binaryaccuracy: 'binaryAccuracy',
   categorical_accuracy: 'categoricalAccuracy',
@@ -110,7 +111,7 @@ const METRICS: Record<string, string> = {
   binary_crossentropy: 'binaryCrossentropy',
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+});
 
 /**
  * Maps one Keras metric identifier to a tfjs metric name, or null (and a `dropped` line) if
