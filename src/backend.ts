@@ -12,9 +12,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installWasmKernels, wasmKernelInstalled } from './wasm_backend/install.js';
 
-/** tfjs backends keras2tfjs chooses from: 'tensorflow' (tfjs-node) in Node, 'webgpu' and 'webgl' in browsers. */
-export type BackendName = 'tensorflow' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** The tfjs backends keras2tfjs chooses from in Node ('tensorflow' is tfjs-node). */
+export type NodeBackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** The tfjs backends keras2tfjs chooses from: Node's, and in browsers 'webgpu' and 'webgl'. */
+export type BackendName = NodeBackendName | 'webgpu' | 'webgl';
 
 export interface BackendChoice {
   /** The backend tfjs now runs on. */
@@ -59,6 +63,7 @@ export async function registerWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const pkgDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   wasm.setWasmPaths(join(pkgDir, 'dist') + '/');
+  installWasmKernels(); // keras2tfjs' faster and missing wasm kernels (src/wasm_backend)
   wasmRegistered = true;
 }
 
@@ -120,7 +125,8 @@ async function pickBackend(forced: BackendName | undefined): Promise<BackendChoi
   }
   try {
     await useBackend('wasm');
-    return { name: 'wasm', reason: `backend: wasm (${nodeWhy})` };
+    const kernels = wasmKernelInstalled('BatchMatMul') ? " with keras2tfjs' SIMD training kernels" : '';
+    return { name: 'wasm', reason: `backend: wasm${kernels} (${nodeWhy})` };
   } catch (e) {
     await useBackend('cpu');
     return { name: 'cpu', reason: `backend: cpu (${nodeWhy}; wasm did not start: ${firstLine(e)})` };

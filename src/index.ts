@@ -3,6 +3,8 @@
 import './tfjs_copies.js';
 // Registers the layers the converter writes (src/layers/compat) with tfjs, for the app's own loads.
 import './layers/compat/all_layers.js';
+// Gives tfjs' wasm backend keras2tfjs' training kernels (src/wasm_backend/install.ts).
+import './wasm_backend/install.js';
 
 export { Keras2TfjsError, ErrorCode } from './errors.js';
 export type { ErrorContext } from './errors.js';

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { useBackend, type BackendName } from '../../src/backend.js';
+import { useBackend, type NodeBackendName as BackendName } from '../../src/backend.js';
 import { TFJS_NODE_PREFIX } from './paths.js';
 
 export const ALL_BACKENDS: BackendName[] = ['cpu', 'wasm', 'tensorflow'];

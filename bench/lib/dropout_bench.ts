@@ -2,7 +2,7 @@
  * Runs the dropout and mask-stream sections on every available backend and picks the
  * headline numbers the issue names.
  */
-import type { BackendName } from '../../src/backend.js';
+import type { NodeBackendName as BackendName } from '../../src/backend.js';
 import type { DropoutSectionResult } from '../sections/dropout.js';
 import type { MaskStreamResult } from '../sections/mask_stream.js';
 import type { ErrorLog } from '../run.js';

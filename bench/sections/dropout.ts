@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { ManualDropout, philoxUniform, threefryUniform, type DropoutRng } from '../../src/index.js';
-import type { BackendName } from '../../src/backend.js';
+import type { NodeBackendName as BackendName } from '../../src/backend.js';
 import { switchTo } from '../lib/backends.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { medianRatio, round4, timeInterleaved, type RepeatOptions } from '../lib/stats.js';

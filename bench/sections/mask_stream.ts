@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { philoxUniform, threefryUniform } from '../../src/index.js';
-import type { BackendName } from '../../src/backend.js';
+import type { NodeBackendName as BackendName } from '../../src/backend.js';
 import { switchTo } from '../lib/backends.js';
 import { log, runSection, stringFlag } from '../lib/section.js';
 import { medianRatio, round4, timeInterleaved } from '../lib/stats.js';

@@ -6,5 +6,8 @@ export interface FileServer {
   close(): Promise<void>;
 }
 
-export function serveFiles(routes: Record<string, Route>): Promise<FileServer>;
+/** COOP + COEP: a page served with them is cross-origin isolated (SharedArrayBuffer, threaded wasm). */
+export const CROSS_ORIGIN_ISOLATED: Record<string, string>;
+
+export function serveFiles(routes: Record<string, Route>, headers?: Record<string, string>): Promise<FileServer>;
 export function serveFolder(dir: string): Promise<FileServer>;

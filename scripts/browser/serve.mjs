@@ -28,19 +28,28 @@ async function listen(handler) {
   };
 }
 
-function send(res, status, body, type) {
-  res.writeHead(status, { 'content-type': type ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+/**
+ * Cross-origin isolation (COOP + COEP): the page gets SharedArrayBuffer, so tfjs' wasm backend
+ * loads its multi-threaded build.
+ */
+export const CROSS_ORIGIN_ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+function send(res, status, body, type, headers = {}) {
+  res.writeHead(status, { ...headers, 'content-type': type ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
 }
 
-/** Serves exactly `routes` (path → { file } or { body }, with an optional type); anything else is 404. */
-export function serveFiles(routes) {
+/**
+ * Serves exactly `routes` (path → { file } or { body }, with an optional type), with `headers`
+ * on every response; anything else is 404.
+ */
+export function serveFiles(routes, headers = {}) {
   return listen((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const route = routes[path];
-    if (!route) return send(res, 404, '');
+    if (!route) return send(res, 404, '', undefined, headers);
     const type = route.type ?? TYPES[extname(path)];
-    if ('body' in route) return send(res, 200, route.body, type);
-    readFile(route.file).then((b) => send(res, 200, b, type), () => send(res, 500, ''));
+    if ('body' in route) return send(res, 200, route.body, type, headers);
+    readFile(route.file).then((b) => send(res, 200, b, type, headers), () => send(res, 500, '', undefined, headers));
   });
 }
 

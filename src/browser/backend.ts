@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendChoice, BackendName, ChooseBackendOptions } from '../backend.js';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
+import { installWasmKernels, wasmKernelInstalled } from '../wasm_backend/install.js';
 
 export type { BackendChoice, BackendName, ChooseBackendOptions } from '../backend.js';
 
@@ -29,10 +30,14 @@ const REGISTERED_BY: Record<string, string> = {
   webgl: "import '@tensorflow/tfjs' or '@tensorflow/tfjs-backend-webgl' to try it",
 };
 
-/** Loads tfjs' wasm backend (it registers itself) and points it at its .wasm files if told where. */
+/**
+ * Loads tfjs' wasm backend (it registers itself), points it at its .wasm files if told where, and
+ * gives it keras2tfjs' training kernels (src/wasm_backend), as in Node.
+ */
 export async function registerWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (wasmPaths !== undefined) wasm.setWasmPaths(wasmPaths);
+  installWasmKernels();
 }
 
 /** The pure-JavaScript cpu backend (always available; registered when this module loads). */
@@ -73,7 +78,8 @@ async function pickBackend(forced: BackendName | undefined): Promise<BackendChoi
   const passed: string[] = [];
   for (const name of BROWSER_ORDER) {
     const why = await whyNot(name);
-    if (why === null) return { name, reason: `backend: ${name}${passed.length > 0 ? ` (${passed.join('; ')})` : ''}` };
+    const kernels = name === 'wasm' && wasmKernelInstalled('BatchMatMul') ? " with keras2tfjs' SIMD training kernels" : '';
+    if (why === null) return { name, reason: `backend: ${name}${kernels}${passed.length > 0 ? ` (${passed.join('; ')})` : ''}` };
     passed.push(`${name} ${why}`);
   }
   await useBackend('cpu');

@@ -8,8 +8,7 @@ import { needFileSystem } from './platform.js';
 
 export type { WriteArtifactsOptions } from '../io/file_system.js';
 
-export const MODEL_JSON = 'model.json';
-export const DEFAULT_SHARD_SIZE_BYTES = 4 * 1024 * 1024;
+export { DEFAULT_SHARD_SIZE_BYTES, MODEL_JSON, shardFileNames } from '../io/model_files.js';
 
 const FIX = "in a page save with model.save('indexeddb://name') or model.save('downloads://name'), and load with tf.loadLayersModel(url)";
 

@@ -187,7 +187,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
  * (so the CLI and the API accept the same text); a malformed or repeated flag is a usage error.
  */
 export function parseLambdaFlags(flags: string[], json = false, command = 'convert'): LambdaMappings {
-  const out: LambdaMappings = {};
+  // No prototype: a Lambda may be named 'toString' or '__proto__' like any other.
+  const out: LambdaMappings = Object.create(null);
   for (const flag of flags) {
     let name: string;
     let target: LambdaMappings[string];
@@ -197,7 +198,7 @@ export function parseLambdaFlags(flags: string[], json = false, command = 'conve
       if (e instanceof Keras2TfjsError) throw new UsageError(e.message, command, json);
       throw e;
     }
-    if (name in out) throw new UsageError(`--lambda ${name} is given twice`, command, json);
+    if (Object.hasOwn(out, name)) throw new UsageError(`--lambda ${name} is given twice`, command, json);
     out[name] = target;
   }
   return out;

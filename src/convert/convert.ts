@@ -7,11 +7,11 @@
  *   → write/tfjs_artifacts → ModelArtifacts → memory (`convert`), a directory (`convertToDirectory`),
  *     or a live tf.LayersModel (`loadKerasModel`).
  */
-import { readdir } from '../io/disk.js';
 import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
 import { writeModelDirectory } from '../io/file_system.js';
+import { DEFAULT_SHARD_SIZE_BYTES, MODEL_JSON, shardFileNames } from '../io/model_files.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
 import { displayName, firstLine } from '../errors.js';
 import type { IntermediateModel, LayerMapping, SourceFormat, SourceModel } from './intermediate.js';
@@ -182,8 +182,9 @@ export async function convertToDirectory(input: ModelInput, outDir: string, opti
   // the input file is still there to convert again.
   await writeModelDirectory(artifacts, weightParts, outDir, { shardSizeBytes: options.shardSizeBytes, durable: false });
   outer?.(1, 'done');
-  const written = await readdir(outDir);
-  const files = ['model.json', ...written.filter((f) => f !== 'model.json').sort(byShardNumber)];
+  // What this run wrote, not what the folder holds now: another run may be replacing it already.
+  const totalBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
+  const files = [MODEL_JSON, ...shardFileNames(totalBytes, options.shardSizeBytes ?? DEFAULT_SHARD_SIZE_BYTES)];
   return { ...report, outputDir: outDir, files };
 }
 
@@ -224,12 +225,6 @@ export async function loadKerasModel(input: ModelInput, options: LoadKerasModelO
   }
   options.onReport?.(report);
   return model;
-}
-
-/** group1-shard2of10.bin before group1-shard10of10.bin. */
-function byShardNumber(a: string, b: string): number {
-  const n = (f: string): number => Number(/shard(\d+)of/.exec(f)?.[1] ?? 0);
-  return n(a) - n(b) || a.localeCompare(b);
 }
 
 function checkOptions(o: ConvertOptions): void {

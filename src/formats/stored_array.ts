@@ -10,4 +10,11 @@ export interface StoredArray {
   shape: number[];
   dtype: WeightDType;
   data: Float32Array | Int32Array;
+  /** The element type the file stores ('uint32', 'int64', 'float64', ...), where readers know it. */
+  sourceDtype?: string;
+  /**
+   * Integer elements that do not all fit int32 arrive as float32 (see integer_elements.ts); this
+   * is the first one beyond int32, exactly, so that an integer variable can be refused by name.
+   */
+  beyondInt32?: { index: number; value: string };
 }

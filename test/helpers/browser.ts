@@ -14,7 +14,7 @@ import { builtinModules } from 'node:module';
 
 // Launching Chromium and serving files are shared with the README check (plain JavaScript).
 export { chromiumPath, launchChromium, type LaunchOptions } from '../../scripts/browser/chromium.mjs';
-export { serveFiles, serveFolder, type FileServer, type Route } from '../../scripts/browser/serve.mjs';
+export { CROSS_ORIGIN_ISOLATED, serveFiles, serveFolder, type FileServer, type Route } from '../../scripts/browser/serve.mjs';
 
 /**
  * Node built-ins in a browser bundle: modules that also serve Node (paths, files) import them at

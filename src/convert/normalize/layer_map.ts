@@ -19,9 +19,11 @@ import '../../layers/compat/bilinear_upsampling2d.js';
 import '../../layers/compat/causal_conv1d.js';
 import '../../layers/compat/normalization.js';
 import '../../layers/compat/reset_after_gru_cell.js';
-import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import { ErrorCode, Keras2TfjsError, summarizeList } from '../../errors.js';
+import { jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { LayerMapping } from '../intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
+import { nameTable, ownValue } from '../../name_table.js';
 
 /** What a Lambda (or any layer, by name) maps to: a registered tfjs class and its config. */
 export interface LambdaTarget {
@@ -66,7 +68,7 @@ const MANUAL_DROPOUT = 'ManualDropout';
  * Keras class names that name a tfjs class under another name (Keras 2 internal or Keras 3
  * spellings). Only exact equivalents belong here.
  */
-const RENAMED: Record<string, string> = {
+const RENAMED: Readonly<Record<string, string>> = nameTable({
   BatchNormalizationV1: 'BatchNormalization',
   BatchNormalizationV2: 'BatchNormalization',
   UnifiedLSTM: 'LSTM',
@@ -90,7 +92,7 @@ const RENAMED: Record<string, string> = {
   GlobalAvgPool2D: 'GlobalAveragePooling2D',
   GlobalMaxPool1D: 'GlobalMaxPooling1D',
   GlobalMaxPool2D: 'GlobalMaxPooling2D',
-};
+});
 
 /** `package>Name` (Keras' registered names) → `Name`. */
 export function stripPackage(className: string): string {
@@ -100,7 +102,8 @@ export function stripPackage(className: string): string {
 
 /** True if tfjs can deserialize a layer of this class right now (built in or registered). */
 export function isRegisteredLayer(className: string): boolean {
-  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  // tfjs' registry is a plain object: 'toString' would find Object.prototype's.
+  const entry = ownValue(serialization.SerializationMap.getMap().classNameMap, className);
   if (!entry) return false;
   const ctor = entry[0] as unknown as { prototype: unknown };
   return ctor.prototype instanceof tflayers.Layer;
@@ -118,11 +121,11 @@ export function tfjsClassName(sourceClass: string): string {
  */
 export function mapLayer(sourceClass: string, layerName: string, config: Config, opts: LayerMapOptions): MapResult {
   const plain = stripPackage(sourceClass);
-  const byName = opts.lambdas?.[layerName];
+  const byName = ownValue(opts.lambdas, layerName);
 
   if (plain === 'Lambda') {
     const info = describeLambda(layerName, config);
-    const target = byName ?? (info.functionName ? opts.lambdas?.[info.functionName] : undefined);
+    const target = byName ?? (info.functionName ? ownValue(opts.lambdas, info.functionName) : undefined);
     if (!target) return { kind: 'lambda', info };
     return mappedTo(target, sourceClass, layerName, config, info.functionName, opts);
   }
@@ -254,15 +257,15 @@ export function shellWord(text: string): string {
 function codeHint(code: CodeSummary | null): string {
   if (!code) return '';
   const parts: string[] = [];
-  if (code.names.length) parts.push(`uses ${code.names.join(', ')}`);
+  if (code.names.length) parts.push(`uses ${summarizeList(code.names)}`);
   const consts = code.consts.filter((c) => c !== null && typeof c !== 'boolean' && !(typeof c === 'string' && c.length > 24));
-  if (consts.length) parts.push(`constants ${consts.map((c) => JSON.stringify(c)).join(', ')}`);
+  if (consts.length) parts.push(`constants ${summarizeList(consts.map((c) => JSON.stringify(c)))}`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
 /** The message clause for an unknown class, with how to provide it. */
 export function describeUnknownClass(sourceClass: string, layers: string[]): string {
-  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${layers.map((l) => `'${l}'`).join(', ')}`;
+  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${summarizeList(layers.map((l) => `'${l}'`))}`;
   if (sourceClass === 'TFOpLambda' || sourceClass === 'SlicingOpLambda') {
     return `${where} ${layers.length === 1 ? 'is' : 'are'} a raw TensorFlow op that tf.keras recorded as ${sourceClass} (class '${sourceClass}'); tfjs cannot run TensorFlow ops: use Keras layers (e.g. layers.Add) for them in Python and save again`;
   }
@@ -284,9 +287,9 @@ export function parseLambdaMapping(spec: string): [string, LambdaTarget] {
   if (m[3] !== undefined && m[3] !== '') {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(m[3]);
-    } catch {
-      throw badMapping(spec, `the config after ':' must be a JSON object; ${usage}`);
+      parsed = parseBoundedJson(m[3]);
+    } catch (e) {
+      throw badMapping(spec, `the config after ':' must be a JSON object (it ${jsonProblem(e)}); ${usage}`);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badMapping(spec, `the config must be a JSON object; ${usage}`);
     config = parsed as Record<string, unknown>;

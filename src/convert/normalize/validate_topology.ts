@@ -232,6 +232,13 @@ export async function checkTfjsBuild(file: string, topology: Topology, weights: 
     throw convertError(ErrorCode.BAD_CONFIG, file, `tfjs cannot build the converted model (${firstLine(e)}); ${FIX}`);
   }
   try {
+    // The build above used Zeros initializers; tfjs constructs the file's own when it loads the
+    // model and checks their arguments then (VarianceScaling's scale, mode, distribution): each
+    // layer is constructed once more with them (unbuilt: no weights, no random numbers).
+    const culprit = await refusedLayer(topology);
+    if (culprit) {
+      throw convertError(ErrorCode.BAD_CONFIG, file, `layer '${culprit.name}' (${culprit.cls}): tfjs refuses its config (${culprit.message}); ${FIX}`, culprit.name);
+    }
     compareWeights(file, topology, model.weights, weights);
   } finally {
     model.dispose();

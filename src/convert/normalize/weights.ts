@@ -14,8 +14,9 @@
  * kernels transposed). Any count or shape mismatch → WEIGHT_MISMATCH naming the layer.
  */
 import { ErrorCode } from '../../errors.js';
-import { convertError } from '../../errors.js';
-import type { NamedWeight, SourceWeight, StoredArray } from '../intermediate.js';
+import { convertError, summarizeList } from '../../errors.js';
+import type { NamedWeight, SourceWeight, StoredArray, WeightDType } from '../intermediate.js';
+import { asVariableDtype } from './weight_dtypes.js';
 import type { LayerNote } from './model_config.js';
 
 type Config = Record<string, unknown>;
@@ -32,6 +33,8 @@ interface VarSpec {
   aliases: string[];
   /** Token that must appear in the stored name ('forward'/'backward' inside Bidirectional). */
   direction?: 'forward' | 'backward';
+  /** The tfjs variable's dtype when it is not float32. */
+  dtype?: WeightDType;
 }
 
 export interface WeightsResult {
@@ -51,7 +54,8 @@ export function buildWeights(file: string, layers: LayerNote[], source: Map<stri
     const found = sourceWeightsFor(layer.path, source, used);
     const matched = matchLayer(file, layer, specs, found);
     for (let i = 0; i < specs.length; i++) {
-      const w: NamedWeight = { name: `${name}/${specs[i].name}`, shape: matched[i].shape, dtype: matched[i].dtype, data: matched[i].data };
+      const { dtype, data } = asVariableDtype(file, name, specs[i].name, specs[i].dtype ?? 'float32', matched[i]);
+      const w: NamedWeight = { name: `${name}/${specs[i].name}`, shape: matched[i].shape, dtype, data };
       checkShape(file, name, specs[i], w);
       if (seenNames.has(w.name)) {
         throw convertError(
@@ -166,7 +170,8 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
     }
     case 'Normalization':
       // Weights only when Keras adapted it (mean/variance not fixed in the config).
-      return c.mean == null ? own([['mean', null], ['variance', null], ['count', []]]) : [];
+      // tf.keras stores `count` as int64; keras2tfjs' Normalization holds it as int32.
+      return c.mean == null ? own([['mean', null], ['variance', null], ['count', []]]).map((s) => (s.name === 'count' ? { ...s, dtype: 'int32' as const } : s)) : [];
     case 'ConvLSTM2D': {
       const f = num(c.filters);
       const g = f === null ? null : f * 4;
@@ -242,7 +247,7 @@ function matchLayer(file: string, layer: LayerNote, specs: VarSpec[], found: Sou
   if (found.length !== specs.length) {
     throw convertError(
       ErrorCode.WEIGHT_MISMATCH, file,
-      `layer '${name}' (${layer.targetClass}) needs ${specs.length} weight${specs.length === 1 ? '' : 's'} (${specs.map((s) => s.name).join(', ')}) but the file has ${found.length}${found.length ? ` (${describe(found)})` : ''}`,
+      `layer '${name}' (${layer.targetClass}) needs ${specs.length} weight${specs.length === 1 ? '' : 's'} (${summarizeList(specs.map((s) => s.name))}) but the file has ${found.length}${found.length ? ` (${describe(found)})` : ''}`,
       name,
     );
   }
@@ -250,7 +255,7 @@ function matchLayer(file: string, layer: LayerNote, specs: VarSpec[], found: Sou
 }
 
 function describe(ws: SourceWeight[]): string {
-  return ws.map((w) => `${w.storedName ?? '?'} ${JSON.stringify(w.shape)}`).join(', ');
+  return summarizeList(ws.map((w) => `${w.storedName ?? '?'} ${JSON.stringify(w.shape)}`));
 }
 
 function matchByKeras3Path(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | null {

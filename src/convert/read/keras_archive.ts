@@ -14,6 +14,7 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import { withHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';
 import { stripPackage } from '../normalize/layer_map.js';
@@ -67,9 +68,9 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
 
 function parseJson(file: string, member: string, bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8').decode(bytes));
+    return parseBoundedJson(new TextDecoder('utf-8').decode(bytes));
   } catch (e) {
-    throw convertError(ErrorCode.BAD_CONFIG, file, `'${member}' is not valid JSON (${(e as Error).message})`);
+    throw convertError(ErrorCode.BAD_CONFIG, file, `'${member}' ${jsonProblem(e)}`);
   }
 }
 
@@ -128,6 +129,8 @@ function indexVars(h5: Hdf5File): VarIndex {
  * ('vars/0', 'cell/vars/1').
  */
 export function readKeras3Weights(h5: Hdf5File, modelConfig: Config): Map<string, SourceWeight[]> {
+  // The config may come from outside the archive (a weights-only file's --config): walked below.
+  checkJsonShape(h5.file, modelConfig, 'the model architecture');
   const index = indexVars(h5);
   const out = new Map<string, SourceWeight[]>();
   const visited = new Set<unknown>();
@@ -227,8 +230,8 @@ function readGroupVars(h5: Hdf5File, index: VarIndex, group: string): SourceWeig
   const paths = [...index.datasets.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   paths.sort(compareVarPaths);
   return paths.map((rel) => {
-    const { shape, dtype, data } = h5.readArray(index.datasets.get(prefix + rel) as string);
-    return { storedName: rel, shape, dtype, data };
+    // The whole array: its source dtype decides, in normalize, what an integer dataset means.
+    return { storedName: rel, ...h5.readArray(index.datasets.get(prefix + rel) as string) };
   });
 }
 

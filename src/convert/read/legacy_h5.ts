@@ -12,6 +12,7 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';
 
@@ -36,6 +37,7 @@ export function readLegacyH5(h5: Hdf5File): SourceModel {
 
 /** Reads a legacy weights-only file (root attribute `layer_names`) with the architecture given. */
 export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceModel {
+  checkJsonShape(h5.file, modelConfig, 'the model architecture'); // given with --config, not parsed here
   return {
     file: h5.file,
     format: 'h5-weights',
@@ -51,9 +53,9 @@ function jsonAttr(h5: Hdf5File, name: string): unknown {
   const text = h5.stringAttr('/', name);
   if (text === null) return null;
   try {
-    return JSON.parse(text);
-  } catch {
-    throw convertError(ErrorCode.BAD_CONFIG, h5.file, `the root attribute '${name}' is not valid JSON`);
+    return parseBoundedJson(text);
+  } catch (e) {
+    throw convertError(ErrorCode.BAD_CONFIG, h5.file, `the root attribute '${name}' ${jsonProblem(e)}`);
   }
 }
 
@@ -75,8 +77,7 @@ function readLayerGroups(h5: Hdf5File, root: string): Map<string, SourceWeight[]
       if (!h5.isDataset(path)) {
         throw convertError(ErrorCode.BAD_HDF5, h5.file, `weight '${weightName}' of layer '${layer}' is listed but '${path}' is missing`, layer);
       }
-      const { shape, dtype, data } = h5.readArray(path);
-      return { storedName: weightName, shape, dtype, data };
+      return { storedName: weightName, ...h5.readArray(path) }; // with its source dtype, for normalize
     });
     out.set(layer, weights);
   }

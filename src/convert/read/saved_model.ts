@@ -14,6 +14,7 @@ import { join, readFile, relative, sep, stat } from '../../io/disk.js';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';
+import { jsonProblem } from '../../formats/bounded_json.js';
 import { parseKerasJson } from './saved_model_json.js';
 import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
 import { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
@@ -225,7 +226,7 @@ function metadataFrom(
     try {
       return parseKerasJson(text);
     } catch (e) {
-      return sm.fail(ErrorCode.CORRUPT_FILE, file, `${what} is not valid JSON (${(e as Error).message}); ${RECOPY_FIX}`);
+      return sm.fail(ErrorCode.CORRUPT_FILE, file, `${what} ${jsonProblem(e)}; ${RECOPY_FIX}`);
     }
   };
   const root = parse(rootText, "the root object's metadata");

@@ -6,6 +6,7 @@
 import { H5T } from './direct/types.js';
 import type { AttrValue } from './hdf5_file.js';
 import type { DatasetMeta } from './h5wasm/worker.js';
+import { integerElements, type IntegerElements } from '../integer_elements.js';
 
 export function decodeAttr(value: unknown): AttrValue {
   if (value === null || value === undefined) return null;
@@ -36,7 +37,7 @@ export function decodeNumeric(
   meta: DatasetMeta,
   bfloat16: boolean,
   unsupported: () => never,
-): { dtype: 'float32' | 'int32'; data: Float32Array | Int32Array; sourceDtype: string } {
+): IntegerElements {
   const { type, size } = meta;
   // `raw` is a buffer of its own (from the HDF5 thread, or sliced from the file), or a part of
   // file bytes the caller gave away: viewed in place where its alignment allows (a typed array
@@ -59,22 +60,13 @@ export function decodeNumeric(
   if (type === H5T.INTEGER) {
     const signed = meta.signed;
     const source = `${signed ? 'int' : 'uint'}${size * 8}`;
-    if (size === 8) {
-      const big = signed ? view(BigInt64Array) : view(BigUint64Array);
-      const out = new Int32Array(big.length);
-      for (let i = 0; i < big.length; i++) {
-        const v = Number(big[i]);
-        // Keras int64 variables (counters, iterations) fit int32 in practice; clamp rather than wrap.
-        out[i] = Math.max(-2147483648, Math.min(2147483647, v));
-      }
-      return { dtype: 'int32', data: out, sourceDtype: source };
-    }
     const ints =
-      size === 4 ? (signed ? view(Int32Array) : view(Uint32Array))
+      size === 8 ? (signed ? view(BigInt64Array) : view(BigUint64Array))
+      : size === 4 ? (signed ? view(Int32Array) : view(Uint32Array))
       : size === 2 ? (signed ? view(Int16Array) : view(Uint16Array))
       : size === 1 ? (signed ? view(Int8Array) : view(Uint8Array))
       : unsupported();
-    return { dtype: 'int32', data: Int32Array.from(ints as ArrayLike<number>), sourceDtype: source };
+    return integerElements(ints, source); // exact, never wrapped or clamped
   }
   return unsupported();
 }

@@ -12,6 +12,7 @@ import { open, readFile, stat } from '../../io/disk.js';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { crc32c, crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
 import type { StoredArray } from '../stored_array.js';
+import { integerElements } from '../integer_elements.js';
 import { decodeMessage, safeNumber, type BundleHeader } from './saved_model_protos.js';
 import { readTable } from './sstable.js';
 
@@ -29,6 +30,8 @@ const DT = {
   BFLOAT16: 14,
   UINT16: 17,
   HALF: 19,
+  UINT32: 22,
+  UINT64: 23,
 } as const;
 
 const DTYPE_NAMES: Record<number, string> = {
@@ -40,7 +43,7 @@ const DTYPE_NAMES: Record<number, string> = {
 /** Bytes per element of each numeric dtype we convert. */
 const ELEMENT_BYTES: Record<number, number> = {
   [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT32]: 4, [DT.UINT8]: 1, [DT.INT16]: 2, [DT.INT8]: 1,
-  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2,
+  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2, [DT.UINT32]: 4, [DT.UINT64]: 8,
 };
 
 /** One tensor as the index describes it. */
@@ -165,7 +168,7 @@ export class TensorBundle {
       );
     }
     const bytes = await this.readVerified(info);
-    return { shape: info.shape, ...convert(bytes, info, count, (m) => this.fail(ErrorCode.UNSUPPORTED_SEMANTICS, dataFile, m)) };
+    return { shape: info.shape, ...convert(bytes, info, count) };
   }
 
   /** A DT_STRING tensor's elements, as raw bytes. */
@@ -290,13 +293,8 @@ function lengthBytes(len: number): Uint8Array {
 /** Typed arrays use the host's byte order; on little-endian hosts the file bytes are the array. */
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Converts little-endian element bytes to the dtypes tfjs weights use. */
-function convert(
-  bytes: Uint8Array,
-  info: BundleTensorInfo,
-  count: number,
-  unsupported: (message: string) => never,
-): Pick<StoredArray, 'dtype' | 'data'> {
+/** Converts little-endian element bytes to the dtypes tfjs weights use (integers: integer_elements.ts). */
+function convert(bytes: Uint8Array, info: BundleTensorInfo, count: number): Pick<StoredArray, 'dtype' | 'data' | 'sourceDtype' | 'beyondInt32'> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (info.dtype) {
     case DT.FLOAT: {
@@ -332,23 +330,20 @@ function convert(
       for (let i = 0; i < count; i++) data[i] = view.getInt32(i * 4, true);
       return { dtype: 'int32', data };
     }
-    case DT.INT64: {
-      // Keras int64 weights are counters (Normalization's `count`); tfjs has int32 only.
-      const data = new Int32Array(count);
-      for (let i = 0; i < count; i++) {
-        const v = view.getBigInt64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n) {
-          unsupported(`int64 tensor '${info.key}' holds ${v}, beyond the int32 range of TensorFlow.js weights`);
-        }
-        data[i] = Number(v);
-      }
-      return { dtype: 'int32', data };
+    case DT.INT64:
+    case DT.UINT64: {
+      // Keras int64 weights are counters (Normalization's `count`); whether their values fit the
+      // int32 tfjs has is decided per variable, in convert/normalize.
+      const signed = info.dtype === DT.INT64;
+      const data = signed ? new BigInt64Array(count) : new BigUint64Array(count);
+      for (let i = 0; i < count; i++) data[i] = signed ? view.getBigInt64(i * 8, true) : view.getBigUint64(i * 8, true);
+      return integerElements(data, info.dtypeName);
     }
     default: {
       const read = integerReader(info.dtype, view);
-      const data = new Int32Array(count);
+      const data = new Float64Array(count);
       for (let i = 0; i < count; i++) data[i] = read(i);
-      return { dtype: 'int32', data };
+      return integerElements(data, info.dtypeName);
     }
   }
 }
@@ -364,6 +359,8 @@ function integerReader(dtype: number, view: DataView): (i: number) => number {
       return (i) => view.getInt16(i * 2, true);
     case DT.UINT16:
       return (i) => view.getUint16(i * 2, true);
+    case DT.UINT32:
+      return (i) => view.getUint32(i * 4, true);
     default:
       throw new Error(`unreachable: dtype ${dtype} has a size but no reader`);
   }

@@ -3,9 +3,10 @@
  * `keras.saving.load_model` (Keras 3.15, safe_mode on) loads and predicts with as tfjs does.
  *
  * The archive is what Keras' saving_lib writes: a zip with STORED (uncompressed) members, in
- * Keras' order — metadata.json, config.json, model.weights.h5. It is written to a temporary
- * file beside `path` and renamed into place (io/atomic_file.ts), so a failed export leaves
- * nothing at `path`. Without a path (and in browsers, which have no paths) it is returned as a Blob.
+ * Keras' order — metadata.json, config.json, model.weights.h5. It is written to an exclusively
+ * created temporary file beside `path` and renamed into place (io/atomic_file.ts), so a failed
+ * export leaves nothing at `path` and a symlink planted beside it is never followed. Without a
+ * path (and in browsers, which have no paths) it is returned as a Blob.
  */
 import { zipSync } from 'fflate';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -114,6 +115,8 @@ function pythonDate(d: Date): string {
 
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
   try {
+    // An exclusive temporary file with a random name: a symlink planted beside the target is
+    // never followed (the old name, pid + time, could be guessed and was opened with a plain write).
     await writeFileAtomically(target, bytes);
   } catch (e) {
     throw new Keras2TfjsError(
