@@ -46,6 +46,7 @@ CASES = [
     ("mask_streams_jax", "jax", False),
     ("imdb_npz", "tensorflow", True),
     ("trajectories", "tensorflow", True),
+    ("resume_state", "tensorflow", False),
 ]
 
 
