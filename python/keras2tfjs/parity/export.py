@@ -1,0 +1,203 @@
+"""`export_parity_fixture`: what Keras does with a model, written down for `keras2tfjs verify`.
+
+Everything recorded starts from the written model.keras, loaded back by Keras (each part from a
+fresh load): the file, not the live object, is what TypeScript gets. Loading resets each dropout
+stream to [seed, 0] and restores the optimizer state; the live model's own predictions must
+match the reloaded model's, or the export stops (a layer that does not save its state).
+"""
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras2tfjs.parity import arrays, environment, resume, streams, training
+from keras2tfjs.parity.tolerances import TOLERANCES
+
+FORMAT = "keras2tfjs-parity"
+FORMAT_VERSION = 1
+MODEL_FILE = "model.keras"
+BACKENDS = ("tensorflow", "jax")
+# The reloaded model must predict what the live one does: same backend, same kernels, so only
+# a relative 1e-6 (a few ulps) is allowed; a layer that loses state on saving misses by far more.
+RELOAD_RTOL = 1e-6
+
+
+def export_parity_fixture(model, directory, x, y=None, *, train_steps=10, batch_size=None, seed=None):
+    """Writes a parity fixture for `model` into `directory` (replaced as a whole when it is done).
+
+    Args:
+        model: a built Keras 3 model (Functional or Sequential). Compiled and given `y`, its
+            resumed training is recorded too.
+        directory: the folder to write (created; an existing parity fixture there is replaced).
+        x: the inputs, rows first: one array, a list in `model.inputs` order, or a dict by input
+            name. A few dozen rows are plenty.
+        y: targets for the resumed training, one per output like `x`; None records no training.
+        train_steps: train_on_batch steps to record, continued from the saved optimizer state.
+        batch_size: rows per training step (batches cut in order, cycling); None = all rows.
+            The training-phase calls use the first batch.
+        seed: if given, `keras.utils.set_random_seed(seed)` before each part, so Python-side
+            randomness the fixture does not compare (unseeded layers) repeats run to run.
+
+    Returns:
+        The parity.json content (a dict). Raises ValueError for arguments it cannot use.
+    """
+    backend = keras.backend.backend()
+    if backend not in BACKENDS:
+        raise ValueError(f"export_parity_fixture: Keras runs on '{backend}'; set KERAS_BACKEND to tensorflow or jax, the backends keras2tfjs reproduces")
+    _check_count("train_steps", train_steps, minimum=0)
+    if batch_size is not None:
+        _check_count("batch_size", batch_size, minimum=1)
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise ValueError(f"export_parity_fixture: `seed` must be an integer or None, got {seed!r}")
+    if not getattr(model, "built", False) or not getattr(model, "inputs", None):
+        raise ValueError("export_parity_fixture: the model is not built with known inputs; build it (call it once, or start it with keras.Input) first")
+    inputs = arrays.per_input(model, x)
+    targets = arrays.per_output(model, y) if y is not None else None
+    if targets is not None and len(targets[0]) != len(inputs[0]):
+        raise ValueError(f"export_parity_fixture: `x` has {len(inputs[0])} rows and `y` {len(targets[0])}; give both the same rows")
+
+    target = Path(directory)
+    _check_replaceable(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        parity = _write(model, staging, inputs, targets, train_steps, batch_size, seed, backend)
+        _swap_into_place(staging, target)
+        staging = None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return parity
+
+
+def _write(model, folder, inputs, targets, train_steps, batch_size, seed, backend):
+    model.save(folder / MODEL_FILE)
+    files = {MODEL_FILE: "the model as Keras saved it (.keras), optimizer state included; every other file starts from it"}
+    not_recorded = []
+    names = arrays.input_names(model)
+    input_entries = []
+    for i, (name, array) in enumerate(zip(names, inputs)):
+        file = arrays.save(folder, f"inputs/{arrays.file_stem(i, name)}.npy", array)
+        input_entries.append({"name": name, "file": file, "shape": list(array.shape), "dtype": str(arrays.storable(array).dtype)})
+        files[file] = f"x for input '{name}' ({len(array)} rows)"
+
+    safe_mode = not _has_lambda(model)
+    loaded = _load(folder, seed, safe_mode)
+    predicted = arrays.as_output_list(loaded, loaded.predict(arrays.model_arguments(inputs), batch_size=batch_size, verbose=0))
+    _check_reload(model, inputs, predicted, batch_size)
+    inference = {"outputs": []}
+    for j, (name, value) in enumerate(zip(loaded.output_names, predicted)):
+        file = arrays.save(folder, f"inference/{arrays.file_stem(j, name)}.npy", value)
+        inference["outputs"].append({"name": name, "file": file, "shape": list(value.shape)})
+        files[file] = f"model.predict(x) (inference: dropout off, BatchNormalization on its moving statistics): output '{name}'"
+
+    survey = streams.survey(loaded)
+    for layer, why, fix in survey.blockers:
+        not_recorded.append({"what": "training", "layer": layer, "why": why, "fix": fix})
+    first_rows = len(inputs[0]) if batch_size is None else min(batch_size, len(inputs[0]))
+    training_entry = None
+    if survey.replayable:
+        fresh = _load(folder, seed, safe_mode)
+        training_entry, more = training.record(fresh, folder, [a[:first_rows] for a in inputs], streams.survey(fresh))
+        training_entry["rows"] = first_rows
+        files.update(more)
+
+    resume_entry = None
+    why_not = _why_no_resume(model, targets, train_steps, survey)
+    if why_not:
+        not_recorded.append({"what": "resume", "layer": None, "why": why_not[0], "fix": why_not[1]})
+    else:
+        resume_entry, more = resume.record(_load(folder, seed, safe_mode), folder, inputs, targets, train_steps, batch_size)
+        resume_entry["batch_size"] = batch_size
+        files.update(more)
+
+    parity = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "made_by": "keras2tfjs.export_parity_fixture",
+        "backend": backend,
+        "versions": environment.versions(backend),
+        # The CPU that computed the floats (a record: the tolerances allow for another CPU).
+        "made_on": environment.made_on(),
+        "seed": seed,
+        "loaded_with_safe_mode": safe_mode,
+        "model": {
+            "file": MODEL_FILE,
+            "name": model.name,
+            "class_name": type(model).__name__,
+            "inputs": input_entries,
+            "outputs": [{"name": n} for n in loaded.output_names],
+        },
+        "rows": len(inputs[0]),
+        "tolerances": TOLERANCES,
+        "inference": inference,
+        "training": training_entry,
+        "resume": resume_entry,
+        "not_recorded": not_recorded,
+        "files": dict(sorted(files.items())),
+    }
+    (folder / "parity.json").write_text(json.dumps(parity, indent=2) + "\n")
+    return parity
+
+
+def _why_no_resume(model, targets, train_steps, survey):
+    """(why, fix) when resumed training cannot be recorded, else None."""
+    if train_steps == 0:
+        return "train_steps=0", "pass train_steps >= 1"
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
+        return "the model is not compiled, so it has no optimizer or loss to continue with", "compile it as you train it, then export"
+    if targets is None:
+        return "no targets: y was not given", "pass y (one array per output) to record resumed training"
+    if not survey.replayable:
+        return "training draws random numbers TypeScript cannot replay (see the 'training' entries)", "fix those layers as they say"
+    return None
+
+
+def _load(folder, seed, safe_mode):
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    return keras.saving.load_model(folder / MODEL_FILE, safe_mode=safe_mode)
+
+
+def _has_lambda(model):
+    # Lambda layers hold Python code: Keras loads them only with safe_mode off. The code is the
+    # caller's own model's, created in this process; keras2tfjs itself never runs it.
+    return any(isinstance(layer, keras.layers.Lambda) for layer in model._flatten_layers(include_self=False, recursive=True))
+
+
+def _check_reload(model, inputs, predicted, batch_size):
+    live = arrays.as_output_list(model, model.predict(arrays.model_arguments(inputs), batch_size=batch_size, verbose=0))
+    for name, a, b in zip(model.output_names, live, predicted):
+        scale = max(1.0, float(np.max(np.abs(a))) if a.size else 1.0)
+        if a.shape != b.shape or np.max(np.abs(a - b), initial=0.0) > RELOAD_RTOL * scale:
+            raise ValueError(
+                f"export_parity_fixture: the model saved as {MODEL_FILE} predicts differently from the live model "
+                f"(output '{name}'); a custom layer does not save or restore its state: fix its get_config/build"
+            )
+
+
+def _check_count(name, value, minimum):
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"export_parity_fixture: `{name}` must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_replaceable(target):
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "parity.json").is_file())):
+        raise ValueError(f"export_parity_fixture: {target} exists and is not a parity fixture; choose a new or empty directory")
+
+
+def _swap_into_place(staging, target):
+    """The finished folder replaces `target` only now: rename, rename, delete."""
+    staging.chmod(0o755)  # mkdtemp makes it private
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, old)
+    os.rename(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
