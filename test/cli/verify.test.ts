@@ -1,20 +1,17 @@
 /**
- * `keras2tfjs verify MODEL FIXTURE_DIR` run as a user runs it (the package's bin, built, in a child
- * process) on parity fixtures real Keras wrote through keras2tfjs.export_parity_fixture: a table
- * and exit 0 when every check passes (TensorFlow and JAX fixtures), a table with the failing rows
- * and exit 1 for another model, --json, and usage errors (exit 2).
+ * `keras2tfjs verify MODEL FIXTURE_DIR` on parity fixtures real Keras wrote through
+ * keras2tfjs.export_parity_fixture: a table and exit 0 when every check passes (TensorFlow and
+ * JAX fixtures), a table with the failing rows and exit 1 for another model, --json, and usage
+ * errors (exit 2). Run through the command's entry (runCli, what the bin calls) in this process;
+ * the built bin itself runs verify in python/tests/test_readme_parity.py.
  */
-import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import type { ParityReport } from '../../src/parity/verify_parity.js';
+import { switchBackend } from '../helpers/backends.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.keras2tfjs);
 const KIT_TF = join(FIXTURES_DIR, 'parity_kit_tf');
 const KIT_JAX = join(FIXTURES_DIR, 'parity_kit_jax');
 
@@ -25,31 +22,15 @@ interface Run {
 }
 
 async function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    // The command's own backend choice (tfjs-node if installed, else cpu), as a user gets it.
-    const env = { ...process.env, KERAS2TFJS_BACKEND: '' };
-    execFile(process.execPath, [MAIN, ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
-}
-
-/** Newest modification time under `dir`. */
-function newest(dir: string): number {
-  return Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
 }
 
 beforeAll(async () => {
-  // `npm test` builds first; run alone, this file builds when dist/ is older than src/.
-  const built = (() => {
-    try {
-      return statSync(MAIN).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  if (built < newest(join(ROOT, 'src'))) await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
+  // What the command picks without tfjs-node (KERAS2TFJS_BACKEND unset): cpu.
+  await switchBackend('cpu');
 });
 
 describe('keras2tfjs verify', () => {
@@ -98,7 +79,9 @@ describe('keras2tfjs verify', () => {
     const dir = join(KIT_TF, 'unseeded_dropout');
     const run = await cli('verify', join(dir, 'model.keras'), dir);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("\nnot recorded (training, layer 'dropout'): Dropout has no seed, so Keras draws a random one each time the model is loaded; give it a seed: Dropout(..., seed=1234)\n");
+    expect(run.stdout).toContain(
+      "\nnot recorded (training, layer 'dropout'): Dropout has no seed, so Keras draws a random one each time the model is loaded; give it a seed: Dropout(..., seed=1234)\n",
+    );
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('The one check passes.');
   });
 
