@@ -87,7 +87,9 @@ def _write(model, folder, inputs, targets, train_steps, batch_size, seed, backen
         files[file] = f"x for input '{name}' ({len(array)} rows)"
 
     safe_mode = not _has_lambda(model)
-    loaded = _load(folder, seed, safe_mode)
+    custom = _custom_objects(model)
+    load = lambda load_seed: _load(folder, load_seed, safe_mode, custom)  # noqa: E731 (one loader for every part)
+    loaded = load(seed)
     predicted = arrays.as_output_list(loaded, loaded.predict(arrays.model_arguments(inputs), batch_size=batch_size, verbose=0))
     _check_reload(model, inputs, predicted, batch_size)
     inference = {"outputs": []}
@@ -97,12 +99,19 @@ def _write(model, folder, inputs, targets, train_steps, batch_size, seed, backen
         files[file] = f"model.predict(x) (inference: dropout off, BatchNormalization on its moving statistics): output '{name}'"
 
     survey = streams.survey(loaded)
+    first_rows = len(inputs[0]) if batch_size is None else min(batch_size, len(inputs[0]))
+    if survey.replayable and training.draws_elsewhere(load(seed), load(None if seed is None else seed + 1), [a[:first_rows] for a in inputs]):
+        survey.blockers.append((
+            None,
+            "two loads of the model give different training-phase outputs: a layer (a Lambda, a custom layer) draws random "
+            "numbers outside the seeded Dropout, SpatialDropout and ManualDropout layers",
+            "draw the randomness with one of those layers, seeded (a dropout Lambda becomes keras2tfjs.ManualDropout(rate, seed=...))",
+        ))
     for layer, why, fix in survey.blockers:
         not_recorded.append({"what": "training", "layer": layer, "why": why, "fix": fix})
-    first_rows = len(inputs[0]) if batch_size is None else min(batch_size, len(inputs[0]))
     training_entry = None
     if survey.replayable:
-        fresh = _load(folder, seed, safe_mode)
+        fresh = load(seed)
         training_entry, more = training.record(fresh, folder, [a[:first_rows] for a in inputs], streams.survey(fresh))
         training_entry["rows"] = first_rows
         files.update(more)
@@ -112,7 +121,7 @@ def _write(model, folder, inputs, targets, train_steps, batch_size, seed, backen
     if why_not:
         not_recorded.append({"what": "resume", "layer": None, "why": why_not[0], "fix": why_not[1]})
     else:
-        resume_entry, more = resume.record(_load(folder, seed, safe_mode), folder, inputs, targets, train_steps, batch_size)
+        resume_entry, more = resume.record(load(seed), folder, inputs, targets, train_steps, batch_size)
         resume_entry["batch_size"] = batch_size
         files.update(more)
 
@@ -158,10 +167,23 @@ def _why_no_resume(model, targets, train_steps, survey):
     return None
 
 
-def _load(folder, seed, safe_mode):
+def _load(folder, seed, safe_mode, custom_objects):
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    return keras.saving.load_model(folder / MODEL_FILE, safe_mode=safe_mode)
+    return keras.saving.load_model(folder / MODEL_FILE, custom_objects=custom_objects, safe_mode=safe_mode)
+
+
+def _custom_objects(model):
+    """The live model's own classes and Lambda functions by name, so Keras finds them when it loads
+    the file back even where the caller did not register them."""
+    found = {}
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        found.setdefault(type(layer).__name__, type(layer))
+        function = getattr(layer, "function", None) if isinstance(layer, keras.layers.Lambda) else None
+        name = getattr(function, "__name__", "<lambda>")
+        if name != "<lambda>":
+            found.setdefault(name, function)
+    return found
 
 
 def _has_lambda(model):
@@ -177,7 +199,8 @@ def _check_reload(model, inputs, predicted, batch_size):
         if a.shape != b.shape or np.max(np.abs(a - b), initial=0.0) > RELOAD_RTOL * scale:
             raise ValueError(
                 f"export_parity_fixture: the model saved as {MODEL_FILE} predicts differently from the live model "
-                f"(output '{name}'); a custom layer does not save or restore its state: fix its get_config/build"
+                f"(output '{name}'): a layer draws random numbers at inference, or a custom layer does not save or "
+                "restore its state (fix its get_config/build)"
             )
 
 

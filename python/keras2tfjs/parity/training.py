@@ -6,10 +6,21 @@ layer's noise shape; the exporter checks that every layer advanced its stream by
 draw per call, so the recorded states are the ones the calls used.
 """
 
+import numpy as np
+
 from keras2tfjs.parity import arrays, streams
 
 # Two calls: the first shows the stream's start, the second that it advances.
 CALLS = 2
+
+
+def draws_elsewhere(first, second, inputs):
+    """True when two fresh loads, called once in training mode, give different outputs: some layer
+    (a Lambda, a custom layer) draws random numbers outside the seeded dropout streams, from
+    Keras' global generator or TensorFlow's, which TypeScript cannot replay."""
+    a = arrays.as_output_list(first, first(arrays.model_arguments(inputs), training=True))
+    b = arrays.as_output_list(second, second(arrays.model_arguments(inputs), training=True))
+    return any(x.shape != y.shape or not np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b))
 
 
 def record(model, folder, inputs, survey):
