@@ -78,46 +78,27 @@ def export_parity_fixture(model, directory, x, y=None, *, train_steps=10, batch_
 def _write(model, folder, inputs, targets, train_steps, batch_size, seed, backend):
     model.save(folder / MODEL_FILE)
     files = {MODEL_FILE: "the model as Keras saved it (.keras), optimizer state included; every other file starts from it"}
-    not_recorded = []
-    names = arrays.input_names(model)
+    safe_mode = not _has_lambda(model)
+    custom = _custom_objects(model)
+
+    def load(load_seed):
+        """A fresh load of the written file: every part starts from it."""
+        if load_seed is not None:
+            keras.utils.set_random_seed(load_seed)
+        return keras.saving.load_model(folder / MODEL_FILE, custom_objects=custom, safe_mode=safe_mode)
+
     input_entries = []
-    for i, (name, array) in enumerate(zip(names, inputs)):
+    for i, (name, array) in enumerate(zip(arrays.input_names(model), inputs)):
         file = arrays.save(folder, f"inputs/{arrays.file_stem(i, name)}.npy", array)
         input_entries.append({"name": name, "file": file, "shape": list(array.shape), "dtype": str(arrays.storable(array).dtype)})
         files[file] = f"x for input '{name}' ({len(array)} rows)"
-
-    safe_mode = not _has_lambda(model)
-    custom = _custom_objects(model)
-    load = lambda load_seed: _load(folder, load_seed, safe_mode, custom)  # noqa: E731 (one loader for every part)
     loaded = load(seed)
-    predicted = arrays.as_output_list(loaded, loaded.predict(arrays.model_arguments(inputs), batch_size=batch_size, verbose=0))
-    _check_reload(model, inputs, predicted, batch_size)
-    inference = {"outputs": []}
-    for j, (name, value) in enumerate(zip(loaded.output_names, predicted)):
-        file = arrays.save(folder, f"inference/{arrays.file_stem(j, name)}.npy", value)
-        inference["outputs"].append({"name": name, "file": file, "shape": list(value.shape)})
-        files[file] = f"model.predict(x) (inference: dropout off, BatchNormalization on its moving statistics): output '{name}'"
-
-    survey = streams.survey(loaded)
-    first_rows = len(inputs[0]) if batch_size is None else min(batch_size, len(inputs[0]))
-    if survey.replayable and training.draws_elsewhere(load(seed), load(None if seed is None else seed + 1), [a[:first_rows] for a in inputs]):
-        survey.blockers.append((
-            None,
-            "two loads of the model give different training-phase outputs: a layer (a Lambda, a custom layer) draws random "
-            "numbers outside the seeded Dropout, SpatialDropout and ManualDropout layers",
-            "draw the randomness with one of those layers, seeded (a dropout Lambda becomes keras2tfjs.ManualDropout(rate, seed=...))",
-        ))
-    for layer, why, fix in survey.blockers:
-        not_recorded.append({"what": "training", "layer": layer, "why": why, "fix": fix})
-    training_entry = None
-    if survey.replayable:
-        fresh = load(seed)
-        training_entry, more = training.record(fresh, folder, [a[:first_rows] for a in inputs], streams.survey(fresh))
-        training_entry["rows"] = first_rows
-        files.update(more)
-
+    inference = _inference_part(model, loaded, folder, inputs, batch_size, files)
+    first_batch = [a[: len(a) if batch_size is None else batch_size] for a in inputs]
+    training_entry, blockers = _training_part(loaded, load, seed, folder, first_batch, files)
+    not_recorded = [{"what": "training", "layer": layer, "why": why, "fix": fix} for layer, why, fix in blockers]
     resume_entry = None
-    why_not = _why_no_resume(model, targets, train_steps, survey)
+    why_not = _why_no_resume(model, targets, train_steps, blockers)
     if why_not:
         not_recorded.append({"what": "resume", "layer": None, "why": why_not[0], "fix": why_not[1]})
     else:
@@ -154,7 +135,43 @@ def _write(model, folder, inputs, targets, train_steps, batch_size, seed, backen
     return parity
 
 
-def _why_no_resume(model, targets, train_steps, survey):
+def _inference_part(model, loaded, folder, inputs, batch_size, files):
+    """model.predict(x) of the loaded file, checked against the live model's."""
+    predicted = arrays.as_output_list(loaded, loaded.predict(arrays.model_arguments(inputs), batch_size=batch_size, verbose=0))
+    _check_reload(model, inputs, predicted, batch_size)
+    inference = {"outputs": []}
+    for j, (name, value) in enumerate(zip(loaded.output_names, predicted)):
+        file = arrays.save(folder, f"inference/{arrays.file_stem(j, name)}.npy", value)
+        inference["outputs"].append({"name": name, "file": file, "shape": list(value.shape)})
+        files[file] = f"model.predict(x) (inference: dropout off, BatchNormalization on its moving statistics): output '{name}'"
+    return inference
+
+
+def _training_part(loaded, load, seed, folder, first_batch, files):
+    """The training-phase calls, or nothing and why: (parity.json entry or None, [(layer, why, fix)])."""
+    blockers = list(streams.survey(loaded).blockers)
+    if not blockers and training.draws_elsewhere(load(seed), load(None if seed is None else seed + 1), first_batch):
+        blockers.append((
+            None,
+            "two loads of the model give different training-phase outputs: a layer (a Lambda, a custom layer) draws random "
+            "numbers outside the seeded Dropout, SpatialDropout and ManualDropout layers",
+            "draw the randomness with one of those layers, seeded (a dropout Lambda becomes keras2tfjs.ManualDropout(rate, seed=...))",
+        ))
+    if blockers:
+        return None, blockers
+    fresh = load(seed)
+    survey = streams.survey(fresh)
+    try:
+        shapes = streams.input_shapes(fresh, survey.streams, first_batch)
+    except ValueError as e:
+        return None, [(None, f"a dropout mask's shape cannot be told: {e}", "give the layer's input a fixed shape")]
+    entry, more = training.record(fresh, folder, first_batch, survey, shapes)
+    entry["rows"] = len(first_batch[0])
+    files.update(more)
+    return entry, []
+
+
+def _why_no_resume(model, targets, train_steps, training_blockers):
     """(why, fix) when resumed training cannot be recorded, else None."""
     if train_steps == 0:
         return "train_steps=0", "pass train_steps >= 1"
@@ -162,15 +179,9 @@ def _why_no_resume(model, targets, train_steps, survey):
         return "the model is not compiled, so it has no optimizer or loss to continue with", "compile it as you train it, then export"
     if targets is None:
         return "no targets: y was not given", "pass y (one array per output) to record resumed training"
-    if not survey.replayable:
+    if training_blockers:
         return "training draws random numbers TypeScript cannot replay (see the 'training' entries)", "fix those layers as they say"
     return None
-
-
-def _load(folder, seed, safe_mode, custom_objects):
-    if seed is not None:
-        keras.utils.set_random_seed(seed)
-    return keras.saving.load_model(folder / MODEL_FILE, custom_objects=custom_objects, safe_mode=safe_mode)
 
 
 def _custom_objects(model):

@@ -54,10 +54,6 @@ class Survey:
         # [(layer name, why, fix)]
         self.blockers = blockers
 
-    @property
-    def replayable(self):
-        return not self.blockers
-
 
 def survey(model):
     streams, blockers = [], []
@@ -88,7 +84,8 @@ def survey(model):
 
 
 def input_shapes(model, streams, inputs):
-    """Each stream layer's input shape for `inputs` (a list, one array per model input)."""
+    """Each stream layer's input shape for `inputs` (a list, one array per model input).
+    Raises ValueError when a shape is known only at run time inside a nested model."""
     shapes, unknown = {}, []
     rows = len(inputs[0])
     for stream in streams:
@@ -99,7 +96,11 @@ def input_shapes(model, streams, inputs):
             unknown.append(stream)
     if unknown:
         # Shapes known only at run time (e.g. variable-length sequences): run the graph up to them.
-        probe = keras.Model(model.inputs, [s.layer.input for s in unknown])
+        try:
+            probe = keras.Model(model.inputs, [s.layer.input for s in unknown])
+        except ValueError as e:
+            names = ", ".join(s.name for s in unknown)
+            raise ValueError(f"the input shape of {names} is known only at run time, inside a nested model ({e})") from None
         results = probe(inputs if len(inputs) > 1 else inputs[0], training=False)
         results = results if isinstance(results, (list, tuple)) else [results]
         for stream, result in zip(unknown, results):

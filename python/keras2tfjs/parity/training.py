@@ -8,7 +8,7 @@ draw per call, so the recorded states are the ones the calls used.
 
 import numpy as np
 
-from keras2tfjs.parity import arrays, streams
+from keras2tfjs.parity import arrays
 
 # Two calls: the first shows the stream's start, the second that it advances.
 CALLS = 2
@@ -23,9 +23,9 @@ def draws_elsewhere(first, second, inputs):
     return any(x.shape != y.shape or not np.array_equal(x, y, equal_nan=True) for x, y in zip(a, b))
 
 
-def record(model, folder, inputs, survey):
-    """Runs the calls on `model` and writes training/; returns its parity.json entry and files."""
-    shapes = streams.input_shapes(model, survey.streams, inputs)
+def record(model, folder, inputs, survey, shapes):
+    """Runs the calls on `model` and writes training/; returns its parity.json entry and files.
+    `shapes`: each stream layer's input shape for `inputs` (streams.input_shapes)."""
     files, calls = {}, []
     for call in range(CALLS):
         before = {s.name: s.state() for s in survey.streams}
