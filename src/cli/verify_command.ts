@@ -47,10 +47,9 @@ export async function runVerify(args: string[], io: CliIo): Promise<number> {
 }
 
 async function startBackend(): Promise<void> {
-  const [{ chooseBackend, useBackend }, tf] = await Promise.all([import('../backend.js'), import('@tensorflow/tfjs-core')]);
-  tf.enableProdMode(); // no banner about tfjs-node: the backend is chosen on purpose
+  const { chooseBackend, useBackend } = await import('../backend.js');
   if (process.env.KERAS2TFJS_BACKEND) {
-    await chooseBackend();
+    await chooseBackend({ quiet: true }); // the report, alone, is the output
     return;
   }
   await useBackend('tensorflow').catch(() => useBackend('cpu'));

@@ -49,7 +49,7 @@ export async function modelUnderTest(model: string | LayersModel, options: Model
       const notes: string[] = [];
       const loaded = await loadKerasModel(model, {
         exactDropout: true,
-        backend: options.backend,
+        rng: options.backend,
         lambdas: options.lambdas,
         compile: compiled,
         onWarning: (w) => notes.push(w),

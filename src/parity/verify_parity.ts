@@ -46,7 +46,7 @@ export interface ParityReport {
 export async function verifyParity(model: string | LayersModel, fixtureDir: string, options: VerifyParityOptions = {}): Promise<ParityReport> {
   const fixture = await ParityFixture.open(fixtureDir);
   // The app's backend if it chose one; else the best available (tfjs-node, wasm, cpu).
-  if (engine().backendNames().length === 0) await chooseBackend();
+  if (engine().backendNames().length === 0) await chooseBackend({ quiet: true });
   const source = await modelUnderTest(model, { backend: fixture.json.backend, lambdas: options.lambdas });
   const notes: string[] = [];
   const { model: copy, notes: loadNotes } = await source.copy(false);

@@ -121,7 +121,7 @@ describe('models given as objects and folders', () => {
 
   it("a LayersModel from loadKerasModel(compile) passes, and is not trained, called in training or re-streamed", async () => {
     const fixture = fixtureOf('tensorflow');
-    const model = await loadKerasModel(join(fixture, 'model.keras'), { compile: true, exactDropout: true, backend: 'tensorflow' });
+    const model = await loadKerasModel(join(fixture, 'model.keras'), { compile: true, exactDropout: true, rng: 'tensorflow' });
     const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
     const optimizer = model.optimizer as KerasOptimizer;
     const iterations = optimizer.iterations;
@@ -138,7 +138,7 @@ describe('models given as objects and folders', () => {
 
   it('an uncompiled LayersModel: inference and training pass, each resume check fails saying what to pass instead', async () => {
     const fixture = fixtureOf('jax');
-    const model = await loadKerasModel(join(fixture, 'model.keras'), { exactDropout: true, backend: 'jax' });
+    const model = await loadKerasModel(join(fixture, 'model.keras'), { exactDropout: true, rng: 'jax' });
     const report = await verifyParity(model, fixture);
     const resume = report.checks.filter((c) => c.name.startsWith('resume'));
     expect(report.checks.filter((c) => !c.pass)).toEqual(resume);
@@ -150,7 +150,7 @@ describe('models given as objects and folders', () => {
 
   it('a converted tfjs model folder (model.json): the same inference and training checks pass', async () => {
     const dir = join(work, 'web_model');
-    await convertToDirectory(join(fixtureOf('tensorflow'), 'model.keras'), dir, { exactDropout: true, backend: 'tensorflow' });
+    await convertToDirectory(join(fixtureOf('tensorflow'), 'model.keras'), dir, { exactDropout: true, rng: 'tensorflow' });
     const report = await verifyParity(dir, fixtureOf('tensorflow'));
     expect(report.model).toBe(dir);
     expect(report.checks.filter((c) => !c.pass).map((c) => c.name)).toEqual(EXPECTED_CHECKS.filter((n) => n.startsWith('resume')));

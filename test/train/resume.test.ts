@@ -75,7 +75,7 @@ async function load(run: string, file: string, warnings: string[] = []): Promise
   const model = await loadKerasModel(fixturePath('resume_state', `${run}/${file}`), {
     compile: true,
     exactDropout: true,
-    backend: 'tensorflow',
+    rng: 'tensorflow',
     onWarning: (w) => warnings.push(w),
     onReport: (r) => (report = r),
   });
