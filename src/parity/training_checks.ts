@@ -68,5 +68,8 @@ async function maskCheck(model: LayersModel, fixture: ParityFixture, name: strin
   const drawn = twin.apply(input, { training: true }) as Tensor;
   const check = compareMask(name, { shape: drawn.shape, data: drawn.dataSync() }, await fixture.array(entry.file));
   dispose([input, drawn]);
+  if (!check.pass && layer.rng !== fixture.json.backend) {
+    check.detail += `: the layer draws the '${layer.rng}' stream, the fixture was made on ${fixture.json.backend}`;
+  }
   return check;
 }
