@@ -11,7 +11,8 @@ and a seeded ManualDropout, compiled with Adam and trained one epoch before savi
 `fixture/` is the parity fixture (16 rows, batches of 8, 10 resumed steps). `other_model.keras` is
 the same architecture trained on other data: the fixture must fail it. Two small fixtures show what
 the kit says it cannot do: `bias_before_bn/` (a Dense bias right before BatchNormalization: its
-resumed values are noise, marked not comparable) and `unseeded_dropout/` (training not recorded).
+resumed values are noise, marked not comparable) and `unseeded_dropout/` (training not recorded);
+and `spatial_dropouts/` covers SpatialDropout2D (both data formats) and SpatialDropout3D.
 
 Usage (fixture protocol): python scripts/fixture_cases/parity_kit_tf.py <out_root>
 """
@@ -66,6 +67,23 @@ def small_model(name, dropout_seed, bias_before_bn):
     return model
 
 
+def spatial_model():
+    """SpatialDropout2D (channels_last and channels_first) and SpatialDropout3D, one branch each."""
+    branches, inputs = [], []
+    for name, shape, layer in (
+        ("image", (4, 4, 3), keras.layers.SpatialDropout2D(0.5, seed=21, name="spatial_2d")),
+        ("image_cf", (3, 4, 4), keras.layers.SpatialDropout2D(0.5, seed=22, data_format="channels_first", name="spatial_2d_cf")),
+        ("volume", (2, 2, 2, 3), keras.layers.SpatialDropout3D(0.5, seed=23, name="spatial_3d")),
+    ):
+        inputs.append(keras.Input(shape, name=name))
+        branches.append(keras.layers.Flatten(name=f"{name}_flat")(layer(inputs[-1])))
+    h = keras.layers.Concatenate(name="concat")(branches)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="label")(h)
+    model = keras.Model(inputs, outputs, name="spatial_dropouts")
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
+    return model
+
+
 def main(case, backend):
     if backend == "tensorflow":
         fc.deterministic_tensorflow()
@@ -102,6 +120,16 @@ def main(case, backend):
             cpu_dependent += [f"{name}/model.keras", f"{name}/parity.json", f"{name}/inference/*"]
             if seed is not None:  # unseeded: training and resumed training are not recorded
                 cpu_dependent += [f"{name}/training/*/[0-9]_*.npy", f"{name}/resume/weights/*", f"{name}/resume/losses.npy"]
+        fc.seed_everything(keras)
+        rng = np.random.default_rng(fc.DEFAULT_SEED)
+        images = [rng.normal(size=(ROWS, *shape)).astype(np.float32) for shape in ((4, 4, 3), (3, 4, 4), (2, 2, 2, 3))]
+        spatial = spatial_model()
+        spatial.fit(images, y[0], epochs=1, batch_size=FIT_BATCH, shuffle=False, verbose=0)
+        keras2tfjs.export_parity_fixture(spatial, out / "spatial_dropouts", [a[:FIXTURE_ROWS] for a in images], y[0][:FIXTURE_ROWS], batch_size=STEP_BATCH)
+        fc.pin_keras_archive(out / "spatial_dropouts" / "model.keras")
+        cpu_dependent += ["spatial_dropouts/model.keras", "spatial_dropouts/parity.json", "spatial_dropouts/inference/*",
+                          "spatial_dropouts/training/*/[0-9]_*.npy", "spatial_dropouts/resume/weights/*", "spatial_dropouts/resume/losses.npy"]
+        files["spatial_dropouts"] = "SpatialDropout2D (channels_last, channels_first) and SpatialDropout3D, seeded, one input each, Adam"
         files["bias_before_bn"] = "Dense(6, with bias) -> BatchNormalization -> ReLU -> Dropout(seed 3) -> Dense(1), Adam: the bias is marked not comparable"
         files["unseeded_dropout"] = "the same without the bias and with Dropout(seed=None): training and resumed training not recorded"
 

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,29 @@ describe('models given as objects and folders', () => {
       code: ErrorCode.CORRUPT_FILE,
       message: 'parity.json is not a keras2tfjs parity fixture (format "something-else")',
     });
+  });
+});
+
+describe('SpatialDropout2D (both data formats) and SpatialDropout3D', () => {
+  beforeAll(async () => {
+    await switchBackend('cpu');
+  });
+
+  it('draw the masks Keras drew, one value per sample and channel, and the model passes', async () => {
+    const dir = join(KIT.tensorflow, 'spatial_dropouts');
+    const report = await verifyParity(join(dir, 'model.keras'), dir);
+    const masks = report.checks.filter((c) => c.name.startsWith('mask'));
+    expect(masks.map((c) => c.name)).toEqual(
+      [0, 1].flatMap((k) => ['spatial_2d', 'spatial_2d_cf', 'spatial_3d'].map((l) => `mask call ${k}: ${l}`)),
+    );
+    expect(report.checks.filter((c) => !c.pass)).toEqual([]);
+    // Keras' noise shapes: the batch and channel axes, 1 on every spatial axis.
+    const parity = JSON.parse(await readFile(join(dir, 'parity.json'), 'utf8')) as { training: { calls: Array<{ masks: Array<{ layer: string; shape: number[] }> }> } };
+    expect(parity.training.calls[0].masks.map((m) => [m.layer, m.shape])).toEqual([
+      ['spatial_2d', [8, 1, 1, 3]],
+      ['spatial_2d_cf', [8, 3, 1, 1]],
+      ['spatial_3d', [8, 1, 1, 1, 3]],
+    ]);
   });
 });
 
