@@ -101,6 +101,8 @@ interface ConvertHow {
    * wasm copies them into its heap: ~50 ms), 'wasm' when the model is then run.
    */
   startBackend: StartBackend;
+  /** Read the optimizer's saved state too (loadKerasModel compiling: training resumes from it). */
+  optimizerState?: boolean;
 }
 
 /**
@@ -119,7 +121,7 @@ function withWeightData(r: PartsResult): ConvertResult {
 async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, how: ConvertHow): Promise<PartsResult> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
-  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  const source = await readSource(input, { config: options.config, fileName: options.fileName, optimizerState: how.optimizerState });
   return convertRead(source, options, how);
 }
 
@@ -205,7 +207,9 @@ export interface LoadKerasModelOptions extends ConvertOptions {
 
 /** Converts in memory and returns a live tfjs LayersModel (optionally compiled as in Keras). */
 export async function loadKerasModel(input: string, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
-  const { artifacts, report, model: intermediate } = withWeightData(await readAndConvert(input, options, { startBackend: 'wasm' }));
+  const { artifacts, report, model: intermediate } = withWeightData(
+    await readAndConvert(input, options, { startBackend: 'wasm', optimizerState: options.compile === true }),
+  );
   let model: LayersModel;
   try {
     model = await loadLayersModel(io.fromMemory(artifacts));

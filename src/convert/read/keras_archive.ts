@@ -35,7 +35,7 @@ export interface ArchiveSource {
   movable: boolean;
 }
 
-export async function readKerasArchive(file: string, src: ArchiveSource): Promise<SourceModel> {
+export async function readKerasArchive(file: string, src: ArchiveSource, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
   const configBytes = await src.read('config.json');
   if (!configBytes) throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'config.json': not a Keras model archive");
   const modelConfig = parseJson(file, 'config.json', configBytes);
@@ -55,7 +55,7 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
   const { layerWeights, optimizerWeights } = await withHdf5(
     weightsBytes,
     file,
-    (h5) => ({ layerWeights: readKeras3Weights(h5, modelConfig), optimizerWeights: readKeras3OptimizerVars(h5) }),
+    (h5) => ({ layerWeights: readKeras3Weights(h5, modelConfig), optimizerWeights: options.optimizerState ? readKeras3OptimizerVars(h5) : null }),
     src.movable,
   );
   const compile = modelConfig.compile_config;

@@ -17,7 +17,7 @@ import type { Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 
 /** Reads a full-model legacy file (root attribute `model_config`). */
-export function readLegacyH5(h5: Hdf5File): SourceModel {
+export function readLegacyH5(h5: Hdf5File, options: { optimizerState?: boolean } = {}): SourceModel {
   const modelConfig = jsonAttr(h5, 'model_config');
   if (!modelConfig || typeof modelConfig !== 'object' || Array.isArray(modelConfig)) {
     throw convertError(ErrorCode.BAD_CONFIG, h5.file, "the root attribute 'model_config' is not a JSON object");
@@ -32,7 +32,7 @@ export function readLegacyH5(h5: Hdf5File): SourceModel {
     modelConfig: modelConfig as Record<string, unknown>,
     trainingConfig: trainingConfig && typeof trainingConfig === 'object' ? (trainingConfig as Record<string, unknown>) : null,
     layerWeights: readLayerGroups(h5, weightsRoot),
-    optimizerWeights: readOptimizerWeights(h5),
+    optimizerWeights: options.optimizerState ? readOptimizerWeights(h5) : null,
   };
 }
 

@@ -92,7 +92,7 @@ interface KerasMetadata {
 }
 
 /** Reads the tf.keras SavedModel directory `dir`. */
-export async function readSavedModel(dir: string): Promise<SourceModel> {
+export async function readSavedModel(dir: string, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
   const sm: SavedModelDir = new SavedModelDir(dir);
   await requireDirectory(sm);
   const metadata = await readKerasMetadata(sm);
@@ -106,7 +106,7 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
       `the model${cls} has no layer graph in its config: it is a subclassed Keras model, whose architecture is Python code; rebuild it as a Sequential or Functional model in Python, load the weights into it, and save that`,
     );
   }
-  const { layerWeights, optimizerWeights } = await readLayerWeights(sm, metadata, modelConfig);
+  const { layerWeights, optimizerWeights } = await readLayerWeights(sm, metadata, modelConfig, options.optimizerState ?? false);
   return {
     file: dir,
     format: 'savedmodel',
@@ -268,6 +268,7 @@ async function readLayerWeights(
   sm: SavedModelDir,
   metadata: KerasMetadata,
   modelConfig: Json,
+  withOptimizer: boolean,
 ): Promise<{ layerWeights: Map<string, SourceWeight[]>; optimizerWeights: SourceOptimizerWeights | null }> {
   const bundle = await TensorBundle.open(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
   const indexFile = sm.path(`${VARIABLES_PREFIX}.index`);
@@ -298,7 +299,7 @@ async function readLayerWeights(
     }
     if (weights.length > 0) out.set(layer.key, weights);
   }
-  return { layerWeights: out, optimizerWeights: await readOptimizerWeights(bundle, graph, located) };
+  return { layerWeights: out, optimizerWeights: withOptimizer ? await readOptimizerWeights(bundle, graph, located) : null };
 }
 
 /** The optimizer's variables: iterations first, then the slots (see the module comment); null if none. */
