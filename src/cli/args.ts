@@ -40,11 +40,17 @@ export interface DemoCommand {
   args: string[];
   json: boolean;
 }
+export interface VerifyCommand {
+  command: 'verify';
+  /** Arguments after `verify`, parsed by the verify command (verify_command.ts). */
+  args: string[];
+  json: boolean;
+}
 export interface InfoCommand {
   command: 'help' | 'version';
   json: boolean;
 }
-export type Command = ConvertCommand | InspectCommand | DemoCommand | InfoCommand;
+export type Command = ConvertCommand | InspectCommand | DemoCommand | VerifyCommand | InfoCommand;
 
 /** A command line we cannot run: exit status 2, with the usage line for `command`. */
 export class UsageError extends Error {
@@ -58,7 +64,7 @@ export class UsageError extends Error {
   }
 }
 
-const COMMANDS = ['convert', 'inspect', 'demo'] as const;
+const COMMANDS = ['convert', 'inspect', 'demo', 'verify'] as const;
 const QUANTIZE: readonly QuantizeDtype[] = ['float16', 'uint8', 'uint16'];
 const RNGS: readonly RngBackend[] = ['tensorflow', 'jax'];
 
@@ -101,6 +107,8 @@ export function parseCommandLine(argv: string[]): Command {
       return parseInspect(rest, json);
     case 'demo':
       return { command: 'demo', args: rest, json };
+    case 'verify':
+      return { command: 'verify', args: rest, json };
   }
 }
 

@@ -8,6 +8,7 @@ export const USAGE_LINES = [
   '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N] [--json]',
   'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax] [--config <file>] [--json]',
   'keras2tfjs demo [--imdb <imdb.npz>] [--epochs N] [--seed N] [--out <dir>] [--backend cpu|wasm|tensorflow] [--json]',
+  'keras2tfjs verify <model> <fixtureDir> [--lambda <name>=<Class>[:<json>]]... [--json]',
 ];
 
 /** The short usage line for one command (or all of them). */
@@ -19,7 +20,9 @@ export function usageFor(command?: string): string {
         ? [USAGE_LINES[2]]
         : command === 'demo'
           ? [USAGE_LINES[3]]
-          : USAGE_LINES;
+          : command === 'verify'
+            ? [USAGE_LINES[4]]
+            : USAGE_LINES;
   return `usage: ${lines.join('\n       ')}`;
 }
 
@@ -40,6 +43,11 @@ Commands:
                              Keras in both learning phases, fine-tune with and without dropout,
                              chart the losses, predict with dropout off and with MC dropout, and
                              export back to .keras. --imdb trains on the real Keras IMDB file.
+  verify <model> <fixtureDir>
+                             Check a model (Keras file, tfjs model.json folder) against a parity
+                             fixture keras2tfjs.export_parity_fixture wrote in Python: inference,
+                             training-phase outputs and dropout masks, resumed training. Prints
+                             each check's max |Δ| and tolerance; exit 0 if all pass, 1 if any fails.
 
 Options (convert, and inspect where they apply):
   --lambda <name>=<Class>[:<json>]

@@ -12,6 +12,7 @@ import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
 import { DEFAULT_SHARD_SIZE_BYTES, MODEL_JSON, shardFileNames, writeModelDirectory } from '../io/file_system.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
+import { restoreOptimizerState } from '../train/optimizer_state.js';
 import { displayName, firstLine } from '../errors.js';
 import type { IntermediateModel, LayerMapping, SourceFormat, SourceModel } from './intermediate.js';
 import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './normalize/layer_map.js';
@@ -77,6 +78,8 @@ export interface ConversionReport {
   files?: string[];
   /** loadKerasModel with compile: the compile settings tfjs could not reproduce. */
   compileDropped?: string[];
+  /** loadKerasModel with compile: the optimizer step training continues from (the file's, or 0). */
+  optimizerIterations?: number;
 }
 
 export interface ConvertResult {
@@ -97,6 +100,8 @@ interface ConvertHow {
    * wasm copies them into its heap: ~50 ms), 'wasm' when the model is then run.
    */
   startBackend: StartBackend;
+  /** Read the optimizer's saved state too (loadKerasModel compiling: training resumes from it). */
+  optimizerState?: boolean;
 }
 
 /**
@@ -115,7 +120,7 @@ function withWeightData(r: PartsResult): ConvertResult {
 async function readAndConvert(input: string | Uint8Array, options: ConvertOptions, how: ConvertHow): Promise<PartsResult> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
-  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  const source = await readSource(input, { config: options.config, fileName: options.fileName, optimizerState: how.optimizerState });
   return convertRead(source, options, how);
 }
 
@@ -155,6 +160,7 @@ async function convertRead(source: SourceModel, options: ConvertOptions, how: Co
     trainingConfig: source.trainingConfig,
     mappings: normalized.mappings,
     warnings,
+    optimizerWeights: source.optimizerWeights ?? null,
   };
   progress(0.7, 'check');
   await checkTfjsBuild(source.file, normalized.modelConfig, built.weights, how.startBackend);
@@ -184,15 +190,26 @@ export async function convertToDirectory(input: string, outDir: string, options:
 }
 
 export interface LoadKerasModelOptions extends ConvertOptions {
-  /** Compile the model from the file's compile / training config (Keras-exact optimizer and loss). */
+  /**
+   * Compile the model from the file's compile / training config (Keras-exact optimizer and loss),
+   * with the optimizer state the file holds (iteration count and every slot), so training
+   * continues where Keras stopped.
+   */
   compile?: boolean;
+  /**
+   * Receives the warning when compiling cannot resume the file's optimizer state (the file holds
+   * none, or state that does not fit the model). Default: `console.warn`. Also in the report.
+   */
+  onWarning?: (message: string) => void;
   /** Receives the conversion report (with `compileDropped` when compiling). */
   onReport?: (report: ConversionReport) => void;
 }
 
 /** Converts in memory and returns a live tfjs LayersModel (optionally compiled as in Keras). */
 export async function loadKerasModel(input: string, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
-  const { artifacts, report } = withWeightData(await readAndConvert(input, options, { startBackend: 'wasm' }));
+  const { artifacts, report, model: intermediate } = withWeightData(
+    await readAndConvert(input, options, { startBackend: 'wasm', optimizerState: options.compile === true }),
+  );
   let model: LayersModel;
   try {
     model = await loadLayersModel(io.fromMemory(artifacts));
@@ -209,7 +226,15 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
       );
     }
     try {
-      report.compileDropped = compileFromKerasConfig(model, report.trainingConfig).dropped;
+      const { dropped, optimizer } = compileFromKerasConfig(model, report.trainingConfig);
+      report.compileDropped = dropped;
+      const state = await restoreOptimizerState(model, optimizer, intermediate.optimizerWeights);
+      report.optimizerIterations = state.iterations;
+      if (state.warning) {
+        const warning = `${displayName(report.file)}: ${state.warning}`;
+        report.warnings.push(warning);
+        (options.onWarning ?? ((m: string) => console.warn(m)))(warning);
+      }
     } catch (e) {
       model.dispose();
       if (e instanceof Keras2TfjsError) {

@@ -50,6 +50,21 @@ export interface SourceModel {
    * Key = the layer path inside the model: 'dense_1', or 'outer_model/dense_1' for nested models.
    */
   layerWeights: Map<string, SourceWeight[]>;
+  /** The optimizer's saved variables, when the file holds them (absent or null: none). */
+  optimizerWeights?: SourceOptimizerWeights | null;
+}
+
+/**
+ * An optimizer's variables as the file stores them, in the file's order, untouched: Keras 3
+ * `optimizer/vars/0..` (unnamed: iterations, learning rate, then the slots), legacy h5
+ * `optimizer_weights` in `weight_names` order ('Adam/m/dense/kernel:0', 'Adam/dense/kernel/m:0',
+ * 'adam/dense_kernel_momentum'), a SavedModel's optimizer variables (their checkpoint names).
+ * src/train/optimizer_state.ts reads the layouts.
+ */
+export interface SourceOptimizerWeights {
+  /** The optimizer's name as the file records it (Keras 3 `vars` attribute), or null. */
+  name: string | null;
+  weights: SourceWeight[];
 }
 
 /** A weight ready for tfjs: named exactly as tfjs' LayersModel.loadWeights matches it. */
@@ -89,4 +104,6 @@ export interface IntermediateModel {
   mappings: LayerMapping[];
   /** Non-fatal notes for the user (dropped compile settings, NaN weights, ...). */
   warnings: string[];
+  /** The optimizer's saved variables, as the reader found them (null: the file holds none). */
+  optimizerWeights?: SourceOptimizerWeights | null;
 }

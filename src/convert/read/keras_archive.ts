@@ -16,7 +16,7 @@ import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
 import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import { withHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 import { stripPackage } from '../normalize/layer_map.js';
 
 type Config = Record<string, unknown>;
@@ -36,7 +36,7 @@ export interface ArchiveSource {
   movable: boolean;
 }
 
-export async function readKerasArchive(file: string, src: ArchiveSource): Promise<SourceModel> {
+export async function readKerasArchive(file: string, src: ArchiveSource, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
   const configBytes = await src.read('config.json');
   if (!configBytes) throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'config.json': not a Keras model archive");
   const modelConfig = parseJson(file, 'config.json', configBytes);
@@ -53,7 +53,12 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
     throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'model.weights.h5' in the archive; it is incomplete");
   }
   // The weights are the last member read: when their buffer is ours, HDF5 may take it (no copy).
-  const layerWeights = await withHdf5(weightsBytes, file, (h5) => readKeras3Weights(h5, modelConfig), src.movable);
+  const { layerWeights, optimizerWeights } = await withHdf5(
+    weightsBytes,
+    file,
+    (h5) => ({ layerWeights: readKeras3Weights(h5, modelConfig), optimizerWeights: options.optimizerState ? readKeras3OptimizerVars(h5) : null }),
+    src.movable,
+  );
   const compile = modelConfig.compile_config;
   return {
     file,
@@ -63,7 +68,24 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
     modelConfig,
     trainingConfig: isObject(compile) && Object.keys(compile).length > 0 ? compile : null,
     layerWeights,
+    optimizerWeights,
   };
+}
+
+/** The optimizer's `optimizer/vars/0..N` (saving_lib saves the model's `optimizer` attribute there), or null. */
+export function readKeras3OptimizerVars(h5: Hdf5File): SourceOptimizerWeights | null {
+  const group = ['/optimizer/vars', '/optimizer\\vars'].find((g) => h5.isGroup(g));
+  if (!group) return null;
+  const indices = h5
+    .keys(group)
+    .filter((k) => /^\d+$/.test(k) && h5.isDataset(`${group}/${k}`))
+    .map(Number)
+    .sort((a, b) => a - b);
+  const weights = indices.map((i) => {
+    const { shape, dtype, data } = h5.readArray(`${group}/${i}`);
+    return { storedName: null, shape, dtype, data };
+  });
+  return { name: h5.stringAttr(group, 'name'), weights };
 }
 
 function parseJson(file: string, member: string, bytes: Uint8Array): unknown {

@@ -21,6 +21,11 @@ export interface ReadOptions {
   config?: string | Record<string, unknown>;
   /** Name for messages when the input is bytes. */
   fileName?: string;
+  /**
+   * Also read the optimizer's saved variables (`optimizerWeights`), for resuming training. Off by
+   * default: a conversion does not need them, and damage there must not fail it.
+   */
+  optimizerState?: boolean;
 }
 
 export async function readSource(input: string | Uint8Array, options: ReadOptions = {}): Promise<SourceModel> {
@@ -33,8 +38,8 @@ export async function readSource(input: string | Uint8Array, options: ReadOption
   }
   if (isDir) {
     const format = await detectDirectory(input);
-    if (format === 'savedmodel') return readSavedModel(input);
-    return readKerasArchive(input, directorySource(input));
+    if (format === 'savedmodel') return readSavedModel(input, options);
+    return readKerasArchive(input, directorySource(input), options);
   }
   let bytes: Uint8Array;
   try {
@@ -52,11 +57,11 @@ async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions, 
   if (kind === 'zip') {
     const zip = ZipArchive.open(bytes, file);
     checkKerasZip(zip);
-    return readKerasArchive(file, zipSource(zip, ours));
+    return readKerasArchive(file, zipSource(zip, ours), options);
   }
   if (kind !== 'hdf5') throw unknownBytes(bytes, file);
   return withHdf5(bytes, file, async (h5) => {
-    if (classifyHdf5(h5) === 'h5-full') return readLegacyH5(h5);
+    if (classifyHdf5(h5) === 'h5-full') return readLegacyH5(h5, options);
     if (options.config === undefined) {
       throw convertError(
         ErrorCode.WEIGHTS_ONLY, file,
