@@ -114,7 +114,12 @@ def main(case, backend):
         for name, seed, bias in (("bias_before_bn", 3, True), ("unseeded_dropout", None, False)):
             fc.seed_everything(keras)
             small = small_model(name, seed, bias)
-            small.fit(x[1], y[0], epochs=1, batch_size=FIT_BATCH, shuffle=False, verbose=0)
+            # Not trained before saving when it has the bias: Adam would turn the bias' float-noise
+            # gradient into steps that differ between CPUs, and every value after them with it.
+            # The fixture starts from the initial weights; its resume steps show the noise, and
+            # parity.json marks those weights not comparable (fixture_compare.py honours that).
+            if not bias:
+                small.fit(x[1], y[0], epochs=1, batch_size=FIT_BATCH, shuffle=False, verbose=0)
             keras2tfjs.export_parity_fixture(small, out / name, x[1][:FIXTURE_ROWS], y[0][:FIXTURE_ROWS], batch_size=STEP_BATCH)
             fc.pin_keras_archive(out / name / "model.keras")
             cpu_dependent += [f"{name}/model.keras", f"{name}/parity.json", f"{name}/inference/*"]
