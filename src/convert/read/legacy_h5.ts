@@ -13,10 +13,10 @@
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
 import type { Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import type { SourceContent, SourceWeight } from '../intermediate.js';
 
 /** Reads a full-model legacy file (root attribute `model_config`). */
-export function readLegacyH5(h5: Hdf5File): SourceModel {
+export function readLegacyH5(h5: Hdf5File): SourceContent {
   const modelConfig = jsonAttr(h5, 'model_config');
   if (!modelConfig || typeof modelConfig !== 'object' || Array.isArray(modelConfig)) {
     throw convertError(ErrorCode.BAD_CONFIG, h5.file, "the root attribute 'model_config' is not a JSON object");
@@ -35,7 +35,7 @@ export function readLegacyH5(h5: Hdf5File): SourceModel {
 }
 
 /** Reads a legacy weights-only file (root attribute `layer_names`) with the architecture given. */
-export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceModel {
+export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceContent {
   return {
     file: h5.file,
     format: 'h5-weights',
@@ -75,8 +75,7 @@ function readLayerGroups(h5: Hdf5File, root: string): Map<string, SourceWeight[]
       if (!h5.isDataset(path)) {
         throw convertError(ErrorCode.BAD_HDF5, h5.file, `weight '${weightName}' of layer '${layer}' is listed but '${path}' is missing`, layer);
       }
-      const { shape, dtype, data } = h5.readArray(path);
-      return { storedName: weightName, shape, dtype, data };
+      return { ...h5.array(path), storedName: weightName };
     });
     out.set(layer, weights);
   }

@@ -10,14 +10,16 @@
  * alone are not enough: a variable is stored under the first path TensorFlow found to it,
  * which for RNN layers is often the model's `variables/<n>` or `trainable_variables/<n>`.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
+import { readSmallFileIfExists } from '../../io/file_source.js';
+import { openTensorBundle } from '../../io/tensor_bundle_files.js';
 import type { SourceModel, SourceWeight } from '../intermediate.js';
 import { parseKerasJson } from './saved_model_json.js';
 import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
-import { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
+import type { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
 
 const KERAS_METADATA = 'keras_metadata.pb';
 const SAVED_MODEL_PB = 'saved_model.pb';
@@ -47,6 +49,11 @@ const ALIAS_CHILDREN = new Set([
   'layers',
 ]);
 const LAYER_CHILD = /^layer(_with_weights)?-(\d+)$/;
+/**
+ * keras_metadata.pb and saved_model.pb are read whole. saved_model.pb can hold a big model's
+ * traced graphs (and, for some, constants), so the limit is the most one typed array holds.
+ */
+const MAX_PROTO_BYTES = 2 ** 31 - 1;
 
 const RESAVE_FIX = 'load it in Python with tf.keras.models.load_model(dir), save it as a .keras or .h5 file, and convert that';
 const RECOPY_FIX = 'copy the complete SavedModel directory again';
@@ -102,7 +109,14 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
       `the model${cls} has no layer graph in its config: it is a subclassed Keras model, whose architecture is Python code; rebuild it as a Sequential or Functional model in Python, load the weights into it, and save that`,
     );
   }
-  const layerWeights = await readLayerWeights(sm, metadata, modelConfig);
+  const bundle = await openTensorBundle(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
+  let layerWeights: Map<string, SourceWeight[]>;
+  try {
+    layerWeights = await readLayerWeights(sm, bundle, metadata, modelConfig);
+  } catch (e) {
+    await bundle.close();
+    throw e;
+  }
   return {
     file: dir,
     format: 'savedmodel',
@@ -111,6 +125,9 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
     modelConfig,
     trainingConfig: isObject(root.training_config) ? root.training_config : null,
     layerWeights,
+    // Each tensor's CRC-32C is checked as it is read.
+    finish: () => bundle.close(),
+    close: () => bundle.close(),
   };
 }
 
@@ -128,10 +145,11 @@ async function requireDirectory(sm: SavedModelDir): Promise<void> {
 
 async function readOptional(sm: SavedModelDir, file: string): Promise<Uint8Array | null> {
   try {
-    return await readFile(file);
+    return await readSmallFileIfExists(file, MAX_PROTO_BYTES, 'SavedModel protobuf', sm.shown(file));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `cannot be read (${(e as Error).message})`);
+    // Unreadable (permissions, I/O): said the SavedModel way; not a file, too large: as they are.
+    if (e instanceof Keras2TfjsError && e.code === ErrorCode.FILE_NOT_FOUND) return sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `cannot be read (${e.message.replace(/^[^:]*: cannot be read \((.*)\)$/, '$1')})`);
+    throw e;
   }
 }
 
@@ -259,8 +277,7 @@ function isObject(v: unknown): v is Json {
 // ---------------------------------------------------------------------------------------
 // Weights: walk the checkpoint's object graph from the model to each layer's variables
 
-async function readLayerWeights(sm: SavedModelDir, metadata: KerasMetadata, modelConfig: Json): Promise<Map<string, SourceWeight[]>> {
-  const bundle = await TensorBundle.open(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
+async function readLayerWeights(sm: SavedModelDir, bundle: TensorBundle, metadata: KerasMetadata, modelConfig: Json): Promise<Map<string, SourceWeight[]>> {
   const indexFile = sm.path(`${VARIABLES_PREFIX}.index`);
   if (!bundle.info(OBJECT_GRAPH_KEY)) {
     sm.fail(
@@ -284,8 +301,7 @@ async function readLayerWeights(sm: SavedModelDir, metadata: KerasMetadata, mode
   for (const layer of located) {
     const weights: SourceWeight[] = [];
     for (const v of layer.variables) {
-      const array = await bundle.readArray(v.checkpointKey);
-      weights.push({ ...array, storedName: v.storedName });
+      weights.push({ ...bundle.array(v.checkpointKey), storedName: v.storedName });
     }
     if (weights.length > 0) out.set(layer.key, weights);
   }

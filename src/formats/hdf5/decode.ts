@@ -31,6 +31,18 @@ export function toStringList(v: AttrValue, fail: () => never): string[] {
   return fail();
 }
 
+/**
+ * What a numeric dataset of type `meta` is stored as ('float16', 'int64', 'bfloat16', ...), or
+ * null if it is not a numeric type decodeNumeric reads.
+ */
+export function sourceDtypeOf(meta: DatasetMeta, bfloat16: boolean): string | null {
+  const { type, size } = meta;
+  if ((type === H5T.OPAQUE || type === H5T.INTEGER) && size === 2 && bfloat16) return 'bfloat16';
+  if (type === H5T.FLOAT) return size === 2 || size === 4 || size === 8 ? `float${size * 8}` : null;
+  if (type === H5T.INTEGER) return size === 1 || size === 2 || size === 4 || size === 8 ? `${meta.signed ? 'int' : 'uint'}${size * 8}` : null;
+  return null;
+}
+
 export function decodeNumeric(
   raw: Uint8Array,
   meta: DatasetMeta,

@@ -40,12 +40,13 @@ async function h5Weights(): Promise<Map<string, Float32Array>> {
 }
 
 /** x·W + b for one row, in float64. */
-function dense(x: ArrayLike<number>, w: SourceWeight, b: SourceWeight, activation: (v: number) => number): Float64Array {
+async function dense(x: ArrayLike<number>, w: SourceWeight, b: SourceWeight, activation: (v: number) => number): Promise<Float64Array> {
   const [inDim, units] = w.shape;
+  const [kernel, bias] = [await w.read(), await b.read()];
   const out = new Float64Array(units);
   for (let j = 0; j < units; j++) {
-    let s = b.data[j];
-    for (let i = 0; i < inDim; i++) s += x[i] * w.data[i * units + j];
+    let s = bias[j];
+    for (let i = 0; i < inDim; i++) s += x[i] * kernel[i * units + j];
     out[j] = activation(s);
   }
   return out;
@@ -76,7 +77,7 @@ describe('the tf_keras seed SavedModel', () => {
       for (const w of weights) {
         const want = saved.get(`${layer}/${w.storedName}`)!;
         expect(w.dtype).toBe('float32');
-        expect(w.data).toEqual(want);
+        expect(await w.read()).toEqual(want);
       }
     }
     expect(source.layerWeights.get('dense')![0].shape).toEqual([1000, 16]);
@@ -94,7 +95,7 @@ describe('the tf_keras seed SavedModel', () => {
     for (let r = 0; r < rows; r++) {
       const row = x.data.subarray(r * cols, (r + 1) * cols);
       // Lambda(dropout) is the identity at inference.
-      const out = dense(dense(dense(row, d0[0], d0[1], relu), d1[0], d1[1], relu), d2[0], d2[1], sigmoid);
+      const out = await dense(await dense(await dense(row, d0[0], d0[1], relu), d1[0], d1[1], relu), d2[0], d2[1], sigmoid);
       worst = Math.max(worst, Math.abs(out[0] - y.data[r]));
     }
     console.log(`seed SavedModel forward pass vs Python: max |Δ| = ${worst.toExponential(2)} over ${rows} rows`);

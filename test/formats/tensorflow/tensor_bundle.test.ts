@@ -3,7 +3,8 @@
  * SavedModel checkpoint (weights, optimizer slots, int64 counters, the object-graph string)
  * equals what tf.train.load_checkpoint(...).get_tensor(key) returned
  * (saved_model_corpus.expected.json, written by saved_model_corpus_expected.py).
- * Damaged copies of a real checkpoint fail with typed errors.
+ * Damaged copies of a real checkpoint fail with typed errors, whether a tensor is read whole or
+ * in pieces (its CRC-32C then checked on the way, before the last piece is given).
  */
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
@@ -12,8 +13,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, Keras2TfjsError } from '../../../src/errors.js';
-import { TensorBundle } from '../../../src/formats/tensorflow/tensor_bundle.js';
+import type { TensorBundle } from '../../../src/formats/tensorflow/tensor_bundle.js';
+import { openTensorBundle } from '../../../src/io/tensor_bundle_files.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
+
+/** A tensor described and read whole (the description's refusals reject the promise too). */
+async function readArray(bundle: TensorBundle, key: string): Promise<{ shape: number[]; dtype: string; data: Float32Array | Int32Array }> {
+  const a = bundle.array(key);
+  return { shape: a.shape, dtype: a.dtype, data: await a.read() };
+}
+
+/** A tensor read in pieces of `bytes`, laid end to end. */
+async function readPieces(bundle: TensorBundle, key: string, bytes: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const p of bundle.array(key).pieces(bytes)) parts.push(new Uint8Array(p.buffer, p.byteOffset, p.byteLength).slice());
+  return new Uint8Array(Buffer.concat(parts));
+}
 
 const expected = JSON.parse(readFileSync(new URL('../../convert/saved_model_corpus.expected.json', import.meta.url), 'utf8')) as {
   models: Record<string, { checkpoint: Record<string, { dtype: string; shape: number[]; sha256: string }> }>;
@@ -26,7 +41,7 @@ function sha256(bytes: Uint8Array): string {
 describe('TensorBundle reads what TensorFlow reads', () => {
   it.each(Object.keys(expected.models))('%s: every tensor', async (dir) => {
     const want = expected.models[dir].checkpoint;
-    const bundle = await TensorBundle.open(join(CORPUS_DIR, dir, 'variables', 'variables'));
+    const bundle = await openTensorBundle(join(CORPUS_DIR, dir, 'variables', 'variables'));
     expect(bundle.keys().sort()).toEqual(Object.keys(want).sort());
     for (const [key, w] of Object.entries(want)) {
       if (w.dtype === 'string') {
@@ -34,11 +49,14 @@ describe('TensorBundle reads what TensorFlow reads', () => {
         expect(sha256(s), key).toBe(w.sha256);
         continue;
       }
-      const a = await bundle.readArray(key);
+      const a = await readArray(bundle, key);
       expect(a.shape, key).toEqual(w.shape);
       expect(a.dtype, key).toBe(w.dtype.startsWith('float') ? 'float32' : 'int32');
       expect(sha256(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)), key).toBe(w.sha256);
+      // In pieces of 7 elements' worth of bytes (and at least one element): the same values.
+      expect(sha256(await readPieces(bundle, key, 28)), `${key} in pieces`).toBe(w.sha256);
     }
+    await bundle.close();
   });
 });
 
@@ -74,7 +92,7 @@ describe('damaged checkpoints', () => {
   }
 
   it('a missing index names the file', async () => {
-    await expectCode(TensorBundle.open(join(work, 'nowhere', 'variables')), ErrorCode.BAD_SAVED_MODEL, /variables\.index: checkpoint index not found; copy/);
+    await expectCode(openTensorBundle(join(work, 'nowhere', 'variables')), ErrorCode.BAD_SAVED_MODEL, /variables\.index: checkpoint index not found; copy/);
   });
 
   it('a truncated index is refused, whatever the cut', async () => {
@@ -82,7 +100,7 @@ describe('damaged checkpoints', () => {
     const full = await readFile(`${prefix}.index`);
     for (const keep of [0, 10, 47, Math.floor(full.length / 2), full.length - 1]) {
       await writeFile(`${prefix}.index`, full.subarray(0, keep));
-      await expectCode(TensorBundle.open(prefix), ErrorCode.BAD_SAVED_MODEL, /variables\.index: not a valid TensorFlow checkpoint index \(.*truncated/);
+      await expectCode(openTensorBundle(prefix), ErrorCode.BAD_SAVED_MODEL, /variables\.index: not a valid TensorFlow checkpoint index \(.*truncated/);
     }
   });
 
@@ -91,33 +109,34 @@ describe('damaged checkpoints', () => {
     const bytes = await readFile(`${prefix}.index`);
     bytes[100] ^= 0x20; // inside the first data block (entries start at byte 0)
     await writeFile(`${prefix}.index`, bytes);
-    await expectCode(TensorBundle.open(prefix), ErrorCode.CORRUPT_FILE, /variables\.index: checksum mismatch in the data block at byte 0/);
+    await expectCode(openTensorBundle(prefix), ErrorCode.CORRUPT_FILE, /variables\.index: checksum mismatch in the data block at byte 0/);
   });
 
   it('a flipped byte in a tensor fails the entry CRC-32C', async () => {
     const prefix = await copy('flipped-data');
-    const bundle = await TensorBundle.open(prefix);
+    const bundle = await openTensorBundle(prefix);
     const info = bundle.info(KERNEL)!;
     const shard = `${prefix}.data-00000-of-00001`;
     const bytes = await readFile(shard);
     bytes[info.offset + 7] ^= 0x01;
     await writeFile(shard, bytes);
-    await expectCode(bundle.readArray(KERNEL), ErrorCode.CORRUPT_FILE, /variables\.data-00000-of-00001: checksum mismatch for tensor 'layer_with_weights-0\/kernel/);
+    await expectCode(readArray(bundle, KERNEL), ErrorCode.CORRUPT_FILE, /variables\.data-00000-of-00001: checksum mismatch for tensor 'layer_with_weights-0\/kernel/);
+    await expectCode(readPieces(bundle, KERNEL, 64), ErrorCode.CORRUPT_FILE, /variables\.data-00000-of-00001: checksum mismatch for tensor 'layer_with_weights-0\/kernel/);
   });
 
   it('a missing shard and a short shard are told apart', async () => {
     const prefix = await copy('shards');
-    const bundle = await TensorBundle.open(prefix);
+    const bundle = await openTensorBundle(prefix);
     const shard = `${prefix}.data-00000-of-00001`;
     await truncate(shard, 1000);
     const last = bundle.keys().map((k) => bundle.info(k)!).filter((i) => i.dtypeName === 'float32').sort((a, b) => b.offset - a.offset)[0];
-    await expectCode(bundle.readArray(last.key), ErrorCode.CORRUPT_FILE, /is 1000 bytes but tensor .* ends at byte \d+: truncated/);
+    await expectCode(readArray(bundle, last.key), ErrorCode.CORRUPT_FILE, /is 1000 bytes but tensor .* ends at byte \d+: truncated/);
     await unlink(shard);
-    await expectCode(bundle.readArray(KERNEL), ErrorCode.BAD_SAVED_MODEL, /data shard 0 of 1 is missing \(needed for 'layer_with_weights-0/);
+    await expectCode(readArray(bundle, KERNEL), ErrorCode.BAD_SAVED_MODEL, /data shard 0 of 1 is missing \(needed for 'layer_with_weights-0/);
   });
 
   it('asking for a tensor that is not there names it', async () => {
-    const bundle = await TensorBundle.open(join(CORPUS_DIR, SOURCE, 'variables', 'variables'));
-    await expectCode(bundle.readArray('no/such/tensor'), ErrorCode.BAD_SAVED_MODEL, /no tensor named 'no\/such\/tensor'/);
+    const bundle = await openTensorBundle(join(CORPUS_DIR, SOURCE, 'variables', 'variables'));
+    await expectCode(readArray(bundle, 'no/such/tensor'), ErrorCode.BAD_SAVED_MODEL, /no tensor named 'no\/such\/tensor'/);
   });
 });

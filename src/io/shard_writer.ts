@@ -1,0 +1,100 @@
+/**
+ * Weight bytes → shard files (`group1-shard1of3.bin` ...), written as the bytes arrive: a
+ * stream of pieces (the converter reads each weight piece by piece) is cut at the shard size,
+ * and each full shard is written while the next is being read, a few at a time, so that
+ * neither the whole model nor a whole weight need be in memory.
+ */
+import { constants as fsConstants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Shards written at once: the file system writes them on libuv's threads (4 by default). */
+const PARALLEL_WRITES = 4;
+
+/** The weights' bytes, laid end to end in manifest order: whole parts, or a stream of pieces. */
+export type WeightBytes = Uint8Array[] | { totalBytes: number; pieces: AsyncIterable<Uint8Array> };
+
+export function totalBytesOf(weights: WeightBytes): number {
+  return Array.isArray(weights) ? weights.reduce((n, b) => n + b.byteLength, 0) : weights.totalBytes;
+}
+
+async function* piecesOf(weights: WeightBytes): AsyncIterable<Uint8Array> {
+  if (!Array.isArray(weights)) return yield* weights.pieces;
+  for (const part of weights) yield part;
+}
+
+/**
+ * Writes `weights` into `dir` as the files `names` of `shardSize` bytes each (the last one
+ * shorter). A failure to write, or an error from the pieces' source, stops the writing; the
+ * error is thrown once every write started has settled, so the caller's clean-up never races
+ * a write still in flight.
+ */
+export async function writeShards(dir: string, names: string[], shardSize: number, weights: WeightBytes, durable: boolean): Promise<void> {
+  const total = totalBytesOf(weights);
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  const start = (index: number, parts: Uint8Array[]): void => {
+    const write = writeNewFile(join(dir, names[index]), parts, durable).catch((error: unknown) => {
+      failure ??= { error };
+    });
+    inFlight.add(write);
+    void write.finally(() => inFlight.delete(write));
+  };
+  let shard = 0;
+  let parts: Uint8Array[] = [];
+  let filled = 0;
+  let produced = 0;
+  try {
+    for await (const piece of piecesOf(weights)) {
+      produced += piece.byteLength;
+      if (produced > total) throw new Error(`the weights produced more than the ${total} bytes their manifest declares`);
+      for (let at = 0; at < piece.byteLength; ) {
+        const n = Math.min(shardSize - filled, piece.byteLength - at);
+        parts.push(piece.subarray(at, at + n));
+        filled += n;
+        at += n;
+        if (filled === shardSize) {
+          start(shard++, parts);
+          parts = [];
+          filled = 0;
+          while (inFlight.size >= PARALLEL_WRITES) await Promise.race(inFlight);
+        }
+      }
+      if (failure) break;
+    }
+    if (!failure) {
+      if (produced !== total) throw new Error(`the weights produced ${produced} bytes, their manifest declares ${total}`);
+      if (filled > 0) start(shard++, parts);
+    }
+  } catch (error) {
+    failure ??= { error };
+  }
+  await Promise.all(inFlight);
+  if (failure) throw (failure as { error: unknown }).error;
+}
+
+/** Writes `content` (text, bytes, or byte parts in order) to a new file (never an existing one), synced if `durable`. */
+export async function writeNewFile(path: string, content: string | Uint8Array | Uint8Array[], durable: boolean): Promise<void> {
+  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+  try {
+    if (typeof content === 'string') await handle.writeFile(content);
+    else await writeAll(handle, Array.isArray(content) ? content : [content]);
+    if (durable) await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** One writev per shard (its parts are views of the weights), repeated until every byte is written. */
+async function writeAll(handle: FileHandle, parts: Uint8Array[]): Promise<void> {
+  let rest = parts.filter((p) => p.byteLength > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await handle.writev(rest);
+    // A short write (rare on files; e.g. the disk filled up mid-way): continue after it.
+    while (rest.length > 0 && bytesWritten >= rest[0].byteLength) {
+      bytesWritten -= rest[0].byteLength;
+      rest = rest.slice(1);
+    }
+    if (rest.length > 0) rest[0] = rest[0].subarray(bytesWritten);
+  }
+}
