@@ -20,6 +20,8 @@ export interface ConvertCommand {
   config?: string;
   quantize?: QuantizeDtype;
   shardSizeMb?: number;
+  /** `--max-decode-ratio`: the library's `maxDecodeRatio` option. */
+  maxDecodeRatio?: number;
   json: boolean;
 }
 export interface InspectCommand {
@@ -31,6 +33,7 @@ export interface InspectCommand {
   backend?: RngBackend;
   /** Architecture for a weights-only file. */
   config?: string;
+  maxDecodeRatio?: number;
   json: boolean;
 }
 export interface DemoCommand {
@@ -68,6 +71,7 @@ const CONVERT_OPTIONS = {
   config: { type: 'string' },
   quantize: { type: 'string' },
   'shard-size-mb': { type: 'string' },
+  'max-decode-ratio': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -76,6 +80,7 @@ const INSPECT_OPTIONS = {
   'exact-dropout': { type: 'boolean' },
   backend: { type: 'string' },
   config: { type: 'string' },
+  'max-decode-ratio': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -139,7 +144,14 @@ function parseConvert(args: string[], json: boolean): ConvertCommand {
     if (raw.trim() === '' || !Number.isFinite(mb) || mb <= 0) throw usage(`--shard-size-mb expects a positive number of MiB, got '${raw}'`);
     cmd.shardSizeMb = mb;
   }
+  if (values['max-decode-ratio'] !== undefined) cmd.maxDecodeRatio = decodeRatio(values['max-decode-ratio'], json, 'convert');
   return cmd;
+}
+
+function decodeRatio(raw: string, json: boolean, command: string): number {
+  const ratio = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(ratio) || ratio <= 0) throw new UsageError(`--max-decode-ratio expects a positive number, got '${raw}'`, command, json);
+  return ratio;
 }
 
 function parseInspect(args: string[], json: boolean): InspectCommand {
@@ -155,6 +167,7 @@ function parseInspect(args: string[], json: boolean): InspectCommand {
   };
   if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json, 'inspect');
   if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'inspect');
+  if (values['max-decode-ratio'] !== undefined) cmd.maxDecodeRatio = decodeRatio(values['max-decode-ratio'], json, 'inspect');
   return cmd;
 }
 

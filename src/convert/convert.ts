@@ -315,6 +315,9 @@ function checkOptions(o: ConvertOptions): void {
   if (o.backend !== undefined && o.backend !== 'tensorflow' && o.backend !== 'jax') {
     throw invalidArgument('backend', "'tensorflow' or 'jax'", o.backend);
   }
+  if (o.maxDecodeRatio !== undefined && !(typeof o.maxDecodeRatio === 'number' && o.maxDecodeRatio > 0 && Number.isFinite(o.maxDecodeRatio))) {
+    throw invalidArgument('maxDecodeRatio', 'a positive number', o.maxDecodeRatio);
+  }
   checkLambdaTargets(o.lambdas);
 }
 

@@ -14,7 +14,7 @@ import type { MarshalConst } from '../formats/python/marshal.js';
 import { readSource } from './read/read_source.js';
 import { buildWithZeros } from './write/live_model.js';
 
-export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'backend' | 'config' | 'fileName'>;
+export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'backend' | 'config' | 'fileName' | 'maxDecodeRatio'>;
 
 export interface InspectedLayer {
   /** 'dense_1', or 'encoder/dense_1' inside a nested model. */
@@ -66,7 +66,7 @@ type Config = Record<string, unknown>;
 
 /** Reads the file's structure only: no weight's values are read. */
 export async function inspect(input: string | Uint8Array, options: InspectOptions = {}): Promise<InspectReport> {
-  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  const source = await readSource(input, { config: options.config, fileName: options.fileName, maxDecodeRatio: options.maxDecodeRatio });
   try {
     return await inspectSource(source, options);
   } finally {

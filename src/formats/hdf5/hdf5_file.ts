@@ -105,6 +105,22 @@ export abstract class Hdf5File {
   }
 }
 
+/**
+ * Elements [0, count) in pieces of `perPiece`, each read while the one before it is used (the
+ * next read is asked for before a piece is given), so reading and using overlap.
+ */
 async function* piecesOf<T>(read: (first: number, n: number) => Promise<T>, count: number, perPiece: number): AsyncIterable<T> {
-  for (let first = 0; first < count; first += perPiece) yield read(first, Math.min(perPiece, count - first));
+  const start = (first: number): Promise<T> | null => {
+    if (first >= count) return null;
+    const reading = read(first, Math.min(perPiece, count - first));
+    // Not awaited if the consumer stops early: its failure must not go unhandled.
+    reading.catch(() => {});
+    return reading;
+  };
+  let next = start(0);
+  for (let first = 0; next !== null; first += perPiece) {
+    const current = next;
+    next = start(first + perPiece);
+    yield await current;
+  }
 }

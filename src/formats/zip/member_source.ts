@@ -7,7 +7,9 @@
  * whenever a read continues where it stopped (or starts within `GAP_FILL_BYTES` after it: the
  * few bytes in between are read and checksummed too), and other reads leave it alone. Weights
  * are read in the order they are stored, so by the time the last one is read nearly the whole
- * member has been checked; `verify` checks whatever is left and compares.
+ * member has been checked; `verify` checks whatever is left and compares. Reads may run at
+ * once (a reader fetches the next piece while it checks this one): their bytes go into the
+ * checksum in the order the reads were asked for, whatever order they finish in.
  */
 import { checkRange, type ByteSource } from '../../io/byte_source.js';
 import { crc32 } from './crc32.js';
@@ -39,14 +41,21 @@ export class StoredMemberSource implements ByteSource {
 
   readSync?: (offset: number, length: number) => Uint8Array;
 
+  /** The checksum's last step: each read's step runs after the one asked for before it. */
+  private order: Promise<void> = Promise.resolve();
+
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);
-    if (offset > this.checked && offset - this.checked <= GAP_FILL_BYTES) {
-      this.advance(this.checked, await this.archive.read(this.start + this.checked, offset - this.checked));
-    }
-    const bytes = await this.archive.read(this.start + offset, length);
-    this.advance(offset, bytes);
-    return bytes;
+    const reading = this.archive.read(this.start + offset, length);
+    const step = this.order.then(async () => {
+      if (offset > this.checked && offset - this.checked <= GAP_FILL_BYTES) {
+        this.advance(this.checked, await this.archive.read(this.start + this.checked, offset - this.checked));
+      }
+      this.advance(offset, await reading);
+    });
+    this.order = step.catch(() => {});
+    await step;
+    return reading;
   }
 
   private readSyncChecked(offset: number, length: number): Uint8Array {
@@ -70,6 +79,7 @@ export class StoredMemberSource implements ByteSource {
 
   /** Checksums what no read covered, then compares with the central directory's CRC-32. */
   async verify(): Promise<void> {
+    await this.order;
     while (this.checked < this.size) {
       const n = Math.min(VERIFY_PIECE_BYTES, this.size - this.checked);
       this.advance(this.checked, await this.archive.read(this.start + this.checked, n));

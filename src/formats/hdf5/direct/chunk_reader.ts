@@ -15,6 +15,8 @@ export class ChunkBands {
   private readonly bandRows: number;
   private readonly chunkBytes: number;
   private last: { index: number; bytes: Uint8Array } | null = null;
+  /** Reads run one after another (a reader may ask for the next piece early), sharing the last band. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly source: ByteSource,
@@ -34,7 +36,13 @@ export class ChunkBands {
   }
 
   /** The dataset's bytes [start, start + length), in a new buffer. */
-  async read(start: number, length: number): Promise<Uint8Array> {
+  read(start: number, length: number): Promise<Uint8Array> {
+    const reading = this.queue.then(() => this.readNow(start, length));
+    this.queue = reading.catch(() => {});
+    return reading;
+  }
+
+  private async readNow(start: number, length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
     const bandBytes = this.bandRows * this.rowBytes;
     for (let at = start; at < start + length; ) {
