@@ -27,7 +27,7 @@ import { buildWeights } from './normalize/weights.js';
 import { checkTfjsBuild, checkTopology, checkWeightNames, type StartBackend } from './normalize/validate_topology.js';
 import { artifactsFor, QUANTIZE_DTYPES, type QuantizeDtype } from './write/tfjs_artifacts.js';
 import { encodeWeights } from './write/weight_encoder.js';
-import { loadLiveModel } from './write/live_model.js';
+import { fillLiveModel } from './write/live_model.js';
 
 export interface ConvertOptions {
   /**
@@ -128,7 +128,9 @@ interface Plan {
  * none: 'cpu' when the model is only written — it allocates the check's zeroed weights lazily,
  * ~2 ms for 100 MB, where wasm copies them into its heap — 'wasm' when the model is then run).
  */
-async function planConversion(source: SourceModel, options: ConvertOptions, startBackend: StartBackend): Promise<Plan> {
+async function planConversion(source: SourceModel, options: ConvertOptions, startBackend: StartBackend): Promise<Plan>;
+async function planConversion(source: SourceModel, options: ConvertOptions, startBackend: StartBackend, keepBuilt: true): Promise<Plan & { built: LayersModel }>;
+async function planConversion(source: SourceModel, options: ConvertOptions, startBackend: StartBackend, keepBuilt = false): Promise<Plan & { built?: LayersModel }> {
   const progress = options.onProgress ?? (() => {});
   progress(0.5, 'normalize');
   const rng = dropoutRng(source, options);
@@ -161,8 +163,12 @@ async function planConversion(source: SourceModel, options: ConvertOptions, star
     warnings,
   };
   progress(0.7, 'check');
-  await checkTfjsBuild(source.file, normalized.modelConfig, built.weights, startBackend);
-  return { model, layers: normalized.layers };
+  const plan = { model, layers: normalized.layers };
+  if (!keepBuilt) {
+    await checkTfjsBuild(source.file, normalized.modelConfig, built.weights, startBackend);
+    return plan;
+  }
+  return { ...plan, built: await checkTfjsBuild(source.file, normalized.modelConfig, built.weights, startBackend, true) };
 }
 
 /** Reads every weight into one buffer (the artifacts' weightData) and returns the converted model. */
@@ -257,8 +263,8 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
   let model: LayersModel;
   let report: ConversionReport;
   try {
-    const plan = await planConversion(source, options, 'wasm');
     if (options.quantize) {
+      const plan = await planConversion(source, options, 'wasm');
       const converted = await convertInMemory(source, plan, options);
       report = converted.report;
       try {
@@ -267,8 +273,10 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
         throw new Keras2TfjsError(ErrorCode.BAD_CONFIG, `${displayName(report.file)}: tfjs could not build the converted model (${firstLine(e)})`, { file: report.file });
       }
     } else {
+      // The model the check builds is the one the weights go into.
+      const plan = await planConversion(source, options, 'wasm', true);
       options.onProgress?.(0.8, 'load');
-      const live = await loadLiveModel(plan.model, { whenDone: () => source.finish() });
+      const live = await fillLiveModel(plan.built, plan.model, { whenDone: () => source.finish() });
       model = live.model;
       report = reportFor({ ...plan.model, warnings: [...plan.model.warnings, ...live.warnings] }, plan, live.bytes, options);
       options.onProgress?.(1, 'done');

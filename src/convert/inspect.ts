@@ -12,7 +12,7 @@ import type { IntermediateModel, SourceFormat } from './intermediate.js';
 import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './normalize/layer_map.js';
 import type { MarshalConst } from '../formats/python/marshal.js';
 import { readSource } from './read/read_source.js';
-import { buildWithZeros } from './write/live_model.js';
+import { buildWithZeros } from './normalize/tfjs_build.js';
 
 export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'backend' | 'config' | 'fileName' | 'maxDecodeRatio'>;
 
@@ -150,7 +150,7 @@ function isObject(v: unknown): v is Config {
 
 /** Builds the converted model in tfjs (zero weights) to read each layer's output shape, then frees it. */
 function outputShapes(converted: IntermediateModel): Map<string, InspectedLayer['outputShape']> {
-  const model = buildWithZeros(converted);
+  const model = buildWithZeros(converted.modelTopology);
   const out = new Map<string, InspectedLayer['outputShape']>();
   const visit = (m: LayersModel, prefix: string): void => {
     for (const layer of m.layers) {

@@ -72,7 +72,7 @@ export function encodeWeights(weights: NamedWeight[], options: EncodeOptions = {
 }
 
 /** "layer 'dense': weight 'kernel' has 3 NaN or infinite values". */
-function nonFiniteNote(name: string, bad: number): string {
+export function nonFiniteNote(name: string, bad: number): string {
   const slash = name.indexOf('/');
   return `layer '${name.slice(0, slash)}': weight '${name.slice(slash + 1)}' has ${bad} NaN or infinite value${bad === 1 ? '' : 's'}`;
 }

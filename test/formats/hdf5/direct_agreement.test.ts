@@ -22,6 +22,8 @@ import { FIXTURES_DIR } from '../../helpers/fixtures.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DATA = join(ROOT, 'test/convert/data');
 const LARGE = join(ROOT, 'bench/.cache/large');
+/** Real weights rewritten by h5py as chunked datasets (make_chunked_hdf5.py). */
+const CHUNKED = join(ROOT, 'test/formats/hdf5/chunked');
 /**
  * Groups hard-linked into a lattice (2^40 paths): walking every path is exactly what both readers
  * must refuse to do, so there is no whole tree to compare (hdf5_linked_groups.test.ts tests it).
@@ -198,7 +200,7 @@ async function agree(source: Source): Promise<void> {
   }
 }
 
-const small = [...hdf5Sources(CORPUS_DIR), ...hdf5Sources(FIXTURES_DIR), ...hdf5Sources(DATA)];
+const small = [...hdf5Sources(CORPUS_DIR), ...hdf5Sources(FIXTURES_DIR), ...hdf5Sources(DATA), ...hdf5Sources(CHUNKED)];
 const large = hdf5Sources(LARGE);
 
 describe('the direct HDF5 reader agrees with the HDF5 library', () => {

@@ -1,4 +1,4 @@
-"""Writes test/formats/hdf5/data/*.h5: small HDF5 files that ask for gigabytes when read (issue
+"""Writes test/formats/hdf5/costly/*.h5: small HDF5 files that ask for gigabytes when read (issue
 16, item 12), made with h5py (the library Keras saves with) and, where h5py cannot be asked to
 write the hostile part, patched at the bytes it wrote.
 
@@ -22,7 +22,7 @@ import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "data")
+OUT = os.path.join(HERE, "costly")
 
 INPUTS = 100_000
 UNITS = 5_000

@@ -4,8 +4,8 @@
  * `convertPythonicToTs`, applied by `loadLayersModel` before it deserializes): keys and string
  * values become camelCase (`hard_sigmoid` → `hardSigmoid`), except a string under a `name`
  * key, and the layer name that opens each entry of `inbound_nodes`, `input_layers` and
- * `output_layers`. live_model.ts builds models from this; a test checks the models it builds
- * are the ones `loadLayersModel` builds.
+ * `output_layers`. tfjs_build.ts builds models from this; live_model.test.ts checks that they
+ * are the models `loadLayersModel` builds.
  */
 
 /** The keys whose arrays start with a layer name (kept as it is). */
