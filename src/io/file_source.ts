@@ -20,6 +20,11 @@ import { checkRange, MemorySource, type ByteSource } from './byte_source.js';
 /** The longest single read: Node's fs binding takes a 32-bit length. */
 const MAX_READ_BYTES = 1 << 30;
 
+/** The reads one read of `length` bytes is made of: [start, length] of each, at most 1 GiB. */
+function* steps(length: number): Iterable<[number, number]> {
+  for (let at = 0; at < length; at += MAX_READ_BYTES) yield [at, Math.min(MAX_READ_BYTES, length - at)];
+}
+
 /** What kind of file a non-regular path is, for the message. */
 function kindOf(stats: import('node:fs').Stats): string {
   if (stats.isDirectory()) return 'a directory';
@@ -76,16 +81,8 @@ export class FileSource implements ByteSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);
     const out = uninitialized(length);
-    for (let done = 0; done < length; ) {
-      const step = Math.min(length - done, MAX_READ_BYTES);
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await this.handle.read(out, done, step, offset + done));
-      } catch (e) {
-        throw this.unreadable(e);
-      }
-      if (bytesRead === 0) throw this.endedEarly();
-      done += bytesRead;
+    for (const [at, n] of steps(length)) {
+      this.expect(n, await this.handle.read(out, at, n, offset + at).then((r) => r.bytesRead, (e: unknown) => Promise.reject(this.unreadable(e))));
     }
     fileReadStats.bytesRead += length;
     return out;
@@ -94,19 +91,22 @@ export class FileSource implements ByteSource {
   readSync(offset: number, length: number): Uint8Array {
     checkRange(this, offset, length);
     const out = uninitialized(length);
-    for (let done = 0; done < length; ) {
-      const step = Math.min(length - done, MAX_READ_BYTES);
+    for (const [at, n] of steps(length)) {
       let bytesRead: number;
       try {
-        bytesRead = readSync(this.handle.fd, out, done, step, offset + done);
+        bytesRead = readSync(this.handle.fd, out, at, n, offset + at);
       } catch (e) {
         throw this.unreadable(e);
       }
-      if (bytesRead === 0) throw this.endedEarly();
-      done += bytesRead;
+      this.expect(n, bytesRead);
     }
     fileReadStats.bytesRead += length;
     return out;
+  }
+
+  /** A pread of a regular file is short only at its end: the file shrank while read. */
+  private expect(wanted: number, got: number): void {
+    if (got !== wanted) throw this.endedEarly();
   }
 
   async close(): Promise<void> {

@@ -10,21 +10,17 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, tr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, Keras2TfjsError } from '../../src/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import { MemorySource } from '../../src/io/byte_source.js';
 import { FileSource, fileReadStats, openFileSource, readSmallFile } from '../../src/io/file_source.js';
 import { convert } from '../../src/convert/convert.js';
 import { readSource } from '../../src/convert/read/read_source.js';
 import { fixturePath } from '../helpers/fixtures.js';
+import { refusal } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'keras2tfjs-source-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function refusal(p: Promise<unknown>): Promise<Keras2TfjsError> {
-  const e = await p.then(() => null, (x: unknown) => x);
-  expect(e).toBeInstanceOf(Keras2TfjsError);
-  return e as Keras2TfjsError;
-}
 
 describe('FileSource', () => {
   it('reads exact ranges, sync and async, and refuses ranges outside the file', async () => {

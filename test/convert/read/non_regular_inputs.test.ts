@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convert, convertToDirectory } from '../../../src/convert/convert.js';
-import { ErrorCode, Keras2TfjsError } from '../../../src/errors.js';
+import { ErrorCode } from '../../../src/errors.js';
 import { fileReadStats } from '../../../src/io/file_source.js';
 import { fixturePath } from '../../helpers/fixtures.js';
+import { refusal } from '../../helpers/errors.js';
 
 const DATA = new URL('../data/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'keras2tfjs-nonregular-'));
@@ -34,11 +35,6 @@ function withNonRegular(source: string, member: string, kind: 'dev-zero' | 'fifo
   return dir;
 }
 
-async function refusal(p: Promise<unknown>): Promise<Keras2TfjsError> {
-  const e = await p.then(() => null, (x: unknown) => x);
-  expect(e).toBeInstanceOf(Keras2TfjsError);
-  return e as Keras2TfjsError;
-}
 
 const LAMBDAS = { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } };
 const KERAS_DIR = join(DATA, 'zoo_k3_dir');

@@ -13,16 +13,12 @@ import { readSource } from '../../../src/convert/read/read_source.js';
 import { ErrorCode, Keras2TfjsError } from '../../../src/errors.js';
 import { DecodeBudget, DECODE_FLOOR_BYTES } from '../../../src/formats/decode_budget.js';
 import { Hdf5Thread } from '../../../src/formats/hdf5/h5wasm/thread.js';
+import { refusal } from '../../helpers/errors.js';
 
 const DATA = join(fileURLToPath(new URL('.', import.meta.url)), 'costly');
 const FILL_VALUE = join(DATA, 'fill_value_model.h5');
 const ATTR_REFS = join(DATA, 'attr_refs.h5');
 
-async function refusal(p: Promise<unknown>): Promise<Keras2TfjsError> {
-  const e = await p.then(() => null, (x: unknown) => x);
-  expect(e).toBeInstanceOf(Keras2TfjsError);
-  return e as Keras2TfjsError;
-}
 
 describe('the decode budget', () => {
   it('is 100x the input, and never less than 128 MiB', () => {

@@ -9,6 +9,7 @@
  * dataset with chunks never written holds fill values, left to the HDF5 library), filters of
  * filters.ts. Layout version 4 (other chunk indexes) is left to the HDF5 library.
  */
+import { readBtreeNode } from './btree.js';
 import { Budget, FileBytes, UNDEFINED, unsupported, type Sizes } from './bytes.js';
 import type { Filter } from './filters.js';
 
@@ -53,9 +54,6 @@ export function readChunkedLayout(file: FileBytes, sizes: Sizes, pos: number, si
   return { btree, chunkShape, elementSize };
 }
 
-/** B-tree depth no real file reaches. */
-const MAX_BTREE_DEPTH = 40;
-
 /**
  * Walks the chunk B-tree of a dataset of `shape` and returns its chunks, checked: each inside
  * the file, on the chunk grid, inside the dataset, none twice, all present.
@@ -67,21 +65,12 @@ export function readChunkIndex(file: FileBytes, sizes: Sizes, layout: ChunkedLay
   const seenNodes = new Set<number>();
   const keyBytes = 8 + (rank + 1) * 8;
   const visit = (address: number, expectedLevel: number | null, depth: number): void => {
-    if (depth > MAX_BTREE_DEPTH) unsupported('a B-tree deeper than any real file');
-    budget.spend('chunk B-tree nodes');
-    const header = 8 + 2 * sizes.offsets;
-    const at = file.at(address, header, 'a chunk B-tree node');
-    if (seenNodes.has(at)) unsupported('a chunk B-tree node reached twice');
-    seenNodes.add(at);
-    if (!file.hasSignature(at, 'TREE')) unsupported('a chunk B-tree node without its signature');
-    if (file.u8(at + 4) !== 1) unsupported(`a B-tree of type ${file.u8(at + 4)} where a dataset's chunk index was expected`);
-    const level = file.u8(at + 5);
-    if (expectedLevel !== null && level !== expectedLevel) unsupported('a chunk B-tree with inconsistent levels');
-    const used = file.u16(at + 6);
+    const { level, used, entries } = readBtreeNode(file, sizes, address, 1, expectedLevel, depth, seenNodes, budget, 'chunk B-tree');
+    // Keys (chunk size, filter mask, offsets) and children (addresses) alternate, one key more.
     const stride = keyBytes + sizes.offsets;
-    file.check(at + header, used * stride + keyBytes, 'the entries of a chunk B-tree node');
+    file.check(entries, used * stride + keyBytes, 'the entries of a chunk B-tree node');
     for (let i = 0; i < used; i++) {
-      const key = at + header + i * stride;
+      const key = entries + i * stride;
       const child = file.address(key + keyBytes, sizes);
       if (level > 0) {
         visit(child, level - 1, depth + 1);
