@@ -8,8 +8,11 @@ import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Shards written at once: the file system writes them on libuv's threads (4 by default). */
-const PARALLEL_WRITES = 4;
+/**
+ * Shards written at once. The file system writes them on libuv's threads (4 by default); one is
+ * left for the read of the next piece of weights, which would otherwise wait behind the writes.
+ */
+const PARALLEL_WRITES = 3;
 
 /** The weights' bytes, laid end to end in manifest order: whole parts, or a stream of pieces. */
 export type WeightBytes = Uint8Array[] | { totalBytes: number; pieces: AsyncIterable<Uint8Array> };
