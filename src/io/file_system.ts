@@ -8,6 +8,7 @@
  * Loading checks what it reads and names the file that is missing or corrupt.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
@@ -93,7 +94,7 @@ export async function writeModelDirectory(
   const createdParent = await mkdirOrFail(parent);
   let tmp: string | undefined;
   try {
-    tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+    tmp = await makeTempDir(parent, basename(target));
     const shardNames = shardFileNames(totalBytesOf(weights), shardSize);
     const durable = options.durable ?? true;
     await writeShards(tmp, shardNames, shardSize, weights, durable);
@@ -382,4 +383,21 @@ function corrupt(path: string, what: string): Keras2TfjsError {
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/**
+ * A fresh, private-named folder beside the target, made with mkdir so that it takes the mode the
+ * user's umask gives new folders (mkdtemp makes 0700: a model folder renamed into place would stay
+ * unreadable to a web server running as another user).
+ */
+async function makeTempDir(parent: string, base: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const path = join(parent, `.${base}.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(path, { mode: 0o777 });
+      return path;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+    }
+  }
 }

@@ -78,7 +78,7 @@ export async function writeShards(dir: string, names: string[], shardSize: numbe
 
 /** Writes `content` (text, bytes, or byte parts in order) to a new file (never an existing one), synced if `durable`. */
 export async function writeNewFile(path: string, content: string | Uint8Array | Uint8Array[], durable: boolean): Promise<void> {
-  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o666);
   try {
     if (typeof content === 'string') await handle.writeFile(content);
     else await writeAll(handle, Array.isArray(content) ? content : [content]);
