@@ -80,12 +80,17 @@ export class FileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);
-    const out = uninitialized(length);
-    for (const [at, n] of steps(length)) {
-      this.expect(n, await this.handle.read(out, at, n, offset + at).then((r) => r.bytesRead, (e: unknown) => Promise.reject(this.unreadable(e))));
+    return this.readInto(uninitialized(length), offset);
+  }
+
+  /** Fills `into` with the bytes from `offset` on; returns it. */
+  async readInto(into: Uint8Array, offset: number): Promise<Uint8Array> {
+    checkRange(this, offset, into.length);
+    for (const [at, n] of steps(into.length)) {
+      this.expect(n, await this.handle.read(into, at, n, offset + at).then((r) => r.bytesRead, (e: unknown) => Promise.reject(this.unreadable(e))));
     }
-    fileReadStats.bytesRead += length;
-    return out;
+    fileReadStats.bytesRead += into.length;
+    return into;
   }
 
   readSync(offset: number, length: number): Uint8Array {
@@ -143,19 +148,45 @@ function notAFile(path: string, kind: string): Keras2TfjsError {
 
 /**
  * Files up to this size are read whole into memory, in one read: their weights are then views
- * of those bytes (no read per weight). Larger files are read by ranges, weight by weight.
+ * of those bytes (no read per weight, the fastest way for a model of ~100 MB). Larger files are
+ * read by ranges, weight by weight. At 128 MiB, a file read whole still keeps the process within
+ * the bound streaming promises (the largest tensor + 256 MB), whatever its tensors.
  */
-export const WHOLE_READ_MAX_BYTES = 32 * 1024 * 1024;
+export const WHOLE_READ_MAX_BYTES = 128 * 1024 * 1024;
+
+/** How much of a file's start `alignment` sees. */
+const HEAD_BYTES = 64 * 1024;
+const ALIGNMENT = 8;
+
+export interface OpenOptions {
+  /** Files up to this many bytes are read whole (default WHOLE_READ_MAX_BYTES). */
+  wholeReadMax?: number;
+  /**
+   * For a file read whole: from its first 64 KiB, the offset of the bytes to place on an
+   * 8-byte boundary in memory, or null. A typed array starts at a multiple of its element size,
+   * so float32 weights are viewed in place only where they are aligned (a .keras zip puts
+   * model.weights.h5 wherever it ends up, e.g. at byte 4151: read plainly, every weight would be
+   * copied). A placement hint only: wrong or null, the weights are copied as before.
+   */
+  alignment?: (head: Uint8Array) => number | null;
+}
 
 /**
  * `path` as a source: read whole into memory when it is at most `wholeReadMax` bytes (then
- * reads are views of one buffer of our own), otherwise opened for reading by ranges.
+ * reads are views of one buffer of our own, placed as `alignment` asks), otherwise opened for
+ * reading by ranges.
  */
-export async function openFileSource(path: string, wholeReadMax = WHOLE_READ_MAX_BYTES): Promise<ByteSource> {
+export async function openFileSource(path: string, options: OpenOptions = {}): Promise<ByteSource> {
   const file = await FileSource.open(path);
-  if (file.size > wholeReadMax) return file;
+  if (file.size > (options.wholeReadMax ?? WHOLE_READ_MAX_BYTES)) return file;
   try {
-    return new MemorySource(await file.read(0, file.size), path, 'shared');
+    let pad = 0;
+    if (options.alignment && file.size > HEAD_BYTES) {
+      const at = options.alignment(file.readSync(0, HEAD_BYTES));
+      pad = at === null ? 0 : (ALIGNMENT - (at % ALIGNMENT)) % ALIGNMENT;
+    }
+    const bytes = await file.readInto(new Uint8Array(new ArrayBuffer(pad + file.size), pad, file.size), 0);
+    return new MemorySource(bytes, path, 'shared');
   } finally {
     await file.close();
   }

@@ -2,19 +2,22 @@
  * Files as byte sources: exact ranges by pread (sync and async), positions past 2 and 4 GiB in a
  * sparse 5 GiB file (Node's fs binding aborts the process on a read length that is not a 32-bit
  * integer: no read here is ever that long), a file that shrinks while read, small files read
- * whole. Only regular files are opened: a device, a pipe (with no writer: opening must not
- * wait) and symlinks to them end in NOT_A_FILE at once, having read nothing.
+ * whole, placed so that a .keras archive's weights are 8-byte aligned (then used in place). Only
+ * regular files are opened: a device, a pipe (with no writer: opening must not wait) and
+ * symlinks to them end in NOT_A_FILE at once, having read nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import { MemorySource } from '../../src/io/byte_source.js';
 import { FileSource, fileReadStats, openFileSource, readSmallFile } from '../../src/io/file_source.js';
 import { convert } from '../../src/convert/convert.js';
 import { readSource } from '../../src/convert/read/read_source.js';
+import { memberDataOffset } from '../../src/formats/zip/zip_archive.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { refusal } from '../helpers/errors.js';
 
@@ -73,10 +76,10 @@ describe('FileSource', () => {
   it('small files are read whole (their weights are then views of one buffer), large ones by ranges', async () => {
     const path = join(dir, 'small.bin');
     writeFileSync(path, new Uint8Array(1000).fill(7));
-    const small = await openFileSource(path, 1000);
+    const small = await openFileSource(path, { wholeReadMax: 1000 });
     expect(small).toBeInstanceOf(MemorySource);
     expect(small.ownership).toBe('shared');
-    const large = await openFileSource(path, 999);
+    const large = await openFileSource(path, { wholeReadMax: 999 });
     expect(large).toBeInstanceOf(FileSource);
     expect(large.ownership).toBe('fresh');
     await small.close();
@@ -92,6 +95,49 @@ describe('FileSource', () => {
     expect(e.code).toBe(ErrorCode.RESOURCE_LIMIT);
     expect(e.message).toMatch(/^.*config\.json: is 8 bytes, more than the 7 bytes a model config may have/);
     expect(fileReadStats.bytesRead).toBe(before);
+  });
+});
+
+describe('a .keras archive read whole is placed so that its weights are aligned', () => {
+  const seed = unzipSync(new Uint8Array(readFileSync(fixturePath('seed_lambda', 'model.keras'))));
+  const LAMBDAS = { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } };
+  /** The seed archive re-zipped (stored) with `spaces` more bytes of JSON whitespace in metadata.json, which shifts where the weights start. */
+  function seedArchive(spaces: number): { path: string; bytes: Uint8Array } {
+    const metadata = new TextEncoder().encode(new TextDecoder().decode(seed['metadata.json']) + ' '.repeat(spaces));
+    const bytes = zipSync({ 'metadata.json': metadata, 'config.json': seed['config.json'], 'model.weights.h5': seed['model.weights.h5'] }, { level: 0 });
+    const path = join(dir, `seed-${spaces}.keras`);
+    writeFileSync(path, bytes);
+    return { path, bytes };
+  }
+  const alignment = (head: Uint8Array) => memberDataOffset(head, 'model.weights.h5');
+
+  it('at every offset the zip put the weights at: the exact bytes, the weights on an 8-byte boundary', async () => {
+    const residues = new Set<number>();
+    for (let spaces = 0; spaces < 8; spaces++) {
+      const { path, bytes } = seedArchive(spaces);
+      const source = (await openFileSource(path, { alignment })) as MemorySource;
+      expect(Buffer.from(source.bytes).equals(Buffer.from(bytes))).toBe(true);
+      const start = memberDataOffset(bytes.subarray(0, 65536), 'model.weights.h5')!;
+      residues.add(start % 8);
+      expect((source.bytes.byteOffset + start) % 8).toBe(0);
+    }
+    expect(residues.size).toBe(8);
+  });
+
+  it('converts as the same bytes given in memory (unaligned: copied)', async () => {
+    const { path, bytes } = seedArchive(3);
+    const fromFile = await convert(path, { lambdas: LAMBDAS });
+    const fromMemory = await convert(bytes.slice(), { lambdas: LAMBDAS, fileName: 'seed.keras' });
+    const data = (r: typeof fromFile) => r.model.weights.map((w) => [w.name, w.shape, Array.from(w.data)]);
+    expect(data(fromFile)).toEqual(data(fromMemory));
+    expect(fromFile.model.weights.length).toBe(6);
+  });
+
+  it('finds no offset when the member is not among the first local headers', () => {
+    const bytes = zipSync({ 'a.txt': new Uint8Array(10), 'b.txt': new Uint8Array(3) }, { level: 0 });
+    expect(memberDataOffset(bytes, 'model.weights.h5')).toBeNull();
+    expect(memberDataOffset(bytes, 'b.txt')).toBe(30 + 5 + 10 + 30 + 5);
+    expect(memberDataOffset(bytes.subarray(0, 40), 'b.txt')).toBeNull();
   });
 });
 

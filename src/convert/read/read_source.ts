@@ -17,10 +17,10 @@ import { FileSource, openFileSource, readSmallFile, WHOLE_READ_MAX_BYTES } from 
 import { DecodeBudget, DEFAULT_DECODE_RATIO } from '../../formats/decode_budget.js';
 import { openHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import type { SourceContent, SourceModel } from '../intermediate.js';
-import { MAX_JSON_MEMBER_BYTES, readKeras3Weights, readKerasArchive, type ArchiveSource } from './keras_archive.js';
+import { KERAS_WEIGHTS_MEMBER, MAX_JSON_MEMBER_BYTES, readKeras3Weights, readKerasArchive, type ArchiveSource } from './keras_archive.js';
 import { readLegacyH5, readLegacyWeights } from './legacy_h5.js';
 import { readSavedModel } from './saved_model.js';
-import { ZipArchive } from '../../formats/zip/zip_archive.js';
+import { isZip, memberDataOffset, ZipArchive } from '../../formats/zip/zip_archive.js';
 
 export interface ReadOptions {
   /** Architecture for weights-only files: a JSON file path or the parsed config. */
@@ -51,7 +51,11 @@ export async function readSource(input: string | Uint8Array, options: ReadOption
     if (format === 'savedmodel') return readSavedModel(input);
     return readKerasArchive(input, directorySource(input, options));
   }
-  const source = await openFileSource(input, options.wholeReadMax ?? WHOLE_READ_MAX_BYTES);
+  const source = await openFileSource(input, {
+    wholeReadMax: options.wholeReadMax ?? WHOLE_READ_MAX_BYTES,
+    // Read whole, a .keras archive is placed so that its weights are aligned: used in place.
+    alignment: (head) => (isZip(head) ? memberDataOffset(head, KERAS_WEIGHTS_MEMBER) : null),
+  });
   return readFromSource(source, input, options);
 }
 

@@ -332,6 +332,28 @@ export function readLocalHeader(bytes: Uint8Array, at: number): LocalHeader | nu
   };
 }
 
+/** General-purpose flag bit 3: sizes follow the data, so the next header cannot be found. */
+const FLAG_DATA_DESCRIPTOR = 0x08;
+
+/**
+ * Where `member`'s data starts in a zip whose first bytes are `head`, found by walking the local
+ * headers from the start (Keras writes metadata.json and config.json, both small, before
+ * model.weights.h5); null if it is not found within `head`. A placement hint for readers that
+ * want the member aligned in memory: the central directory remains the authority.
+ */
+export function memberDataOffset(head: Uint8Array, member: string): number | null {
+  const wanted = new TextEncoder().encode(member);
+  for (let at = 0; ; ) {
+    const header = readLocalHeader(head, at);
+    if (header === null || header.dataStart > head.length) return null;
+    const name = head.subarray(header.nameStart, header.nameStart + header.nameLength);
+    if (name.length === wanted.length && name.every((b, i) => b === wanted[i])) return header.dataStart;
+    // Without sizes in the header (or with a zip64 marker) the next header's place is unknown.
+    if (header.flags & FLAG_DATA_DESCRIPTOR || header.compressedSize === 0xffffffff) return null;
+    at = header.dataStart + header.compressedSize;
+  }
+}
+
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
