@@ -11,13 +11,13 @@
  * Every measurement runs in its own process (see lib/section.ts); a failed part is recorded in
  * the summary's `errors` and the run goes on; the exit code is 1 if any part failed.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { LARGE_FILES, runConvertBench } from './lib/convert_bench.js';
 import { runDropoutBench, runMaskStreamBench } from './lib/dropout_bench.js';
 import { collectVersions, machineInfo } from './lib/machine.js';
 import { OFFICIAL_PYTHON } from './lib/official.js';
-import { CACHE_DIR } from './lib/paths.js';
+import { CACHE_DIR, SUMMARY_JSON } from './lib/paths.js';
 import { ensureTfjsNode } from './lib/tfjs_node_setup.js';
 import { evaluateTargets, writeBenchmarksMd, writeSummary, type Summary } from './lib/report.js';
 import { runScaleBench } from './lib/scale_bench.js';
@@ -81,12 +81,31 @@ async function main(): Promise<void> {
     targets: [],
     errors,
   };
+  if (opts.only !== null) carryOver(summary);
   summary.targets = evaluateTargets(summary);
   summary.duration_s = Math.round((performance.now() - started) / 100) / 10;
   writeSummary(summary);
   writeBenchmarksMd(summary);
   process.stderr.write(`bench: done in ${summary.duration_s} s; bench/results/summary.json and BENCHMARKS.md written\n`);
   if (errors.length > 0) process.exitCode = 1;
+}
+
+/** The parts a run can leave out, and what `--only` calls them. */
+const PARTS = { dropout_overhead: 'dropout', mask_stream: 'mask', convert: 'convert', scale: 'scale', train: 'train' } as const;
+
+/**
+ * A run of some parts (`--only`) keeps the other parts' results from the last summary, marked
+ * with the date they were measured, so the results page stays whole.
+ */
+function carryOver(summary: Summary): void {
+  if (!existsSync(SUMMARY_JSON)) return;
+  const previous = JSON.parse(readFileSync(SUMMARY_JSON, 'utf8')) as Partial<Summary>;
+  summary.carried_over = {};
+  for (const key of Object.keys(PARTS) as Array<keyof typeof PARTS>) {
+    if (summary[key] !== null || previous[key] === undefined || previous[key] === null) continue;
+    (summary as unknown as Record<string, unknown>)[key] = previous[key];
+    summary.carried_over[PARTS[key]] = previous.carried_over?.[PARTS[key]] ?? previous.generated_at ?? 'unknown';
+  }
 }
 
 main().catch((e: unknown) => {

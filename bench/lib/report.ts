@@ -34,6 +34,8 @@ export interface Summary {
   tfjs_node: TfjsNodeStatus;
   targets: Target[];
   errors: Array<{ part: string; error: string }>;
+  /** Parts this run left out (`--only`), kept from an earlier run: part → when it was measured. */
+  carried_over?: Record<string, string>;
 }
 
 export const BEGIN_MARKER = '<!-- bench:results:begin (written by npm run bench; edits inside are overwritten) -->';
@@ -139,6 +141,14 @@ export function resultsMarkdown(s: Summary): string {
       `tf_keras ${v.official_converter_env?.['tf_keras'] ?? '?'}.`,
     '',
     'Every number is the median of repeated runs in this one run.',
+    ...(s.carried_over && Object.keys(s.carried_over).length > 0
+      ? [
+          '',
+          `Parts not run this time (\`--only\`) show the results of their last run: ${Object.entries(s.carried_over)
+            .map(([part, at]) => `${part} (${at.slice(0, 16).replace('T', ' ')} UTC)`)
+            .join(', ')}.`,
+        ]
+      : []),
     '',
     '### Targets',
     '',

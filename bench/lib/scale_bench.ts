@@ -4,7 +4,8 @@
  * peak RSS from run_timed.py, both the same way). The 1.6 GB and 5 GB files are generated
  * with Keras' structure by bench/python/make_huge_model.py into bench/.cache/huge (never
  * committed; full bench only). Targets (issue 15): peak RSS <= the largest tensor + 256 MB,
- * wall time <= 2x the copy.
+ * wall time <= 2x the copy. Each output is checked against its input once
+ * (check_converted_sample.py: values sampled in every weight, bit for bit).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,8 @@ export interface ScaleCase {
   cp_peak_rss_mb: number;
   /** The largest tensor + 256 MB. */
   rss_bound_mb: number;
+  /** Values of the output compared with the input's (check_converted_sample.py), all equal. */
+  values_checked: number;
 }
 
 export interface ScaleSummary {
@@ -83,6 +86,7 @@ export function measureAgainstCopy(file: string, rounds: number): ScaleCase {
   const cpRuns: TimedRun[] = [];
   const convertRuns: TimedRun[] = [];
   let largest = 0;
+  let checkedValues = 0;
   const cp = () => {
     rmSync(copy, { force: true });
     cpRuns.push(checked(runTimed(['cp', file, copy]), 'cp'));
@@ -92,6 +96,11 @@ export function measureAgainstCopy(file: string, rounds: number): ScaleCase {
     rmSync(out, { recursive: true, force: true });
     convertRuns.push(checked(runTimed([process.execPath, KERAS2TFJS_BIN, 'convert', file, out]), `keras2tfjs convert ${rel(file)}`));
     largest = largestTensorBytes(out);
+    if (checkedValues === 0) {
+      // The output holds the input's values: sampled in every weight, compared bit for bit.
+      const check = runPythonScript<{ ok: boolean; values_compared: number }>(projectPython(), 'check_converted_sample.py', [file, out]);
+      checkedValues = check.values_compared;
+    }
     rmSync(out, { recursive: true, force: true });
   };
   for (let r = 0; r < rounds; r++) {
@@ -118,6 +127,7 @@ export function measureAgainstCopy(file: string, rounds: number): ScaleCase {
     convert_peak_rss_mb: round4(Math.max(...convertRuns.map((r) => r.peak_rss_mb))),
     cp_peak_rss_mb: round4(Math.max(...cpRuns.map((r) => r.peak_rss_mb))),
     rss_bound_mb: round4(largest / 2 ** 20 + RSS_HEADROOM_MB),
+    values_checked: checkedValues,
   };
 }
 
