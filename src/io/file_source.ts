@@ -15,6 +15,7 @@
 import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ErrorCode, Keras2TfjsError, convertError } from '../errors.js';
+import { takeBuffer } from './buffer_pool.js';
 import { checkRange, MemorySource, type ByteSource } from './byte_source.js';
 
 /** The longest single read: Node's fs binding takes a 32-bit length. */
@@ -80,7 +81,7 @@ export class FileSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);
-    return this.readInto(uninitialized(length), offset);
+    return this.readInto(takeBuffer(length), offset);
   }
 
   /** Fills `into` with the bytes from `offset` on; returns it. */
@@ -95,7 +96,7 @@ export class FileSource implements ByteSource {
 
   readSync(offset: number, length: number): Uint8Array {
     checkRange(this, offset, length);
-    const out = uninitialized(length);
+    const out = takeBuffer(length);
     for (const [at, n] of steps(length)) {
       let bytesRead: number;
       try {
@@ -128,15 +129,6 @@ export class FileSource implements ByteSource {
     const err = e as NodeJS.ErrnoException;
     return convertError(ErrorCode.FILE_NOT_FOUND, this.name, `cannot be read (${err.code ?? err.message})`);
   }
-}
-
-/**
- * A buffer of its own for bytes about to be read into it: not zeroed first (a read fills it
- * whole, or fails), which saves a pass over every weight's memory.
- */
-function uninitialized(length: number): Uint8Array {
-  const b = Buffer.allocUnsafeSlow(length);
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 function notAFile(path: string, kind: string): Keras2TfjsError {

@@ -7,6 +7,7 @@
 import { constants as fsConstants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { releaseBuffer } from './buffer_pool.js';
 
 /**
  * Shards written at once. The file system writes them on libuv's threads (4 by default); one is
@@ -30,16 +31,29 @@ async function* piecesOf(weights: WeightBytes): AsyncIterable<Uint8Array> {
  * Writes `weights` into `dir` as the files `names` of `shardSize` bytes each (the last one
  * shorter). A failure to write, or an error from the pieces' source, stops the writing; the
  * error is thrown once every write started has settled, so the caller's clean-up never races
- * a write still in flight.
+ * a write still in flight. Streamed pieces are the writer's: once all of a piece is written,
+ * its buffer goes back to the pool it came from (buffer_pool.ts).
  */
 export async function writeShards(dir: string, names: string[], shardSize: number, weights: WeightBytes, durable: boolean): Promise<void> {
   const total = totalBytesOf(weights);
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | null = null;
+  // Parts of each streamed piece's buffer not yet written; given back when none are left.
+  const unwritten = new Map<ArrayBufferLike, number>();
+  const written = (parts: Uint8Array[]): void => {
+    for (const part of parts) {
+      const left = (unwritten.get(part.buffer) ?? 1) - 1;
+      if (left > 0) unwritten.set(part.buffer, left);
+      else if (unwritten.delete(part.buffer)) releaseBuffer(part.buffer);
+    }
+  };
   const start = (index: number, parts: Uint8Array[]): void => {
-    const write = writeNewFile(join(dir, names[index]), parts, durable).catch((error: unknown) => {
-      failure ??= { error };
-    });
+    const write = writeNewFile(join(dir, names[index]), parts, durable).then(
+      () => (Array.isArray(weights) ? undefined : written(parts)),
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
     inFlight.add(write);
     void write.finally(() => inFlight.delete(write));
   };
@@ -51,6 +65,8 @@ export async function writeShards(dir: string, names: string[], shardSize: numbe
     for await (const piece of piecesOf(weights)) {
       produced += piece.byteLength;
       if (produced > total) throw new Error(`the weights produced more than the ${total} bytes their manifest declares`);
+      // Counted before any part is written, so that no part's write gives the buffer back early.
+      if (!Array.isArray(weights)) unwritten.set(piece.buffer, (unwritten.get(piece.buffer) ?? 0) + partsOf(piece.byteLength, filled, shardSize));
       for (let at = 0; at < piece.byteLength; ) {
         const n = Math.min(shardSize - filled, piece.byteLength - at);
         parts.push(piece.subarray(at, at + n));
@@ -74,6 +90,13 @@ export async function writeShards(dir: string, names: string[], shardSize: numbe
   }
   await Promise.all(inFlight);
   if (failure) throw (failure as { error: unknown }).error;
+}
+
+/** How many shard parts a piece of `length` bytes is cut into when the current shard holds `filled`. */
+function partsOf(length: number, filled: number, shardSize: number): number {
+  if (length === 0) return 0;
+  const first = Math.min(shardSize - filled, length);
+  return 1 + Math.ceil((length - first) / shardSize);
 }
 
 /** Writes `content` (text, bytes, or byte parts in order) to a new file (never an existing one), synced if `durable`. */
