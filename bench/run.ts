@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     targets: [],
     errors,
   };
-  if (opts.only !== null) carryOver(summary);
+  if (opts.only !== null) keepEarlierParts(summary, opts.only);
   summary.targets = evaluateTargets(summary);
   summary.duration_s = Math.round((performance.now() - started) / 100) / 10;
   writeSummary(summary);
@@ -90,22 +90,23 @@ async function main(): Promise<void> {
   if (errors.length > 0) process.exitCode = 1;
 }
 
-/** The parts a run can leave out, and what `--only` calls them. */
-const PARTS = { dropout_overhead: 'dropout', mask_stream: 'mask', convert: 'convert', scale: 'scale', train: 'train' } as const;
-
 /**
- * A run of some parts (`--only`) keeps the other parts' results from the last summary, marked
- * with the date they were measured, so the results page stays whole.
+ * With --only, the parts not run keep their results from the previous summary.json (and say
+ * when they were measured), so a partial run does not erase the rest of the table.
  */
-function carryOver(summary: Summary): void {
+function keepEarlierParts(summary: Summary, only: Set<string>): void {
   if (!existsSync(SUMMARY_JSON)) return;
-  const previous = JSON.parse(readFileSync(SUMMARY_JSON, 'utf8')) as Partial<Summary>;
-  summary.carried_over = {};
-  for (const key of Object.keys(PARTS) as Array<keyof typeof PARTS>) {
-    if (summary[key] !== null || previous[key] === undefined || previous[key] === null) continue;
+  const previous = JSON.parse(readFileSync(SUMMARY_JSON, 'utf8')) as Summary;
+  const parts = { dropout: 'dropout_overhead', mask: 'mask_stream', convert: 'convert', scale: 'scale', train: 'train' } as const;
+  const kept: string[] = [];
+  for (const [part, key] of Object.entries(parts)) {
+    if (only.has(part) || previous[key] == null) continue;
     (summary as unknown as Record<string, unknown>)[key] = previous[key];
-    summary.carried_over[PARTS[key]] = previous.carried_over?.[PARTS[key]] ?? previous.generated_at ?? 'unknown';
+    kept.push(part);
   }
+  const from = previous.kept_from ?? { parts: [], generated_at: previous.generated_at };
+  summary.kept_from = kept.length > 0 ? { parts: kept, generated_at: from.generated_at ?? previous.generated_at } : undefined;
+  summary.errors.push(...previous.errors.filter((e) => kept.includes(e.part.split('/')[0])));
 }
 
 main().catch((e: unknown) => {

@@ -30,6 +30,9 @@ import numpy as np
 ATOL = 1e-6
 RTOL = 1e-5
 TOLERANCE_TEXT = f"|Δ| <= {ATOL:g} + {RTOL:g}·|committed|"
+# JSON keys that record the machine a file was made on (a parity fixture's `made_on`, as in
+# MANIFEST.json): part of the record, never compared.
+RECORDS = {"made_on"}
 
 
 def cpu_dependent_patterns(case_json_path):
@@ -101,6 +104,8 @@ def _compare_json(where, old, new):
         if list(old) != list(new):
             raise Mismatch(f"{where or 'object'}: keys {sorted(set(old) ^ set(new))} differ")
         for key in old:
+            if key in RECORDS:
+                continue
             _compare_json(f"{where}.{key}" if where else key, old[key], new[key])
     elif isinstance(old, list):
         if len(old) != len(new):

@@ -74,6 +74,18 @@ def rewrite_keras_weights(source, target, change):
     return target
 
 
+def test_made_on_records_the_cpu_and_is_not_compared(tmp_path):
+    """A parity fixture's parity.json names the CPU that made it (`made_on`, like MANIFEST.json):
+    another CPU writes another name there; everything beside it is still compared."""
+    base = {"made_on": {"cpu": "AMD EPYC", "isa": ["AVX2"]}, "backend": "tensorflow", "rows": 16}
+    (tmp_path / "a.json").write_text(json.dumps(base))
+    (tmp_path / "b.json").write_text(json.dumps({**base, "made_on": {"cpu": "Intel Xeon", "isa": ["AVX2", "AMX"]}}))
+    assert fc.compare_by_content(tmp_path / "a.json", tmp_path / "b.json") is None
+    (tmp_path / "c.json").write_text(json.dumps({**base, "rows": 17}))
+    with pytest.raises(fc.Mismatch, match="rows"):
+        fc.compare_by_content(tmp_path / "a.json", tmp_path / "c.json")
+
+
 def test_keras_archive_weights_compared_by_value(tmp_path):
     source = FIXTURES / "seed_lambda" / "model.keras"
 

@@ -43,11 +43,17 @@ export interface DemoCommand {
   args: string[];
   json: boolean;
 }
+export interface VerifyCommand {
+  command: 'verify';
+  /** Arguments after `verify`, parsed by the verify command (verify_command.ts). */
+  args: string[];
+  json: boolean;
+}
 export interface InfoCommand {
   command: 'help' | 'version';
   json: boolean;
 }
-export type Command = ConvertCommand | InspectCommand | DemoCommand | InfoCommand;
+export type Command = ConvertCommand | InspectCommand | DemoCommand | VerifyCommand | InfoCommand;
 
 /** A command line we cannot run: exit status 2, with the usage line for `command`. */
 export class UsageError extends Error {
@@ -61,7 +67,7 @@ export class UsageError extends Error {
   }
 }
 
-const COMMANDS = ['convert', 'inspect', 'demo'] as const;
+const COMMANDS = ['convert', 'inspect', 'demo', 'verify'] as const;
 const QUANTIZE: readonly QuantizeDtype[] = ['float16', 'uint8', 'uint16'];
 const RNGS: readonly RngBackend[] = ['tensorflow', 'jax'];
 
@@ -106,6 +112,8 @@ export function parseCommandLine(argv: string[]): Command {
       return parseInspect(rest, json);
     case 'demo':
       return { command: 'demo', args: rest, json };
+    case 'verify':
+      return { command: 'verify', args: rest, json };
   }
 }
 
@@ -200,7 +208,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
  * (so the CLI and the API accept the same text); a malformed or repeated flag is a usage error.
  */
 export function parseLambdaFlags(flags: string[], json = false, command = 'convert'): LambdaMappings {
-  const out: LambdaMappings = {};
+  // No prototype: a Lambda may be named 'toString' or '__proto__' like any other.
+  const out: LambdaMappings = Object.create(null);
   for (const flag of flags) {
     let name: string;
     let target: LambdaMappings[string];
@@ -210,7 +219,7 @@ export function parseLambdaFlags(flags: string[], json = false, command = 'conve
       if (e instanceof Keras2TfjsError) throw new UsageError(e.message, command, json);
       throw e;
     }
-    if (name in out) throw new UsageError(`--lambda ${name} is given twice`, command, json);
+    if (Object.hasOwn(out, name)) throw new UsageError(`--lambda ${name} is given twice`, command, json);
     out[name] = target;
   }
   return out;

@@ -10,6 +10,7 @@ export const USAGE_LINES = [
   'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax] [--config <file>]',
   '                   [--max-decode-ratio N] [--json]',
   'keras2tfjs demo [--imdb <imdb.npz>] [--epochs N] [--seed N] [--out <dir>] [--backend cpu|wasm|tensorflow] [--json]',
+  'keras2tfjs verify <model> <fixtureDir> [--lambda <name>=<Class>[:<json>]]... [--json]',
 ];
 
 /** The short usage line for one command (or all of them). */
@@ -21,7 +22,9 @@ export function usageFor(command?: string): string {
         ? USAGE_LINES.slice(3, 5)
         : command === 'demo'
           ? [USAGE_LINES[5]]
-          : USAGE_LINES;
+          : command === 'verify'
+            ? [USAGE_LINES[6]]
+            : USAGE_LINES;
   return `usage: ${lines.join('\n       ')}`;
 }
 
@@ -43,6 +46,11 @@ Commands:
                              Keras in both learning phases, fine-tune with and without dropout,
                              chart the losses, predict with dropout off and with MC dropout, and
                              export back to .keras. --imdb trains on the real Keras IMDB file.
+  verify <model> <fixtureDir>
+                             Check a model (Keras file, tfjs model.json folder) against a parity
+                             fixture keras2tfjs.export_parity_fixture wrote in Python: inference,
+                             training-phase outputs and dropout masks, resumed training. Prints
+                             each check's max |Δ| and tolerance; exit 0 if all pass, 1 if any fails.
 
 Options (convert, and inspect where they apply):
   --lambda <name>=<Class>[:<json>]

@@ -11,15 +11,15 @@
  * Only `convert` holds every weight in memory (its result is the weights); the others hold a
  * piece, or a weight, at a time, so a model of any size converts in bounded memory.
  */
-import { readdir } from 'node:fs/promises';
 import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
-import { writeModelDirectory } from '../io/file_system.js';
+import { DEFAULT_SHARD_SIZE_BYTES, MODEL_JSON, shardFileNames, writeModelDirectory } from '../io/file_system.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
+import { restoreOptimizerState } from '../train/optimizer_state.js';
 import { displayName, firstLine } from '../errors.js';
 import { arrayInMemory, elementCount } from '../formats/stored_array.js';
-import type { IntermediateModel, LayerMapping, LoadedModel, LoadedWeight, SourceFormat, SourceModel } from './intermediate.js';
+import type { IntermediateModel, LayerMapping, LoadedModel, LoadedWeight, SourceFormat, SourceModel, SourceOptimizerWeights, SourceWeight } from './intermediate.js';
 import { checkLambdaTargets, type DropoutRngName, type LambdaMappings } from './normalize/layer_map.js';
 import { normalizeModelConfig } from './normalize/model_config.js';
 import { readSource, type ReadOptions } from './read/read_source.js';
@@ -91,6 +91,8 @@ export interface ConversionReport {
   files?: string[];
   /** loadKerasModel with compile: the compile settings tfjs could not reproduce. */
   compileDropped?: string[];
+  /** loadKerasModel with compile: the optimizer step training continues from (the file's, or 0). */
+  optimizerIterations?: number;
 }
 
 export interface ConvertResult {
@@ -112,8 +114,8 @@ export async function convert(input: string | Uint8Array, options: ConvertOption
   }
 }
 
-function readOptions(o: ConvertOptions): ReadOptions {
-  return { config: o.config, fileName: o.fileName, maxDecodeRatio: o.maxDecodeRatio };
+function readOptions(o: ConvertOptions, optimizerState = false): ReadOptions {
+  return { config: o.config, fileName: o.fileName, maxDecodeRatio: o.maxDecodeRatio, optimizerState };
 }
 
 /** A conversion checked and ready to write: the weights are still in the input. */
@@ -161,6 +163,7 @@ async function planConversion(source: SourceModel, options: ConvertOptions, star
     trainingConfig: source.trainingConfig,
     mappings: normalized.mappings,
     warnings,
+    optimizerWeights: source.optimizerWeights ?? null,
   };
   progress(0.7, 'check');
   const plan = { model, layers: normalized.layers };
@@ -172,13 +175,13 @@ async function planConversion(source: SourceModel, options: ConvertOptions, star
 }
 
 /** Reads every weight into one buffer (the artifacts' weightData) and returns the converted model. */
-async function convertInMemory(source: SourceModel, plan: Plan, options: ConvertOptions): Promise<ConvertResult> {
+async function convertInMemory(source: SourceModel, plan: Plan, options: ConvertOptions, finish = () => source.finish()): Promise<ConvertResult> {
   options.onProgress?.(0.8, 'write');
   const q = options.quantize;
   // Quantized weights are kept as they were too (the model's values), so each is read once.
   const values = q ? await readAll(plan.model) : null;
   const weights = values ? plan.model.weights.map((w, i) => ({ ...w, ...arrayInMemory(w.shape, w.dtype, values[i]) })) : plan.model.weights;
-  const encoded = encodeWeights(weights, { quantize: q, whenDone: () => source.finish() });
+  const encoded = encodeWeights(weights, { quantize: q, whenDone: finish });
   const weightData = new Uint8Array(encoded.totalBytes);
   let at = 0;
   for await (const piece of encoded.pieces) {
@@ -232,8 +235,8 @@ export async function convertToDirectory(input: string, outDir: string, options:
     await source.close();
   }
   outer?.(1, 'done');
-  const written = await readdir(outDir);
-  const files = ['model.json', ...written.filter((f) => f !== 'model.json').sort(byShardNumber)];
+  // What this run wrote, not what the folder holds now: another run may be replacing it already.
+  const files = [MODEL_JSON, ...shardFileNames(report.weightBytes, options.shardSizeBytes ?? DEFAULT_SHARD_SIZE_BYTES)];
   return { ...report, outputDir: outDir, files };
 }
 
@@ -245,8 +248,17 @@ export async function planFromSource(source: SourceModel, options: ConvertOption
 }
 
 export interface LoadKerasModelOptions extends ConvertOptions {
-  /** Compile the model from the file's compile / training config (Keras-exact optimizer and loss). */
+  /**
+   * Compile the model from the file's compile / training config (Keras-exact optimizer and loss),
+   * with the optimizer state the file holds (iteration count and every slot), so training
+   * continues where Keras stopped.
+   */
   compile?: boolean;
+  /**
+   * Receives the warning when compiling cannot resume the file's optimizer state (the file holds
+   * none, or state that does not fit the model). Default: `console.warn`. Also in the report.
+   */
+  onWarning?: (message: string) => void;
   /** Receives the conversion report (with `compileDropped` when compiling). */
   onReport?: (report: ConversionReport) => void;
 }
@@ -259,13 +271,20 @@ export interface LoadKerasModelOptions extends ConvertOptions {
 export async function loadKerasModel(input: string, options: LoadKerasModelOptions = {}): Promise<LayersModel> {
   checkOptions(options);
   options.onProgress?.(0, 'read');
-  const source = await readSource(input, readOptions(options));
+  const source = await readSource(input, readOptions(options, options.compile === true));
   let model: LayersModel;
   let report: ConversionReport;
+  // Compiling resumes the file's optimizer state: read into memory once the weights are, before
+  // the input is finished with (it is restored after the model is built).
+  let optimizerWeights: SourceOptimizerWeights | null = null;
+  const finish = async (saved: SourceOptimizerWeights | null | undefined) => {
+    if (options.compile && saved) optimizerWeights = await readIntoMemory(saved);
+    await source.finish();
+  };
   try {
     if (options.quantize) {
       const plan = await planConversion(source, options, 'wasm');
-      const converted = await convertInMemory(source, plan, options);
+      const converted = await convertInMemory(source, plan, options, () => finish(plan.model.optimizerWeights));
       report = converted.report;
       try {
         model = await loadLayersModel(io.fromMemory(converted.artifacts));
@@ -276,7 +295,7 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
       // The model the check builds is the one the weights go into.
       const plan = await planConversion(source, options, 'wasm', true);
       options.onProgress?.(0.8, 'load');
-      const live = await fillLiveModel(plan.built, plan.model, { whenDone: () => source.finish() });
+      const live = await fillLiveModel(plan.built, plan.model, { whenDone: () => finish(plan.model.optimizerWeights) });
       model = live.model;
       report = reportFor({ ...plan.model, warnings: [...plan.model.warnings, ...live.warnings] }, plan, live.bytes, options);
       options.onProgress?.(1, 'done');
@@ -294,7 +313,15 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
       );
     }
     try {
-      report.compileDropped = compileFromKerasConfig(model, report.trainingConfig).dropped;
+      const { dropped, optimizer } = compileFromKerasConfig(model, report.trainingConfig);
+      report.compileDropped = dropped;
+      const state = await restoreOptimizerState(model, optimizer, optimizerWeights);
+      report.optimizerIterations = state.iterations;
+      if (state.warning) {
+        const warning = `${displayName(report.file)}: ${state.warning}`;
+        report.warnings.push(warning);
+        (options.onWarning ?? ((m: string) => console.warn(m)))(warning);
+      }
     } catch (e) {
       model.dispose();
       if (e instanceof Keras2TfjsError) {
@@ -307,10 +334,13 @@ export async function loadKerasModel(input: string, options: LoadKerasModelOptio
   return model;
 }
 
-/** group1-shard2of10.bin before group1-shard10of10.bin. */
-function byShardNumber(a: string, b: string): number {
-  const n = (f: string): number => Number(/shard(\d+)of/.exec(f)?.[1] ?? 0);
-  return n(a) - n(b) || a.localeCompare(b);
+/** The optimizer's variables with their values read (the input is closed before they are used). */
+async function readIntoMemory(saved: SourceOptimizerWeights): Promise<SourceOptimizerWeights> {
+  const weights: SourceWeight[] = [];
+  for (const w of saved.weights) {
+    weights.push({ ...arrayInMemory(w.shape, w.dtype, await w.read()), sourceDtype: w.sourceDtype, storedName: w.storedName });
+  }
+  return { name: saved.name, weights };
 }
 
 function checkOptions(o: ConvertOptions): void {

@@ -7,6 +7,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { Keras2TfjsError } from '../errors.js';
 import { elementCount } from '../formats/stored_array.js';
+import { ownValue } from '../name_table.js';
 import { planFromSource, type ConvertOptions } from './convert.js';
 import type { IntermediateModel, SourceFormat, SourceModel, SourceWeight } from './intermediate.js';
 import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './normalize/layer_map.js';
@@ -81,7 +82,7 @@ async function inspectSource(source: Awaited<ReturnType<typeof readSource>>, opt
     .filter((l) => stripPackage(l.cls) === 'Lambda')
     .map((l) => {
       const info = describeLambda(l.path[l.path.length - 1], l.config);
-      const mapped = options.lambdas?.[info.layer] ?? (info.functionName ? options.lambdas?.[info.functionName] : undefined) ?? null;
+      const mapped = ownValue(options.lambdas, info.layer) ?? (info.functionName ? ownValue(options.lambdas, info.functionName) : undefined) ?? null;
       return {
         layer: l.path.join('/'),
         functionName: info.functionName,

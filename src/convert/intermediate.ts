@@ -11,7 +11,7 @@
  */
 import type { StoredArray, WeightData, WeightDType } from '../formats/stored_array.js';
 
-export type { StoredArray, WeightData, WeightDType } from '../formats/stored_array.js';
+export type { StoredArray, StoredValues, WeightData, WeightDType } from '../formats/stored_array.js';
 
 /** Which container the model came from (detected from content, not from the extension). */
 export type SourceFormat =
@@ -57,13 +57,28 @@ export interface SourceModel {
   finish(): Promise<void>;
   /** Releases the input without checking (after a failure); harmless after `finish`. */
   close(): Promise<void>;
+  /** The optimizer's saved variables, when the file holds them (absent or null: none). */
+  optimizerWeights?: SourceOptimizerWeights | null;
+}
+
+/**
+ * An optimizer's variables as the file stores them, in the file's order, untouched: Keras 3
+ * `optimizer/vars/0..` (unnamed: iterations, learning rate, then the slots), legacy h5
+ * `optimizer_weights` in `weight_names` order ('Adam/m/dense/kernel:0', 'Adam/dense/kernel/m:0',
+ * 'adam/dense_kernel_momentum'), a SavedModel's optimizer variables (their checkpoint names).
+ * src/train/optimizer_state.ts reads the layouts.
+ */
+export interface SourceOptimizerWeights {
+  /** The optimizer's name as the file records it (Keras 3 `vars` attribute), or null. */
+  name: string | null;
+  weights: SourceWeight[];
 }
 
 /** A reader's result before the caller attaches how to finish with the input. */
 export type SourceContent = Omit<SourceModel, 'finish' | 'close'>;
 
 /** A weight ready for tfjs: named exactly as tfjs' LayersModel.loadWeights matches it; values read when asked. */
-export interface NamedWeight extends StoredArray {
+export interface NamedWeight extends StoredArray<WeightData> {
   /** '<layer name>/<variable name>', e.g. 'dense_1/kernel' (no ':0', no model prefix). */
   name: string;
 }
@@ -107,6 +122,11 @@ export interface IntermediateModel {
   mappings: LayerMapping[];
   /** Non-fatal notes for the user (dropped compile settings, NaN weights, ...). */
   warnings: string[];
+  /**
+   * The optimizer's saved variables, as the reader found them (null: the file holds none); read
+   * only when asked (ReadOptions.optimizerState), before the source is finished.
+   */
+  optimizerWeights?: SourceOptimizerWeights | null;
 }
 
 /** The intermediate model with every weight's values in memory (`convert`'s result). */

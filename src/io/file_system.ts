@@ -8,10 +8,12 @@
  * Loading checks what it reads and names the file that is missing or corrupt.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
+import { UnsafeJsonError, jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
+import { createTemporaryDirectory, discardTemporaryDirectory, publishDirectory, removeCreatedParents } from './atomic_directory.js';
+import { nameTable } from '../name_table.js';
 import { totalBytesOf, writeNewFile, writeShards, type WeightBytes } from './shard_writer.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
@@ -94,7 +96,8 @@ export async function writeModelDirectory(
   const createdParent = await mkdirOrFail(parent);
   let tmp: string | undefined;
   try {
-    tmp = await makeTempDir(parent, basename(target));
+    // Owned, removed on signals, stale ones of dead processes swept (io/atomic_directory.ts).
+    tmp = await createTemporaryDirectory(target);
     const shardNames = shardFileNames(totalBytesOf(weights), shardSize);
     const durable = options.durable ?? true;
     await writeShards(tmp, shardNames, shardSize, weights, durable);
@@ -106,11 +109,13 @@ export async function writeModelDirectory(
     }
     // model.json last: a reader never sees a manifest whose shards are not all written.
     await writeNewFile(join(tmp, MODEL_JSON), JSON.stringify(modelJsonFor(artifacts, manifest)), durable);
-    await swapIntoPlace(tmp, target);
+    // Under the target's lock: concurrent writers publish one after the other, last one wins.
+    await publishDirectory(tmp, target, () => checkReplaceable(target, Object.keys(extraFiles)));
     tmp = undefined;
   } catch (e) {
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-    if (createdParent) await rm(createdParent, { recursive: true, force: true });
+    if (tmp) await discardTemporaryDirectory(tmp);
+    // Only empty folders: another run may have written its output into them meanwhile.
+    if (createdParent) await removeCreatedParents(parent, createdParent);
     throw asWriteError(e, target);
   }
   return { modelArtifactsInfo: { ...tf.io.getModelArtifactsInfoForJSON(artifacts), weightDataBytes: totalBytesOf(weights) } };
@@ -165,7 +170,8 @@ export function fileSystem(dir: string, options: WriteArtifactsOptions = {}): tf
 
 // ---------------------------------------------------------------- saving helpers
 
-function shardFileNames(totalBytes: number, shardSize: number): string[] {
+/** The shard files of `totalBytes` of weights cut at `shardSize`, in order. */
+export function shardFileNames(totalBytes: number, shardSize: number): string[] {
   const n = Math.ceil(totalBytes / shardSize);
   return Array.from({ length: n }, (_, k) => `group1-shard${k + 1}of${n}.bin`);
 }
@@ -198,7 +204,12 @@ async function checkReplaceable(target: string, extraNames: string[]): Promise<v
       { file: target },
     );
   }
-  for (const entry of await readdir(target, { withFileTypes: true })) {
+  // Another writer may be swapping the target right now: gone is as good as absent.
+  const entries = await readdir(target, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  for (const entry of entries) {
     const ours = entry.isFile() && (entry.name === MODEL_JSON || SHARD_NAME.test(entry.name) || extraNames.includes(entry.name));
     if (!ours) {
       throw new Keras2TfjsError(
@@ -223,26 +234,6 @@ async function mkdirOrFail(dir: string): Promise<string | undefined> {
 function weightBuffers(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer[] {
   if (data === undefined) return [];
   return Array.isArray(data) ? data : [data];
-}
-
-/** Publishes `tmp` as `target`; an old `target` is moved aside first and restored if that fails. */
-async function swapIntoPlace(tmp: string, target: string): Promise<void> {
-  const exists = await stat(target).then(() => true, () => false);
-  if (!exists) {
-    await rename(tmp, target);
-    return;
-  }
-  const old = await mkdtemp(join(dirname(target), `.${basename(target)}.old-`));
-  const aside = join(old, 'previous');
-  await rename(target, aside);
-  try {
-    await rename(tmp, target);
-  } catch (e) {
-    await rename(aside, target);
-    await rm(old, { recursive: true, force: true });
-    throw e;
-  }
-  await rm(old, { recursive: true, force: true });
 }
 
 function asWriteError(e: unknown, target: string): Keras2TfjsError {
@@ -285,9 +276,9 @@ async function readOrFail(path: string): Promise<Buffer> {
 function parseModelJson(path: string, bytes: Buffer): ModelJSON {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = parseBoundedJson(bytes.toString('utf8'));
   } catch (e) {
-    throw corrupt(path, `not valid JSON (${firstLine(e)})`);
+    throw corrupt(path, e instanceof UnsafeJsonError ? jsonProblem(e) : `not valid JSON (${firstLine(e)})`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw corrupt(path, 'is not a JSON object');
@@ -322,7 +313,7 @@ function shardPath(dir: string, jsonPath: string, p: string): string {
   return join(dir, rel);
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = {
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = nameTable({
   float32: 4,
   int32: 4,
   bool: 1,
@@ -330,7 +321,7 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
   uint8: 1,
   uint16: 2,
   float16: 2,
-};
+});
 
 /** Bytes a group's weights occupy, or null when a string weight makes the size data-dependent. */
 function expectedGroupBytes(weights: WeightsManifestEntry[]): number | null {
@@ -383,21 +374,4 @@ function corrupt(path: string, what: string): Keras2TfjsError {
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
-}
-
-/**
- * A fresh, private-named folder beside the target, made with mkdir so that it takes the mode the
- * user's umask gives new folders (mkdtemp makes 0700: a model folder renamed into place would stay
- * unreadable to a web server running as another user).
- */
-async function makeTempDir(parent: string, base: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const path = join(parent, `.${base}.tmp-${randomBytes(6).toString('hex')}`);
-    try {
-      await mkdir(path, { mode: 0o777 });
-      return path;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
-    }
-  }
 }

@@ -246,7 +246,7 @@ describe('HDF5 files', () => {
   it('refuses a model_config that is not JSON', async () => {
     const err = await refusal(file('badjson.h5', edited.badJson));
     expect(err.code).toBe('BAD_CONFIG');
-    expect(err.message).toBe("badjson.h5: the root attribute 'model_config' is not valid JSON");
+    expect(err.message).toBe("badjson.h5: the root attribute 'model_config' is not valid JSON (Unexpected end of JSON input)");
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSavedModel } from '../../src/convert/read/saved_model.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
+import { asWeightData } from '../helpers/stored_arrays.js';
 
 
 interface ExpectedWeight {
@@ -98,7 +99,7 @@ describe('readSavedModel on the corpus SavedModels', () => {
         // storedName is the path below the layer ('cell/kernel'); Python's ends with the same attribute.
         expect(pyName.split('/').pop(), `${layer} #${i}`).toBe(w.storedName?.split('/').pop());
         expect(w.dtype).toBe(wanted[i].dtype.startsWith('int') ? 'int32' : 'float32');
-        const data = await w.read();
+        const data = asWeightData(await w.read());
         expect(sha256(data), `${layer}/${w.storedName} values`).toBe(wanted[i].sha256);
         expect(Array.from(data).every(Number.isFinite)).toBe(wanted[i].allFinite);
         count++;

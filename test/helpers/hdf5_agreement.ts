@@ -14,6 +14,7 @@ import { expect } from 'vitest';
 import { isHdf5, openDirectHdf5, openWasmHdf5, type Hdf5File } from '../../src/formats/hdf5/open_hdf5.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { MemorySource, type ByteSource } from '../../src/io/byte_source.js';
+import type { StoredValues } from '../../src/formats/stored_array.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TEST_DATA = join(ROOT, 'test/convert/data');
@@ -74,7 +75,7 @@ function outcome<T>(read: () => T): T | { refused: string } {
 }
 
 /** The outcome of reading a dataset: its description and values, or the refusal. */
-async function arrayOutcome(h5: Hdf5File, path: string): Promise<{ shape: number[]; dtype: string; sourceDtype: string; data: Float32Array | Int32Array } | { refused: string }> {
+async function arrayOutcome(h5: Hdf5File, path: string): Promise<{ shape: number[]; dtype: string; sourceDtype: string; data: StoredValues } | { refused: string }> {
   try {
     const a = h5.array(path);
     return { shape: a.shape, dtype: a.dtype, sourceDtype: a.sourceDtype, data: await a.read() };
@@ -131,18 +132,20 @@ async function forEachDataset(h5: Hdf5File, fn: (path: string) => Promise<void>,
 }
 
 /** The dataset's values in pieces of `bytes`, laid end to end. */
-async function inPieces(h5: Hdf5File, path: string, bytes: number): Promise<Float32Array | Int32Array> {
+async function inPieces(h5: Hdf5File, path: string, bytes: number): Promise<StoredValues> {
   const a = h5.array(path);
-  const parts: Array<Float32Array | Int32Array> = [];
+  const parts: StoredValues[] = [];
   for await (const p of a.pieces(bytes)) parts.push(p);
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = a.dtype === 'float32' ? new Float32Array(total) : new Int32Array(total);
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at += p.byteLength;
   }
-  return out;
+  // The pieces' own type (each piece has it): the whole read's type, which sameBytes compares.
+  const Type = (parts[0]?.constructor ?? (a.dtype === 'float32' ? Float32Array : Int32Array)) as new (b: ArrayBuffer) => StoredValues;
+  return new Type(out.buffer);
 }
 
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {

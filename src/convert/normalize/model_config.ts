@@ -13,7 +13,7 @@
  * every missing class, unmapped Lambda and unsupported setting in one message.
  */
 import { ErrorCode } from '../../errors.js';
-import { convertError } from '../../errors.js';
+import { convertError, summarizeList } from '../../errors.js';
 import type { LayerMapping } from '../intermediate.js';
 import {
   describeUnknownClass,
@@ -142,7 +142,7 @@ function throwProblems(ctx: Ctx): void {
   if (clauses.length === 0) return;
   const code = p.unknown.size > 0 ? ErrorCode.UNKNOWN_LAYER : p.lambdas.length > 0 ? ErrorCode.UNMAPPED_LAMBDA : ErrorCode.UNSUPPORTED_SEMANTICS;
   const firstLayer = p.unknown.size > 0 ? [...p.unknown.values()][0][0] : p.lambdas[0]?.layer;
-  throw convertError(code, ctx.opts.file, clauses.join('; '), firstLayer);
+  throw convertError(code, ctx.opts.file, summarizeList(clauses, 3, '; '), firstLayer);
 }
 
 // ------------------------------------------------------------------------------- models

@@ -10,6 +10,8 @@
  * with a warning.
  */
 
+import { nameTable } from '../../name_table.js';
+
 type Config = Record<string, unknown>;
 
 export interface ValueContext {
@@ -73,8 +75,18 @@ export function dtypeName(value: unknown, ctx: ValueContext): string | undefined
     return 'float32';
   }
   if (name === 'int64') return 'int32';
+  if (!KERAS_DTYPES.has(name)) {
+    ctx.unsupported(`${ctx.where} has the dtype '${name}', which is not a Keras dtype`);
+    return 'float32';
+  }
   return name;
 }
+
+/** Keras' dtype names (keras/src/backend/common/dtypes.py ALLOWED_DTYPES, floats handled above). */
+const KERAS_DTYPES = new Set([
+  'float32', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int4', 'bool', 'string', 'complex64', 'complex128',
+  'float8_e4m3fn', 'float8_e5m2',
+]);
 
 // ---------------------------------------------------------------------------- activations
 
@@ -113,7 +125,7 @@ export function activationName(value: unknown, ctx: ValueContext, key: string): 
 // --------------------------------------------------------------------------- initializers
 
 /** Keras initializer names (classes, snake_case aliases, Keras 1 strings) → tfjs class name. */
-const INITIALIZERS: Record<string, string> = {
+const INITIALIZERS: Readonly<Record<string, string>> = nameTable({
   Zeros: 'Zeros', zeros: 'Zeros', zero: 'Zeros',
   Ones: 'Ones', ones: 'Ones', one: 'Ones',
   Constant: 'Constant', constant: 'Constant',
@@ -129,10 +141,10 @@ const INITIALIZERS: Record<string, string> = {
   LecunUniform: 'LeCunUniform', LeCunUniform: 'LeCunUniform', lecun_uniform: 'LeCunUniform',
   Orthogonal: 'Orthogonal', OrthogonalInitializer: 'Orthogonal', orthogonal: 'Orthogonal',
   Identity: 'Identity', IdentityInitializer: 'Identity', identity: 'Identity',
-};
+});
 
 /** Config keys each tfjs initializer reads (others are dropped). */
-const INITIALIZER_KEYS: Record<string, string[]> = {
+const INITIALIZER_KEYS: Readonly<Record<string, string[]>> = nameTable({
   Constant: ['value'],
   RandomNormal: ['mean', 'stddev', 'seed'],
   RandomUniform: ['minval', 'maxval', 'seed'],
@@ -142,13 +154,13 @@ const INITIALIZER_KEYS: Record<string, string[]> = {
   LeCunNormal: ['seed'], LeCunUniform: ['seed'],
   Orthogonal: ['gain', 'seed'],
   Identity: ['gain'],
-};
+});
 
 /** Keras 1 string initializers carried their parameters implicitly. */
-const KERAS1_INIT_DEFAULTS: Record<string, Config> = {
+const KERAS1_INIT_DEFAULTS: Readonly<Record<string, Config>> = nameTable({
   uniform: { minval: -0.05, maxval: 0.05, seed: null },
   normal: { mean: 0, stddev: 0.05, seed: null },
-};
+});
 
 export function initializer(value: unknown, ctx: ValueContext, key: string): Config | null {
   if (value === null || value === undefined) return null;
@@ -220,19 +232,19 @@ function num(v: unknown): number {
 
 // ---------------------------------------------------------------------------- constraints
 
-const CONSTRAINTS: Record<string, string> = {
+const CONSTRAINTS: Readonly<Record<string, string>> = nameTable({
   MaxNorm: 'MaxNorm', max_norm: 'MaxNorm', maxnorm: 'MaxNorm',
   NonNeg: 'NonNeg', non_neg: 'NonNeg', nonneg: 'NonNeg',
   UnitNorm: 'UnitNorm', unit_norm: 'UnitNorm', unitnorm: 'UnitNorm',
   MinMaxNorm: 'MinMaxNorm', min_max_norm: 'MinMaxNorm',
-};
+});
 
-const CONSTRAINT_KEYS: Record<string, string[]> = {
+const CONSTRAINT_KEYS: Readonly<Record<string, string[]>> = nameTable({
   MaxNorm: ['max_value', 'axis'],
   NonNeg: [],
   UnitNorm: ['axis'],
   MinMaxNorm: ['min_value', 'max_value', 'rate', 'axis'],
-};
+});
 
 export function constraint(value: unknown, ctx: ValueContext, key: string): Config | null {
   if (value === null || value === undefined) return null;

@@ -17,9 +17,11 @@
  * rearrangement is applied then, to the values read).
  */
 import { ErrorCode } from '../../errors.js';
-import { convertError } from '../../errors.js';
+import { convertError, summarizeList } from '../../errors.js';
+import { toFloat32 } from '../../formats/integer_elements.js';
 import { derivedArray, elementCount } from '../../formats/stored_array.js';
-import type { NamedWeight, SourceWeight, StoredArray } from '../intermediate.js';
+import type { NamedWeight, SourceWeight, StoredArray, WeightDType } from '../intermediate.js';
+import { asVariableDtype } from './weight_dtypes.js';
 import type { LayerNote } from './model_config.js';
 
 type Config = Record<string, unknown>;
@@ -36,6 +38,8 @@ interface VarSpec {
   aliases: string[];
   /** Token that must appear in the stored name ('forward'/'backward' inside Bidirectional). */
   direction?: 'forward' | 'backward';
+  /** The tfjs variable's dtype when it is not float32. */
+  dtype?: WeightDType;
 }
 
 export interface WeightsResult {
@@ -55,7 +59,7 @@ export function buildWeights(file: string, layers: LayerNote[], source: Map<stri
     const found = sourceWeightsFor(layer.path, source, used);
     const matched = matchLayer(file, layer, specs, found);
     for (let i = 0; i < specs.length; i++) {
-      const { shape, dtype, read, pieces } = matched[i];
+      const { shape, dtype, read, pieces } = asVariableDtype(file, name, specs[i].name, specs[i].dtype ?? 'float32', matched[i]);
       const w: NamedWeight = { name: `${name}/${specs[i].name}`, shape, dtype, read, pieces };
       checkShape(file, name, specs[i], w);
       if (seenNames.has(w.name)) {
@@ -169,7 +173,8 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
     }
     case 'Normalization':
       // Weights only when Keras adapted it (mean/variance not fixed in the config).
-      return c.mean == null ? own([['mean', null], ['variance', null], ['count', []]]) : [];
+      // tf.keras stores `count` as int64; keras2tfjs' Normalization holds it as int32.
+      return c.mean == null ? own([['mean', null], ['variance', null], ['count', []]]).map((s) => (s.name === 'count' ? { ...s, dtype: 'int32' as const } : s)) : [];
     case 'ConvLSTM2D': {
       const f = num(c.filters);
       const g = f === null ? null : f * 4;
@@ -245,7 +250,7 @@ function matchLayer(file: string, layer: LayerNote, specs: VarSpec[], found: Sou
   if (found.length !== specs.length) {
     throw convertError(
       ErrorCode.WEIGHT_MISMATCH, file,
-      `layer '${name}' (${layer.targetClass}) needs ${specs.length} weight${specs.length === 1 ? '' : 's'} (${specs.map((s) => s.name).join(', ')}) but the file has ${found.length}${found.length ? ` (${describe(found)})` : ''}`,
+      `layer '${name}' (${layer.targetClass}) needs ${specs.length} weight${specs.length === 1 ? '' : 's'} (${summarizeList(specs.map((s) => s.name))}) but the file has ${found.length}${found.length ? ` (${describe(found)})` : ''}`,
       name,
     );
   }
@@ -253,7 +258,7 @@ function matchLayer(file: string, layer: LayerNote, specs: VarSpec[], found: Sou
 }
 
 function describe(ws: SourceWeight[]): string {
-  return ws.map((w) => `${w.storedName ?? '?'} ${JSON.stringify(w.shape)}`).join(', ');
+  return summarizeList(ws.map((w) => `${w.storedName ?? '?'} ${JSON.stringify(w.shape)}`));
 }
 
 function matchByKeras3Path(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | null {
@@ -334,7 +339,7 @@ function concatLast(parts: SourceWeight[], name: string): SourceWeight {
   const widths = parts.map((p) => p.shape[p.shape.length - 1]);
   const total = widths.reduce((a, b) => a + b, 0);
   const compute = async () => {
-    const datas = await Promise.all(parts.map((p) => p.read()));
+    const datas = await Promise.all(parts.map(async (p) => toFloat32(await p.read())));
     const out = new Float32Array(rows * total);
     for (let r = 0; r < rows; r++) {
       let col = 0;
@@ -354,7 +359,7 @@ function transpose(w: SourceWeight, perm: number[]): SourceWeight {
   const outShape = perm.map((p) => shape[p]);
   const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
   const compute = async () => {
-    const data = await w.read();
+    const data = toFloat32(await w.read());
     const out = new Float32Array(elementCount(shape));
     const idx = new Array(outShape.length).fill(0);
     for (let o = 0; o < out.length; o++) {

@@ -15,9 +15,10 @@
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
 import type { ByteSource } from '../../io/byte_source.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { DecodeBudget } from '../../formats/decode_budget.js';
 import { openHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 import { stripPackage } from '../normalize/layer_map.js';
 
 type Config = Record<string, unknown>;
@@ -47,7 +48,7 @@ export interface ArchiveSource {
 }
 
 /** Reads config, metadata and the weights' layout; the weights' values are read when asked. */
-export async function readKerasArchive(file: string, src: ArchiveSource): Promise<SourceModel> {
+export async function readKerasArchive(file: string, src: ArchiveSource, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
   try {
     const configBytes = await src.read('config.json', MAX_JSON_MEMBER_BYTES);
     if (!configBytes) throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'config.json': not a Keras model archive");
@@ -66,8 +67,10 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
     }
     const h5 = await openHdf5(weights, file, src.budget);
     let layerWeights: Map<string, SourceWeight[]>;
+    let optimizerWeights: SourceOptimizerWeights | null;
     try {
       layerWeights = readKeras3Weights(h5, modelConfig);
+      optimizerWeights = options.optimizerState ? readKeras3OptimizerVars(h5) : null;
     } catch (e) {
       h5.close();
       throw e;
@@ -85,6 +88,7 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
       modelConfig,
       trainingConfig: isObject(compile) && Object.keys(compile).length > 0 ? compile : null,
       layerWeights,
+      optimizerWeights,
       finish: async () => {
         try {
           await weights.verify();
@@ -100,11 +104,24 @@ export async function readKerasArchive(file: string, src: ArchiveSource): Promis
   }
 }
 
+/** The optimizer's `optimizer/vars/0..N` (saving_lib saves the model's `optimizer` attribute there), or null. */
+export function readKeras3OptimizerVars(h5: Hdf5File): SourceOptimizerWeights | null {
+  const group = ['/optimizer/vars', '/optimizer\\vars'].find((g) => h5.isGroup(g));
+  if (!group) return null;
+  const indices = h5
+    .keys(group)
+    .filter((k) => /^\d+$/.test(k) && h5.isDataset(`${group}/${k}`))
+    .map(Number)
+    .sort((a, b) => a - b);
+  const weights = indices.map((i) => ({ ...h5.array(`${group}/${i}`), storedName: null }));
+  return { name: h5.stringAttr(group, 'name'), weights };
+}
+
 function parseJson(file: string, member: string, bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8').decode(bytes));
+    return parseBoundedJson(new TextDecoder('utf-8').decode(bytes));
   } catch (e) {
-    throw convertError(ErrorCode.BAD_CONFIG, file, `'${member}' is not valid JSON (${(e as Error).message})`);
+    throw convertError(ErrorCode.BAD_CONFIG, file, `'${member}' ${jsonProblem(e)}`);
   }
 }
 
@@ -163,6 +180,8 @@ function indexVars(h5: Hdf5File): VarIndex {
  * ('vars/0', 'cell/vars/1').
  */
 export function readKeras3Weights(h5: Hdf5File, modelConfig: Config): Map<string, SourceWeight[]> {
+  // The config may come from outside the archive (a weights-only file's --config): walked below.
+  checkJsonShape(h5.file, modelConfig, 'the model architecture');
   const index = indexVars(h5);
   const out = new Map<string, SourceWeight[]>();
   const visited = new Set<unknown>();
@@ -261,6 +280,7 @@ function readGroupVars(h5: Hdf5File, index: VarIndex, group: string): SourceWeig
   const prefix = `${group}/`;
   const paths = [...index.datasets.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   paths.sort(compareVarPaths);
+  // Each with its source dtype, which decides in normalize what an integer dataset means.
   return paths.map((rel) => ({ ...h5.array(index.datasets.get(prefix + rel) as string), storedName: rel }));
 }
 

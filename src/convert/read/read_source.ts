@@ -33,6 +33,11 @@ export interface ReadOptions {
   budget?: DecodeBudget;
   /** Files up to this many bytes are read whole, larger ones by ranges (tests set 0). */
   wholeReadMax?: number;
+  /**
+   * Also read the optimizer's saved variables (`optimizerWeights`), for resuming training. Off by
+   * default: a conversion does not need them, and damage there must not fail it.
+   */
+  optimizerState?: boolean;
 }
 
 export async function readSource(input: string | Uint8Array, options: ReadOptions = {}): Promise<SourceModel> {
@@ -48,8 +53,8 @@ export async function readSource(input: string | Uint8Array, options: ReadOption
   }
   if (isDir) {
     const format = await detectDirectory(input);
-    if (format === 'savedmodel') return readSavedModel(input);
-    return readKerasArchive(input, directorySource(input, options));
+    if (format === 'savedmodel') return readSavedModel(input, options);
+    return readKerasArchive(input, directorySource(input, options), options);
   }
   const source = await openFileSource(input, {
     wholeReadMax: options.wholeReadMax ?? WHOLE_READ_MAX_BYTES,
@@ -72,7 +77,7 @@ async function readFromSource(source: ByteSource, file: string, options: ReadOpt
     if (kind === 'zip') {
       const zip = await ZipArchive.open(source, file, budget);
       checkKerasZip(zip);
-      return await readKerasArchive(file, zipSource(zip, source, budget));
+      return await readKerasArchive(file, zipSource(zip, source, budget), options);
     }
     if (kind !== 'hdf5') throw await unknownFormat(source, file);
     const h5 = await openHdf5(source, file, budget);
@@ -94,7 +99,7 @@ async function readFromSource(source: ByteSource, file: string, options: ReadOpt
 }
 
 async function readHdf5Model(h5: Hdf5File, file: string, options: ReadOptions): Promise<SourceContent> {
-  if (classifyHdf5(h5) === 'h5-full') return readLegacyH5(h5);
+  if (classifyHdf5(h5) === 'h5-full') return readLegacyH5(h5, options);
   if (options.config === undefined) {
     throw convertError(
       ErrorCode.WEIGHTS_ONLY, file,

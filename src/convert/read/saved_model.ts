@@ -9,6 +9,10 @@
  * weights, in `layer.weights` order, under its `variables` child. The checkpoint key names
  * alone are not enough: a variable is stored under the first path TensorFlow found to it,
  * which for RNN layers is often the model's `variables/<n>` or `trainable_variables/<n>`.
+ *
+ * The optimizer is the root's `optimizer` child: tf.keras 2.11+ optimizers list iterations and
+ * slots under `_variables/<i>`; legacy ones (OptimizerV2) keep `iter` and name each slot's
+ * variable in the graph's slot references.
  */
 import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -16,9 +20,10 @@ import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
 import { readSmallFileIfExists } from '../../io/file_source.js';
 import { openTensorBundle } from '../../io/tensor_bundle_files.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
+import { jsonProblem } from '../../formats/bounded_json.js';
 import { parseKerasJson } from './saved_model_json.js';
-import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
+import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
 import type { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
 
 const KERAS_METADATA = 'keras_metadata.pb';
@@ -95,7 +100,7 @@ interface KerasMetadata {
 }
 
 /** Reads the tf.keras SavedModel directory `dir`. */
-export async function readSavedModel(dir: string): Promise<SourceModel> {
+export async function readSavedModel(dir: string, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
   const sm: SavedModelDir = new SavedModelDir(dir);
   await requireDirectory(sm);
   const metadata = await readKerasMetadata(sm);
@@ -110,13 +115,14 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
     );
   }
   const bundle = await openTensorBundle(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
-  let layerWeights: Map<string, SourceWeight[]>;
+  let read: Awaited<ReturnType<typeof readLayerWeights>>;
   try {
-    layerWeights = await readLayerWeights(sm, bundle, metadata, modelConfig);
+    read = await readLayerWeights(sm, bundle, metadata, modelConfig, options.optimizerState ?? false);
   } catch (e) {
     await bundle.close();
     throw e;
   }
+  const { layerWeights, optimizerWeights } = read;
   return {
     file: dir,
     format: 'savedmodel',
@@ -125,6 +131,7 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
     modelConfig,
     trainingConfig: isObject(root.training_config) ? root.training_config : null,
     layerWeights,
+    optimizerWeights,
     // Each tensor's CRC-32C is checked as it is read.
     finish: () => bundle.close(),
     close: () => bundle.close(),
@@ -244,7 +251,7 @@ function metadataFrom(
     try {
       return parseKerasJson(text);
     } catch (e) {
-      return sm.fail(ErrorCode.CORRUPT_FILE, file, `${what} is not valid JSON (${(e as Error).message}); ${RECOPY_FIX}`);
+      return sm.fail(ErrorCode.CORRUPT_FILE, file, `${what} ${jsonProblem(e)}; ${RECOPY_FIX}`);
     }
   };
   const root = parse(rootText, "the root object's metadata");
@@ -277,7 +284,13 @@ function isObject(v: unknown): v is Json {
 // ---------------------------------------------------------------------------------------
 // Weights: walk the checkpoint's object graph from the model to each layer's variables
 
-async function readLayerWeights(sm: SavedModelDir, bundle: TensorBundle, metadata: KerasMetadata, modelConfig: Json): Promise<Map<string, SourceWeight[]>> {
+async function readLayerWeights(
+  sm: SavedModelDir,
+  bundle: TensorBundle,
+  metadata: KerasMetadata,
+  modelConfig: Json,
+  withOptimizer: boolean,
+): Promise<{ layerWeights: Map<string, SourceWeight[]>; optimizerWeights: SourceOptimizerWeights | null }> {
   const indexFile = sm.path(`${VARIABLES_PREFIX}.index`);
   if (!bundle.info(OBJECT_GRAPH_KEY)) {
     sm.fail(
@@ -305,11 +318,55 @@ async function readLayerWeights(sm: SavedModelDir, bundle: TensorBundle, metadat
     }
     if (weights.length > 0) out.set(layer.key, weights);
   }
-  return out;
+  return { layerWeights: out, optimizerWeights: withOptimizer ? await readOptimizerWeights(bundle, graph, located) : null };
+}
+
+/** The optimizer's variables: iterations first, then the slots (see the module comment); null if none. */
+async function readOptimizerWeights(bundle: TensorBundle, graph: TrackableObjectGraph, located: LocatedLayer[]): Promise<SourceOptimizerWeights | null> {
+  const optimizerId = graph.nodes[0]?.children.find((c) => c.localName === 'optimizer')?.nodeId;
+  const optimizer = optimizerId === undefined ? undefined : graph.nodes[optimizerId];
+  if (!optimizer) return null;
+  const valueOf = (id: number) => graph.nodes[id]?.attributes.find((a) => a.name === VARIABLE_VALUE);
+  const read = async (id: number, storedName: string): Promise<SourceWeight | null> => {
+    const attr = valueOf(id);
+    if (!attr || !bundle.info(attr.checkpointKey)) return null;
+    return { ...bundle.array(attr.checkpointKey), storedName };
+  };
+  const child = (node: TrackableObject, name: string) => node.children.find((c) => c.localName === name)?.nodeId;
+  const weights: SourceWeight[] = [];
+  const list = child(optimizer, '_variables');
+  if (list !== undefined) {
+    const entries = [...(graph.nodes[list]?.children ?? [])].sort((a, b) => Number(a.localName) - Number(b.localName));
+    for (const entry of entries) {
+      const weight = await read(entry.nodeId, valueOf(entry.nodeId)?.fullName ?? entry.localName);
+      if (weight) weights.push(weight);
+    }
+  } else {
+    const iter = child(optimizer, 'iter');
+    const iterations = iter === undefined ? null : await read(iter, 'iter');
+    if (iterations) weights.push(iterations);
+    // Slot blocks in the order the slots first appear, variables in the model's order.
+    const owner = new Map<number, string>();
+    for (const layer of located) for (const v of layer.variables) owner.set(v.nodeId, `${layer.key}/${v.storedName ?? v.nodeId}`);
+    const order = [...owner.keys()];
+    const slotNames = [...new Set(optimizer.slotVariables.map((s) => s.slotName))];
+    for (const slotName of slotNames) {
+      const refs = optimizer.slotVariables
+        .filter((s) => s.slotName === slotName && owner.has(s.originalVariableNodeId))
+        .sort((a, b) => order.indexOf(a.originalVariableNodeId) - order.indexOf(b.originalVariableNodeId));
+      for (const ref of refs) {
+        const weight = await read(ref.slotVariableNodeId, `${owner.get(ref.originalVariableNodeId)}/${slotName}`);
+        if (weight) weights.push(weight);
+      }
+    }
+  }
+  return weights.length > 0 ? { name: null, weights } : null;
 }
 
 interface LocatedVariable {
   checkpointKey: string;
+  /** The variable's node in the object graph (optimizer slots refer to it). */
+  nodeId: number;
   /** Path below the layer: 'kernel', 'cell/kernel', 'forward_layer/cell/bias'. */
   storedName: string | null;
 }
@@ -383,7 +440,7 @@ class GraphWalker {
     return ids.map((varId) => {
       const attr = this.node(varId).attributes.find((a) => a.name === VARIABLE_VALUE);
       if (!attr) this.bad(`object ${varId}, listed as a layer variable, has no stored value`);
-      return { checkpointKey: attr.checkpointKey, storedName: names.get(varId) ?? null };
+      return { checkpointKey: attr.checkpointKey, nodeId: varId, storedName: names.get(varId) ?? null };
     });
   }
 

@@ -41,8 +41,9 @@ export abstract class Hdf5File {
   /** An attribute decoded to JS: strings (vlen or fixed), string lists, numbers, or null if absent. */
   abstract attr(path: string, name: string): AttrValue;
   /**
-   * A numeric dataset as float32 (floats of any width) or int32 (integers), C order: described
-   * now (shape, dtype), its values read when asked, as many times as asked.
+   * A numeric dataset, C order: described now (shape, dtype: float32 for floats of any width,
+   * int32 for integers), its values read when asked, as many times as asked (floats as float32,
+   * integers exactly as stored: decode.ts).
    */
   abstract array(path: string): Hdf5Array;
   abstract close(): void;
@@ -88,7 +89,7 @@ export abstract class Hdf5File {
     const count = elementCount(shape);
     const decoded = count * 4;
     if (decoded > this.budget.limit) throw this.budget.exceeded(decoded, this.file, `dataset '${path}' (shape [${shape.join(', ')}])`);
-    const decode = (raw: Uint8Array) => decodeNumeric(raw, meta, bfloat16, unsupported).data;
+    const decode = (raw: Uint8Array) => decodeNumeric(raw, meta, bfloat16, unsupported);
     const what = `dataset '${path}'`;
     const dtype = sourceDtype.startsWith('float') || sourceDtype === 'bfloat16' ? 'float32' : 'int32';
     const readElements = async (first: number, n: number) => {

@@ -4,8 +4,8 @@
  *                                   tensor name → BundleEntryProto (dtype, shape, shard, offset, size, crc32c)
  *   <prefix>.data-0000K-of-0000N    raw little-endian tensor bytes, at [offset, offset + size)
  *
- * Numeric tensors come back as lazy `StoredArray`s (float32 or int32, the dtypes tfjs weights
- * use), read from their data shard by ranges when asked; string tensors (the checkpoint's own
+ * Numeric tensors come back as lazy `StoredArray`s (floats as float32, integers exactly as
+ * stored), read from their data shard by ranges when asked; string tensors (the checkpoint's own
  * object graph) as byte arrays. Every read is checked against the entry's masked CRC-32C (a
  * tensor read in pieces is checked as the pieces go by, before its last piece is given).
  *
@@ -15,7 +15,7 @@
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import type { ByteSource } from '../../io/byte_source.js';
 import { crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
-import { elementCount, type StoredArray, type WeightData, type WeightDType } from '../stored_array.js';
+import { elementCount, type StoredArray, type StoredValues, type WeightDType } from '../stored_array.js';
 import { decodeMessage, safeNumber, type BundleHeader } from './saved_model_protos.js';
 import { readTable } from './sstable.js';
 
@@ -33,6 +33,8 @@ const DT = {
   BFLOAT16: 14,
   UINT16: 17,
   HALF: 19,
+  UINT32: 22,
+  UINT64: 23,
 } as const;
 
 const DTYPE_NAMES: Record<number, string> = {
@@ -44,7 +46,7 @@ const DTYPE_NAMES: Record<number, string> = {
 /** Bytes per element of each numeric dtype we convert. */
 const ELEMENT_BYTES: Record<number, number> = {
   [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT32]: 4, [DT.UINT8]: 1, [DT.INT16]: 2, [DT.INT8]: 1,
-  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2,
+  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2, [DT.UINT32]: 4, [DT.UINT64]: 8,
 };
 
 /** One tensor as the index describes it. */
@@ -160,8 +162,8 @@ export class TensorBundle {
   }
 
   /**
-   * A numeric tensor as tfjs weight data (float types → float32, integer types → int32),
-   * described now (unknown names, dtypes tfjs lacks and sizes that do not fit the shape are
+   * A numeric tensor (dtype float32 for float types, int32 for integer types; values: float32,
+   * or integers exactly as stored), described now (unknown names, dtypes tfjs lacks and sizes that do not fit the shape are
    * refused here), its bytes read from its data shard when asked.
    */
   array(key: string): StoredArray {
@@ -184,7 +186,7 @@ export class TensorBundle {
       );
     }
     const dtype: WeightDType = FLOAT_DTYPES.has(info.dtype) ? 'float32' : 'int32';
-    const decode = (raw: Uint8Array, fresh: boolean) => convert(raw, info, fresh, (m) => this.fail(ErrorCode.UNSUPPORTED_SEMANTICS, dataFile, m));
+    const decode = (raw: Uint8Array, fresh: boolean) => convert(raw, info, fresh);
     return {
       shape: info.shape,
       dtype,
@@ -207,8 +209,8 @@ export class TensorBundle {
     info: BundleTensorInfo,
     perElement: number,
     maxBytes: number,
-    decode: (raw: Uint8Array, fresh: boolean) => WeightData,
-  ): AsyncIterable<WeightData> {
+    decode: (raw: Uint8Array, fresh: boolean) => StoredValues,
+  ): AsyncIterable<StoredValues> {
     const step = Math.max(1, Math.floor(maxBytes / Math.max(perElement, 4))) * perElement;
     const shard = await this.openShard(info);
     try {
@@ -335,10 +337,12 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const FLOAT_DTYPES = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.HALF, DT.BFLOAT16]);
 
 /**
- * Converts little-endian element bytes to the dtypes tfjs weights use. `fresh`: the bytes are a
- * buffer of their own, which 4-byte types may be viewed in place in.
+ * Converts little-endian element bytes to stored values: float types to float32, integer types
+ * exactly as stored (stored_array.ts; whether they fit a variable is decided in
+ * convert/normalize). `fresh`: the bytes are a buffer of their own, which 4-byte types may be
+ * viewed in place in.
  */
-function convert(bytes: Uint8Array, info: BundleTensorInfo, fresh: boolean, unsupported: (message: string) => never): WeightData {
+function convert(bytes: Uint8Array, info: BundleTensorInfo, fresh: boolean): StoredValues {
   const count = bytes.length / ELEMENT_BYTES[info.dtype];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const own = (): ArrayBuffer => (fresh && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
@@ -377,37 +381,40 @@ function convert(bytes: Uint8Array, info: BundleTensorInfo, fresh: boolean, unsu
       return data;
     }
     case DT.INT64: {
-      // Keras int64 weights are counters (Normalization's `count`); tfjs has int32 only.
-      const data = new Int32Array(count);
-      for (let i = 0; i < count; i++) {
-        const v = view.getBigInt64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n) {
-          unsupported(`int64 tensor '${info.key}' holds ${v}, beyond the int32 range of TensorFlow.js weights`);
-        }
-        data[i] = Number(v);
-      }
+      // Keras int64 weights are counters (Normalization's `count`); whether their values fit the
+      // int32 tfjs has is decided per variable, in convert/normalize.
+      const data = new BigInt64Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getBigInt64(i * 8, true);
       return data;
     }
-    default: {
-      const read = integerReader(info.dtype, view);
-      const data = new Int32Array(count);
-      for (let i = 0; i < count; i++) data[i] = read(i);
+    case DT.UINT64: {
+      const data = new BigUint64Array(count);
+      for (let i = 0; i < count; i++) data[i] = view.getBigUint64(i * 8, true);
       return data;
     }
+    default:
+      return smallIntegers(info.dtype, view, count);
   }
 }
 
-function integerReader(dtype: number, view: DataView): (i: number) => number {
+/** 8-, 16- and unsigned 32-bit integers, each in its own typed array (exact). */
+function smallIntegers(dtype: number, view: DataView, count: number): StoredValues {
+  const fill = <T extends { [i: number]: number }>(data: T, read: (i: number) => number): T => {
+    for (let i = 0; i < count; i++) data[i] = read(i);
+    return data;
+  };
   switch (dtype) {
     case DT.UINT8:
     case DT.BOOL:
-      return (i) => view.getUint8(i);
+      return fill(new Uint8Array(count), (i) => view.getUint8(i));
     case DT.INT8:
-      return (i) => view.getInt8(i);
+      return fill(new Int8Array(count), (i) => view.getInt8(i));
     case DT.INT16:
-      return (i) => view.getInt16(i * 2, true);
+      return fill(new Int16Array(count), (i) => view.getInt16(i * 2, true));
     case DT.UINT16:
-      return (i) => view.getUint16(i * 2, true);
+      return fill(new Uint16Array(count), (i) => view.getUint16(i * 2, true));
+    case DT.UINT32:
+      return fill(new Uint32Array(count), (i) => view.getUint32(i * 4, true));
     default:
       throw new Error(`unreachable: dtype ${dtype} has a size but no reader`);
   }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readSavedModel } from '../../../src/convert/read/saved_model.js';
 import type { SourceWeight } from '../../../src/convert/intermediate.js';
 import { fixtureCase, fixturePath, loadFixture, readFixtureBytes } from '../../helpers/fixtures.js';
+import { asWeightData } from '../../helpers/stored_arrays.js';
 
 const CASE = 'seed_lambda_tfkeras';
 /**
@@ -42,7 +43,7 @@ async function h5Weights(): Promise<Map<string, Float32Array>> {
 /** x·W + b for one row, in float64. */
 async function dense(x: ArrayLike<number>, w: SourceWeight, b: SourceWeight, activation: (v: number) => number): Promise<Float64Array> {
   const [inDim, units] = w.shape;
-  const [kernel, bias] = [await w.read(), await b.read()];
+  const [kernel, bias] = [asWeightData(await w.read()), asWeightData(await b.read())];
   const out = new Float64Array(units);
   for (let j = 0; j < units; j++) {
     let s = bias[j];

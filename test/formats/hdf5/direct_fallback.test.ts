@@ -18,6 +18,7 @@ import { MSG, readObjectHeader, readSuperblock, type Message } from '../../../sr
 import { Hdf5Thread } from '../../../src/formats/hdf5/h5wasm/thread.js';
 import { Keras2TfjsError } from '../../../src/errors.js';
 import { fixturePath } from '../../helpers/fixtures.js';
+import type { StoredValues } from '../../../src/formats/stored_array.js';
 
 const H5 = new Uint8Array(readFileSync(fixturePath('builtin_dropout', 'model.h5')));
 const KERNEL = '/model_weights/output/output/kernel';
@@ -38,7 +39,7 @@ async function refusalReason(bytes: Uint8Array): Promise<string> {
 }
 
 /** A dataset described and read: what the tests compare between readers. */
-async function values(h5: Hdf5File, path: string): Promise<{ shape: number[]; dtype: string; sourceDtype: string; data: Float32Array | Int32Array }> {
+async function values(h5: Hdf5File, path: string): Promise<{ shape: number[]; dtype: string; sourceDtype: string; data: StoredValues }> {
   const a = h5.array(path);
   return { shape: a.shape, dtype: a.dtype, sourceDtype: a.sourceDtype, data: await a.read() };
 }
@@ -169,7 +170,7 @@ describe('features left to the HDF5 library', () => {
     const wasm = await openWasmHdf5(edited.chunked, 'chunked.h5');
     try {
       expect(await values(direct, '/packed')).toEqual(await values(wasm, '/packed'));
-      expect(Array.from((await values(direct, '/packed')).data)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(Array.from((await values(direct, '/packed')).data as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
     } finally {
       wasm.close();
     }
