@@ -36,7 +36,7 @@ export function kerasSlots(className: string, config: Record<string, unknown>): 
  * Slot names as older savers spell them → Keras 3's: tf.keras 2.11+ (`Adam/m/dense/kernel`) and
  * legacy OptimizerV2 (`Adam/dense/kernel/m`, RMSprop's `rms` and `mg`).
  */
-export const SLOT_ALIASES: Record<string, string> = {
+export const SLOT_ALIASES: Readonly<Record<string, string>> = nameTable({
   m: 'momentum',
   v: 'velocity',
   vhat: 'velocity_hat',
@@ -46,4 +46,4 @@ export const SLOT_ALIASES: Record<string, string> = {
   velocity: 'velocity',
   velocity_hat: 'velocity_hat',
   average_gradient: 'average_gradient',
-};
+});
