@@ -380,16 +380,13 @@ function convert(bytes: Uint8Array, info: BundleTensorInfo, fresh: boolean): Sto
       for (let i = 0; i < count; i++) data[i] = view.getInt32(i * 4, true);
       return data;
     }
-    case DT.INT64: {
+    case DT.INT64:
+    case DT.UINT64: {
       // Keras int64 weights are counters (Normalization's `count`); whether their values fit the
       // int32 tfjs has is decided per variable, in convert/normalize.
-      const data = new BigInt64Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getBigInt64(i * 8, true);
-      return data;
-    }
-    case DT.UINT64: {
-      const data = new BigUint64Array(count);
-      for (let i = 0; i < count; i++) data[i] = view.getBigUint64(i * 8, true);
+      const signed = info.dtype === DT.INT64;
+      const data = signed ? new BigInt64Array(count) : new BigUint64Array(count);
+      for (let i = 0; i < count; i++) data[i] = signed ? view.getBigInt64(i * 8, true) : view.getBigUint64(i * 8, true);
       return data;
     }
     default:
