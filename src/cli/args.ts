@@ -21,6 +21,8 @@ export interface ConvertCommand {
   config?: string;
   quantize?: QuantizeDtype;
   shardSizeMb?: number;
+  /** `--max-decode-ratio`: the library's `maxDecodeRatio` option. */
+  maxDecodeRatio?: number;
   json: boolean;
 }
 export interface InspectCommand {
@@ -32,6 +34,7 @@ export interface InspectCommand {
   rng?: RngBackend;
   /** Architecture for a weights-only file. */
   config?: string;
+  maxDecodeRatio?: number;
   json: boolean;
 }
 export interface DemoCommand {
@@ -76,6 +79,7 @@ const CONVERT_OPTIONS = {
   config: { type: 'string' },
   quantize: { type: 'string' },
   'shard-size-mb': { type: 'string' },
+  'max-decode-ratio': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -85,6 +89,7 @@ const INSPECT_OPTIONS = {
   rng: { type: 'string' },
   backend: { type: 'string' },
   config: { type: 'string' },
+  'max-decode-ratio': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -151,7 +156,14 @@ function parseConvert(args: string[], json: boolean): ConvertCommand {
     if (raw.trim() === '' || !Number.isFinite(mb) || mb <= 0) throw usage(`--shard-size-mb expects a positive number of MiB, got '${raw}'`);
     cmd.shardSizeMb = mb;
   }
+  if (values['max-decode-ratio'] !== undefined) cmd.maxDecodeRatio = decodeRatio(values['max-decode-ratio'], json, 'convert');
   return cmd;
+}
+
+function decodeRatio(raw: string, json: boolean, command: string): number {
+  const ratio = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(ratio) || ratio <= 0) throw new UsageError(`--max-decode-ratio expects a positive number, got '${raw}'`, command, json);
+  return ratio;
 }
 
 function parseInspect(args: string[], json: boolean): InspectCommand {
@@ -168,6 +180,7 @@ function parseInspect(args: string[], json: boolean): InspectCommand {
   if (values.backend !== undefined) throw misplacedBackend(values.backend, 'inspect', json);
   if (values.rng !== undefined) cmd.rng = oneOf(values.rng, RNGS, '--rng', json, 'inspect');
   if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'inspect');
+  if (values['max-decode-ratio'] !== undefined) cmd.maxDecodeRatio = decodeRatio(values['max-decode-ratio'], json, 'inspect');
   return cmd;
 }
 

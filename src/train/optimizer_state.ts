@@ -15,7 +15,8 @@
  */
 import { scalar, tensor, type Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { SourceOptimizerWeights, SourceWeight } from '../convert/intermediate.js';
+import type { SourceOptimizerWeights, SourceWeight, WeightData, WeightDType } from '../convert/intermediate.js';
+import { toFloat32, toInt32Exact } from '../formats/integer_elements.js';
 import type { KerasOptimizer, NamedTensor } from './keras_optimizer.js';
 import { KERAS_SLOT_CALLS, SLOT_ALIASES } from './slot_layout.js';
 
@@ -28,8 +29,26 @@ export interface RestoredState {
   warning: string | null;
 }
 
+/**
+ * A saved variable with its values read: integers as int32 where every value fits (the
+ * iteration count), everything else as float32 (what the optimizer's variables hold).
+ */
+interface SavedArray {
+  storedName: string | null;
+  shape: number[];
+  dtype: WeightDType;
+  data: WeightData;
+}
+
 /** A slot name → one saved array per trainable weight, in the model's order. */
-type Slots = Map<string, SourceWeight[]>;
+type Slots = Map<string, SavedArray[]>;
+
+async function readSaved(w: SourceWeight): Promise<SavedArray> {
+  const values = await w.read();
+  const exact = w.dtype === 'int32' ? toInt32Exact(values) : null;
+  if (exact instanceof Int32Array) return { storedName: w.storedName, shape: w.shape, dtype: 'int32', data: exact };
+  return { storedName: w.storedName, shape: w.shape, dtype: 'float32', data: toFloat32(values) };
+}
 
 /**
  * Restores `saved` into `optimizer` (already given to `model.compile`). Never throws for state it
@@ -46,12 +65,14 @@ export async function restoreOptimizerState(
     warning: `${why}: training starts with a fresh optimizer (step 0, zero slots), not where Keras stopped`,
   });
   if (!saved || saved.weights.length === 0) return fresh('the file holds no optimizer state (saved without it, or never trained)');
-  if (neverStepped(saved.weights)) {
+  const entries: SavedArray[] = [];
+  for (const w of saved.weights) entries.push(await readSaved(w));
+  if (neverStepped(entries)) {
     return { iterations: 0, restored: true, warning: "the file's optimizer never took a step (compiled, never trained): training starts at step 0" };
   }
   const className = optimizer.getClassName().replace(/^Keras/, '');
   const shapes = model.trainableWeights.map((w) => w.shape as number[]);
-  const parsed = parseState(saved.weights, className, optimizer.stateSlotNames(), shapes);
+  const parsed = parseState(entries, className, optimizer.stateSlotNames(), shapes);
   if (typeof parsed === 'string') return fresh(`the file's optimizer state cannot be restored (${parsed})`);
   const { iterations, slots } = parsed;
   const values: NamedTensor[] = [{ name: 'iter', tensor: scalar(iterations, 'int32') }];
@@ -69,13 +90,13 @@ export async function restoreOptimizerState(
 }
 
 /** An optimizer saved before its first step: the count at 0 and at most the learning rate, no slots (Keras builds them on the first step). */
-function neverStepped(entries: SourceWeight[]): boolean {
+function neverStepped(entries: SavedArray[]): boolean {
   const [first, ...rest] = entries;
   return first.shape.length === 0 && first.data[0] === 0 && rest.every((e) => e.shape.length === 0);
 }
 
 /** The iteration count and slots from the file's variables, or why they do not fit. */
-function parseState(entries: SourceWeight[], className: string, slotNames: string[], shapes: number[][]): { iterations: number; slots: Slots } | string {
+function parseState(entries: SavedArray[], className: string, slotNames: string[], shapes: number[][]): { iterations: number; slots: Slots } | string {
   const [first, ...rest] = entries;
   if (first.shape.length !== 0 || first.dtype !== 'int32') return 'its first variable is not the iteration count';
   const iterations = first.data[0];
@@ -97,10 +118,10 @@ function parseState(entries: SourceWeight[], className: string, slotNames: strin
   return "its slot variables do not match the model's trainable weights (names or shapes)";
 }
 
-type Layout = (entries: SourceWeight[], className: string, slotNames: string[]) => Slots | null;
+type Layout = (entries: SavedArray[], className: string, slotNames: string[]) => Slots | null;
 
 /** Groups entries by the slot `slotOf` names (file order kept within a slot); null if one has none. */
-function groupBy(entries: SourceWeight[], slotOf: (e: SourceWeight) => string | undefined): Slots | null {
+function groupBy(entries: SavedArray[], slotOf: (e: SavedArray) => string | undefined): Slots | null {
   const slots: Slots = new Map();
   for (const e of entries) {
     const slot = slotOf(e);

@@ -15,10 +15,10 @@ import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
 import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
+import type { SourceContent, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 
 /** Reads a full-model legacy file (root attribute `model_config`). */
-export function readLegacyH5(h5: Hdf5File, options: { optimizerState?: boolean } = {}): SourceModel {
+export function readLegacyH5(h5: Hdf5File, options: { optimizerState?: boolean } = {}): SourceContent {
   const modelConfig = jsonAttr(h5, 'model_config');
   if (!modelConfig || typeof modelConfig !== 'object' || Array.isArray(modelConfig)) {
     throw convertError(ErrorCode.BAD_CONFIG, h5.file, "the root attribute 'model_config' is not a JSON object");
@@ -47,14 +47,13 @@ function readOptimizerWeights(h5: Hdf5File): SourceOptimizerWeights | null {
     if (!h5.isDataset(path)) {
       throw convertError(ErrorCode.BAD_HDF5, h5.file, `optimizer weight '${weightName}' is listed but '${path}' is missing`);
     }
-    const { shape, dtype, data } = h5.readArray(path);
-    return { storedName: weightName, shape, dtype, data };
+    return { ...h5.array(path), storedName: weightName };
   });
   return { name: null, weights };
 }
 
 /** Reads a legacy weights-only file (root attribute `layer_names`) with the architecture given. */
-export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceModel {
+export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceContent {
   checkJsonShape(h5.file, modelConfig, 'the model architecture'); // given with --config, not parsed here
   return {
     file: h5.file,
@@ -95,7 +94,7 @@ function readLayerGroups(h5: Hdf5File, root: string): Map<string, SourceWeight[]
       if (!h5.isDataset(path)) {
         throw convertError(ErrorCode.BAD_HDF5, h5.file, `weight '${weightName}' of layer '${layer}' is listed but '${path}' is missing`, layer);
       }
-      return { storedName: weightName, ...h5.readArray(path) }; // with its source dtype, for normalize
+      return { ...h5.array(path), storedName: weightName }; // with its source dtype, for normalize
     });
     out.set(layer, weights);
   }

@@ -14,15 +14,17 @@
  * slots under `_variables/<i>`; legacy ones (OptimizerV2) keep `iter` and name each slot's
  * variable in the graph's slot references.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
+import { readSmallFileIfExists } from '../../io/file_source.js';
+import { openTensorBundle } from '../../io/tensor_bundle_files.js';
 import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 import { jsonProblem } from '../../formats/bounded_json.js';
 import { parseKerasJson } from './saved_model_json.js';
 import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
-import { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
+import type { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
 
 const KERAS_METADATA = 'keras_metadata.pb';
 const SAVED_MODEL_PB = 'saved_model.pb';
@@ -52,6 +54,11 @@ const ALIAS_CHILDREN = new Set([
   'layers',
 ]);
 const LAYER_CHILD = /^layer(_with_weights)?-(\d+)$/;
+/**
+ * keras_metadata.pb and saved_model.pb are read whole. saved_model.pb can hold a big model's
+ * traced graphs (and, for some, constants), so the limit is the most one typed array holds.
+ */
+const MAX_PROTO_BYTES = 2 ** 31 - 1;
 
 const RESAVE_FIX = 'load it in Python with tf.keras.models.load_model(dir), save it as a .keras or .h5 file, and convert that';
 const RECOPY_FIX = 'copy the complete SavedModel directory again';
@@ -107,7 +114,15 @@ export async function readSavedModel(dir: string, options: { optimizerState?: bo
       `the model${cls} has no layer graph in its config: it is a subclassed Keras model, whose architecture is Python code; rebuild it as a Sequential or Functional model in Python, load the weights into it, and save that`,
     );
   }
-  const { layerWeights, optimizerWeights } = await readLayerWeights(sm, metadata, modelConfig, options.optimizerState ?? false);
+  const bundle = await openTensorBundle(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
+  let read: Awaited<ReturnType<typeof readLayerWeights>>;
+  try {
+    read = await readLayerWeights(sm, bundle, metadata, modelConfig, options.optimizerState ?? false);
+  } catch (e) {
+    await bundle.close();
+    throw e;
+  }
+  const { layerWeights, optimizerWeights } = read;
   return {
     file: dir,
     format: 'savedmodel',
@@ -117,6 +132,9 @@ export async function readSavedModel(dir: string, options: { optimizerState?: bo
     trainingConfig: isObject(root.training_config) ? root.training_config : null,
     layerWeights,
     optimizerWeights,
+    // Each tensor's CRC-32C is checked as it is read.
+    finish: () => bundle.close(),
+    close: () => bundle.close(),
   };
 }
 
@@ -134,10 +152,11 @@ async function requireDirectory(sm: SavedModelDir): Promise<void> {
 
 async function readOptional(sm: SavedModelDir, file: string): Promise<Uint8Array | null> {
   try {
-    return await readFile(file);
+    return await readSmallFileIfExists(file, MAX_PROTO_BYTES, 'SavedModel protobuf', sm.shown(file));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `cannot be read (${(e as Error).message})`);
+    // Unreadable (permissions, I/O): said the SavedModel way; not a file, too large: as they are.
+    if (e instanceof Keras2TfjsError && e.code === ErrorCode.FILE_NOT_FOUND) return sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `cannot be read (${e.message.replace(/^[^:]*: cannot be read \((.*)\)$/, '$1')})`);
+    throw e;
   }
 }
 
@@ -267,11 +286,11 @@ function isObject(v: unknown): v is Json {
 
 async function readLayerWeights(
   sm: SavedModelDir,
+  bundle: TensorBundle,
   metadata: KerasMetadata,
   modelConfig: Json,
   withOptimizer: boolean,
 ): Promise<{ layerWeights: Map<string, SourceWeight[]>; optimizerWeights: SourceOptimizerWeights | null }> {
-  const bundle = await TensorBundle.open(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
   const indexFile = sm.path(`${VARIABLES_PREFIX}.index`);
   if (!bundle.info(OBJECT_GRAPH_KEY)) {
     sm.fail(
@@ -295,8 +314,7 @@ async function readLayerWeights(
   for (const layer of located) {
     const weights: SourceWeight[] = [];
     for (const v of layer.variables) {
-      const array = await bundle.readArray(v.checkpointKey);
-      weights.push({ ...array, storedName: v.storedName });
+      weights.push({ ...bundle.array(v.checkpointKey), storedName: v.storedName });
     }
     if (weights.length > 0) out.set(layer.key, weights);
   }
@@ -312,7 +330,7 @@ async function readOptimizerWeights(bundle: TensorBundle, graph: TrackableObject
   const read = async (id: number, storedName: string): Promise<SourceWeight | null> => {
     const attr = valueOf(id);
     if (!attr || !bundle.info(attr.checkpointKey)) return null;
-    return { ...(await bundle.readArray(attr.checkpointKey)), storedName };
+    return { ...bundle.array(attr.checkpointKey), storedName };
   };
   const child = (node: TrackableObject, name: string) => node.children.find((c) => c.localName === name)?.nodeId;
   const weights: SourceWeight[] = [];

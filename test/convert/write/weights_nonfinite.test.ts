@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countNonFinite } from '../../../src/convert/normalize/weights.js';
+import { countNonFinite } from '../../../src/convert/write/weight_encoder.js';
 
 describe('countNonFinite (the NaN/Inf warning on converted weights)', () => {
   const special = [NaN, Infinity, -Infinity];
