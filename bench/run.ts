@@ -13,13 +13,14 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { runConvertBench } from './lib/convert_bench.js';
+import { LARGE_FILES, runConvertBench } from './lib/convert_bench.js';
 import { runDropoutBench, runMaskStreamBench } from './lib/dropout_bench.js';
 import { collectVersions, machineInfo } from './lib/machine.js';
 import { OFFICIAL_PYTHON } from './lib/official.js';
 import { CACHE_DIR, SUMMARY_JSON } from './lib/paths.js';
 import { ensureTfjsNode } from './lib/tfjs_node_setup.js';
 import { evaluateTargets, writeBenchmarksMd, writeSummary, type Summary } from './lib/report.js';
+import { runScaleBench } from './lib/scale_bench.js';
 import { runTrainBench } from './lib/train_bench.js';
 
 export interface RunOptions {
@@ -36,7 +37,7 @@ function parseArgs(argv: string[]): RunOptions {
     if (arg === '--quick') opts.quick = true;
     else if (arg.startsWith('--only=')) opts.only = new Set(arg.slice('--only='.length).split(','));
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --only=dropout,mask,convert,train]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --only=dropout,mask,convert,scale,train]\n');
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${arg}' (try --help)`);
   }
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   const dropout = wants('dropout') ? runDropoutBench(opts.quick, tfjsNode.available, logError) : null;
   const mask = wants('mask') ? runMaskStreamBench(opts.quick, tfjsNode.available, logError) : null;
   const convert = wants('convert') ? runConvertBench(opts.quick, logError) : null;
+  // Gigabyte models: generated and converted in the full bench only (minutes).
+  const scale = wants('scale') && !opts.quick ? runScaleBench(LARGE_FILES.keras3Keras, logError) : null;
   const train = wants('train') ? runTrainBench(opts.quick, tfjsNode.available, logError) : null;
   const summary: Summary = {
     mode: opts.quick ? 'quick' : 'full',
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     dropout_overhead: dropout,
     mask_stream: mask,
     convert,
+    scale,
     train,
     tfjs_node: tfjsNode,
     targets: [],
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
 function keepEarlierParts(summary: Summary, only: Set<string>): void {
   if (!existsSync(SUMMARY_JSON)) return;
   const previous = JSON.parse(readFileSync(SUMMARY_JSON, 'utf8')) as Summary;
-  const parts = { dropout: 'dropout_overhead', mask: 'mask_stream', convert: 'convert', train: 'train' } as const;
+  const parts = { dropout: 'dropout_overhead', mask: 'mask_stream', convert: 'convert', scale: 'scale', train: 'train' } as const;
   const kept: string[] = [];
   for (const [part, key] of Object.entries(parts)) {
     if (only.has(part) || previous[key] == null) continue;

@@ -17,6 +17,14 @@ export const ErrorCode = {
   CORRUPT_FILE: 'CORRUPT_FILE',
   /** Writing the output failed; nothing was left half-written. */
   WRITE_FAILED: 'WRITE_FAILED',
+  /** The input is a device, a pipe or a socket (also through a symlink): only regular files are read. */
+  NOT_A_FILE: 'NOT_A_FILE',
+  /**
+   * Reading the input would cost more than its budget allows: it decodes (inflates, expands) to
+   * far more bytes than it stores, or declares sizes no genuine file has. The message names the
+   * option that raises the budget when the file is genuine.
+   */
+  RESOURCE_LIMIT: 'RESOURCE_LIMIT',
 
   // --- converter input ---
   /** The input is none of the formats we read (.keras zip, HDF5, SavedModel dir). */

@@ -41,6 +41,9 @@ export {
 export type { CrossentropyOptions, KerasLossFn } from './train/losses.js';
 export { convert, convertToDirectory, loadKerasModel } from './convert/convert.js';
 export type { ConvertOptions, ConversionReport, ConvertResult, ConvertedLayer, LoadKerasModelOptions } from './convert/convert.js';
+export { verifyParity } from './parity/verify_parity.js';
+export type { ParityCheck, ParityReport, VerifyParityOptions, NotRecorded, NotCompared } from './parity/verify_parity.js';
+export { formatParityReport } from './parity/report_table.js';
 export { inspect } from './convert/inspect.js';
 export type { InspectOptions, InspectReport, InspectedLayer, InspectedLambda } from './convert/inspect.js';
 export type { ModelFolderFiles, ModelInput } from './convert/read/model_input.js';

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import type { ConvertSummary } from './convert_bench.js';
 import type { DropoutOverhead, MaskStream } from './dropout_bench.js';
 import type { MachineInfo } from './machine.js';
+import type { ScaleSummary } from './scale_bench.js';
 import type { TfjsNodeStatus } from './tfjs_node_setup.js';
 import type { TrainSummary } from './train_bench.js';
 import { BENCHMARKS_MD, RESULTS_DIR, SUMMARY_JSON } from './paths.js';
@@ -28,6 +29,8 @@ export interface Summary {
   dropout_overhead: DropoutOverhead | null;
   mask_stream: MaskStream | null;
   convert: ConvertSummary | null;
+  /** Gigabyte models against cp (full bench only). */
+  scale: ScaleSummary | null;
   train: TrainSummary | null;
   tfjs_node: TfjsNodeStatus;
   targets: Target[];
@@ -62,6 +65,7 @@ export function evaluateTargets(s: Summary): Target[] {
       ? c.large_model_seconds / c.large_model_read_floor_seconds
       : null;
   const t = s.train?.ratio ?? null;
+  const huge = s.scale?.cases.find((c) => c.file.endsWith('keras3_5gb.keras')) ?? null;
   return [
     {
       name: 'ManualDropout (default rng) vs tf.layers.dropout, wasm, [512, 4096]',
@@ -81,6 +85,18 @@ export function evaluateTargets(s: Summary): Target[] {
       target: '<= 2x the read time',
       measured: floorRatio === null ? 'n/a' : `${fmt(floorRatio)}x`,
       met: floorRatio === null ? null : floorRatio <= 2,
+    },
+    {
+      name: '5 GB .keras conversion (whole process): peak RSS',
+      target: '<= largest tensor + 256 MB',
+      measured: huge === null ? 'n/a' : `${fmt(huge.convert_peak_rss_mb)} MB (bound ${fmt(huge.rss_bound_mb)} MB)`,
+      met: huge === null ? null : huge.convert_peak_rss_mb <= huge.rss_bound_mb,
+    },
+    {
+      name: '5 GB .keras conversion (whole process) vs cp of the file',
+      target: '<= 2x the copy time',
+      measured: huge === null ? 'n/a' : `${fmt(huge.ratio_vs_cp)}x`,
+      met: huge === null ? null : huge.ratio_vs_cp <= 2,
     },
     {
       name: `TypeScript training (best backend: ${s.train?.best_backend ?? 'n/a'}) vs Python Keras`,
@@ -241,6 +257,26 @@ export function resultsMarkdown(s: Summary): string {
       table(['tool', 'input', 'seconds', 'peak RSS MB', 'result'], rows),
     );
     if (c.notes.length > 0) parts.push('', ...c.notes.map((n) => `- ${n}`));
+  }
+
+  if (s.scale) {
+    const rows = s.scale.cases.map((c) => [
+      `${c.file} (${(c.bytes / 1e9).toFixed(2)} GB, largest tensor ${(c.largest_tensor_bytes / 1e6).toFixed(0)} MB)`,
+      `${fmt(c.cp_seconds)} (${fmt(c.cp_peak_rss_mb)} MB)`,
+      `${fmt(c.convert_seconds)} (${fmt(c.convert_peak_rss_mb)} MB)`,
+      `${fmt(c.ratio_vs_cp)}x`,
+      `${fmt(c.rss_bound_mb)} MB`,
+      `${c.rounds}`,
+    ]);
+    parts.push(
+      '',
+      '### Scale: `keras2tfjs convert` vs `cp` of the same file, whole processes',
+      '',
+      'Alternating rounds (cp, convert; then convert, cp; ...) after one untimed read of the file; seconds and peak RSS are medians and maxima of the rounds, the ratio the median of per-round ratios.',
+      '',
+      table(['input', 'cp: s (peak RSS)', 'keras2tfjs convert: s (peak RSS)', 'convert / cp', 'RSS bound', 'rounds'], rows),
+    );
+    if (s.scale.notes.length > 0) parts.push('', ...s.scale.notes.map((n) => `- ${n}`));
   }
 
   if (s.train) {

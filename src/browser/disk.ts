@@ -45,21 +45,6 @@ export const readFile = (async (path: string, encoding?: string) => {
   return encoding ? new TextDecoder().decode(bytes) : bytes;
 }) as unknown as typeof disk.readFile;
 
-/** A read-only handle on a mounted file: ranges are sliced from the File, never read whole. */
-export const open = (async (path: string) => {
-  const blob = file(path);
-  return {
-    stat: async () => statsOf({ kind: 'file', blob }),
-    readFile: () => bytesOf(blob),
-    read: async (into: Uint8Array, offset: number, length: number, position: number) => {
-      const part = await bytesOf(blob.slice(position, position + length));
-      into.set(part, offset);
-      return { bytesRead: part.length, buffer: into };
-    },
-    close: async () => {},
-  };
-}) as unknown as typeof disk.open;
-
 export const sep = '/';
 
 export function join(...parts: string[]): string {

@@ -4,6 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WriteArtifactsOptions } from '../io/file_system.js';
+import type { WeightBytes } from '../io/shard_writer.js';
 import { needFileSystem } from './platform.js';
 
 export type { WriteArtifactsOptions } from '../io/file_system.js';
@@ -20,7 +21,7 @@ export async function writeArtifactsToDirectory(_artifacts: tf.io.ModelArtifacts
   return needFileSystem(`writeArtifactsToDirectory(…, '${dir}')`, FIX);
 }
 
-export async function writeModelDirectory(_artifacts: tf.io.ModelArtifacts, _parts: Uint8Array[], dir: string, _options: WriteArtifactsOptions = {}): Promise<tf.io.SaveResult> {
+export async function writeModelDirectory(_artifacts: tf.io.ModelArtifacts, _weights: WeightBytes, dir: string, _options: WriteArtifactsOptions = {}): Promise<tf.io.SaveResult> {
   return needFileSystem(`'${dir}'`, "convert() gives the model in memory: tf.loadLayersModel(tf.io.fromMemory(artifacts))");
 }
 

@@ -19,7 +19,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import { readNpy, splitHeader } from '../formats/numpy/npy.js';
 import { PickleCall, PickleError, readPickle } from '../formats/python/pickle.js';
+import { DecodeBudget } from '../formats/decode_budget.js';
 import { ZipArchive } from '../formats/zip/zip_archive.js';
+import { MemorySource } from '../io/byte_source.js';
 import type { ImdbData, ImdbSplit } from './imdb.js';
 import { NumpyRandomState } from './numpy_random_state.js';
 
@@ -47,13 +49,13 @@ export interface LoadImdbOptions {
  * `keras.datasets.imdb.load_data(num_words=10000)` on a local imdb.npz. Returns Keras' train
  * split as `train` and its test split as `val` (the book validates on part of train; callers slice).
  */
-export function loadImdbNpz(path: string, options: LoadImdbOptions = {}): ImdbData {
+export async function loadImdbNpz(path: string, options: LoadImdbOptions = {}): Promise<ImdbData> {
   const { numWords = 10000, seed = 113, startChar = 1, oovChar = 2, indexFrom = 3 } = options;
-  const npz = openNpz(path, options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES);
-  const xTrain = readRagged(npz, 'x_train', path);
-  const xTest = readRagged(npz, 'x_test', path);
-  const yTrain = readLabels(npz, 'y_train', path);
-  const yTest = readLabels(npz, 'y_test', path);
+  const npz = await openNpz(path, options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES);
+  const xTrain = await readRagged(npz, 'x_train', path);
+  const xTest = await readRagged(npz, 'x_test', path);
+  const yTrain = await readLabels(npz, 'y_train', path);
+  const yTest = await readLabels(npz, 'y_test', path);
   if (xTrain.length !== yTrain.length || xTest.length !== yTest.length) {
     throw corrupt(path, `x/y lengths differ (${xTrain.length}/${yTrain.length}, ${xTest.length}/${yTest.length})`);
   }
@@ -83,7 +85,7 @@ function shuffled(x: Int32Array[], y: Int32Array, rng: NumpyRandomState): { x: I
 }
 
 /** The archive, after checking that it is a regular file whose members fit the budget. */
-function openNpz(path: string, maxDecodedBytes: number): ZipArchive {
+async function openNpz(path: string, maxDecodedBytes: number): Promise<ZipArchive> {
   let size: number;
   try {
     const stats = statSync(path);
@@ -99,7 +101,10 @@ function openNpz(path: string, maxDecodedBytes: number): ZipArchive {
   }
   // A zip is never larger than its members stored: a larger file is refused unread.
   if (size > maxDecodedBytes + 1024 * 1024) throw overBudget(path, `is ${size} bytes`, maxDecodedBytes);
-  const zip = ZipArchive.open(readFileSync(path), path);
+  // The members' declared sizes are checked against `maxDecodedBytes` below; what inflating
+  // produces is held to it too (the budget's floor).
+  const budget = new DecodeBudget(size, 0, maxDecodedBytes, 'if the file is genuine, raise maxDecodedBytes');
+  const zip = await ZipArchive.open(new MemorySource(readFileSync(path), path, 'shared'), path, budget);
   let declared = 0;
   for (const name of MEMBERS) declared += zip.member(`${name}.npy`)?.size ?? 0;
   if (declared > maxDecodedBytes) throw overBudget(path, `declares members of ${declared} bytes once inflated`, maxDecodedBytes);
@@ -114,14 +119,14 @@ function overBudget(path: string, what: string, budget: number): Keras2TfjsError
   );
 }
 
-function member(npz: ZipArchive, name: string, path: string): Uint8Array {
+async function member(npz: ZipArchive, name: string, path: string): Promise<Uint8Array> {
   if (!npz.has(`${name}.npy`)) throw corrupt(path, `no ${name}.npy member (an IMDB npz has x_train, y_train, x_test, y_test)`);
   return npz.read(`${name}.npy`); // inflated into its declared size only, CRC checked
 }
 
 /** An object array of lists of ints, pickled inside the .npy: one Int32Array per review. */
-function readRagged(npz: ZipArchive, name: string, path: string): Int32Array[] {
-  const bytes = member(npz, name, path);
+async function readRagged(npz: ZipArchive, name: string, path: string): Promise<Int32Array[]> {
+  const bytes = await member(npz, name, path);
   const source = `${path}:${name}.npy`;
   const { header, dataOffset } = splitHeader(bytes, source);
   if (!/'descr':\s*'\|O'/.test(header)) throw corrupt(path, `${name}.npy is not an object array of reviews`);
@@ -172,8 +177,8 @@ function objectArrayItems(value: unknown): unknown[] | null {
   return Array.isArray(items) ? items : null;
 }
 
-function readLabels(npz: ZipArchive, name: string, path: string): Int32Array {
-  const array = readNpy(member(npz, name, path), `${path}:${name}.npy`);
+async function readLabels(npz: ZipArchive, name: string, path: string): Promise<Int32Array> {
+  const array = readNpy(await member(npz, name, path), `${path}:${name}.npy`);
   if (array.shape.length !== 1 || !(array.data instanceof Int32Array || array.data instanceof Uint8Array)) {
     throw corrupt(path, `${name}.npy should be a 1-D integer array, got ${array.dtype} [${array.shape.join(', ')}]`);
   }

@@ -1,40 +1,46 @@
 /**
- * Integer elements (int8 … uint64) as the converter holds weights, without losing a value: as
- * int32 when every value fits (exact), else as float32 with the first value beyond int32
- * recorded. Which of the two the variable gets is Keras' decision, made in convert/normalize:
- * Keras casts what the file stores to the variable's own dtype when it loads (a float kernel
- * stored as uint32 or int64 becomes float32, rounded to nearest), and tfjs holds integers only
- * as int32. Wrapping (uint32 → int32) or clamping (int64 → ±2^31) would change values silently.
+ * Stored values (see stored_array.ts: integers arrive exactly as the file stores them) → the
+ * arrays tfjs weights are, without losing a value silently. Which of the two a variable gets is
+ * Keras' decision, made in convert/normalize (weight_dtypes.ts): Keras casts what the file
+ * stores to the variable's own dtype when it loads (a float kernel stored as uint32 or int64
+ * becomes float32, rounded to nearest), and tfjs holds integers only as int32. Wrapping
+ * (uint32 → int32) or clamping (int64 → ±2^31) would change values silently, so an integer that
+ * does not fit int32 is reported, not converted.
+ *
+ * Both work on one piece at a time (a weight may be read in pieces).
  */
-import type { StoredArray } from './stored_array.js';
-
-export type IntegerElements = Pick<StoredArray, 'dtype' | 'data' | 'sourceDtype' | 'beyondInt32'> & { sourceDtype: string };
+import type { StoredValues } from './stored_array.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/** `values` (any integer typed array, 64-bit ones as bigints) → exact int32, or float32 + the first misfit. */
-export function integerElements(values: ArrayLike<number> | ArrayLike<bigint>, sourceDtype: string): IntegerElements {
+/** Each value rounded once to the nearest float32, as a cast computes it. Float32 values are returned as they are. */
+export function toFloat32(values: StoredValues): Float32Array {
+  if (values instanceof Float32Array) return values;
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    const out = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = bigintToFloat32(values[i]);
+    return out;
+  }
+  return Float32Array.from(values); // a number here is an exact integer: one rounding
+}
+
+/**
+ * The values as int32, exactly; or the first that is not an integer in the int32 range (its
+ * index in `values`, and the value as text), with no array made.
+ */
+export function toInt32Exact(values: StoredValues): Int32Array | { misfit: number; value: string } {
+  if (values instanceof Int32Array) return values;
   const n = values.length;
-  let misfit = -1;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (v < INT32_MIN || v > INT32_MAX) {
-      misfit = i;
-      break;
+    if (typeof v === 'bigint' ? v < BigInt(INT32_MIN) || v > BigInt(INT32_MAX) : !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) {
+      return { misfit: i, value: String(v) };
     }
   }
-  if (misfit < 0) {
-    const data = new Int32Array(n);
-    for (let i = 0; i < n; i++) data[i] = Number(values[i]);
-    return { dtype: 'int32', data, sourceDtype };
-  }
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    data[i] = typeof v === 'bigint' ? bigintToFloat32(v) : v; // a number is exact here: one rounding
-  }
-  return { dtype: 'float32', data, sourceDtype, beyondInt32: { index: misfit, value: String(values[misfit]) } };
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Number(values[i]);
+  return out;
 }
 
 /**

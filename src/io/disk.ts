@@ -1,7 +1,8 @@
 /**
- * The disk, for the readers that take paths (a model file or folder, a SavedModel's files): the
- * functions of node:fs and node:path they use, in one place, so that browser bundles can put
- * src/browser/disk.ts in its place (package.json "browser"). Node only.
+ * The disk, for the code that looks at paths (a model folder's entries, a SavedModel's layout, a
+ * parity fixture): the functions of node:fs and node:path it uses, in one place, so that browser
+ * bundles can put src/browser/disk.ts in its place (package.json "browser"). Files themselves are
+ * opened by file_source.ts. Node only.
  */
-export { open, readdir, readFile, stat } from 'node:fs/promises';
+export { readdir, readFile, stat } from 'node:fs/promises';
 export { join, relative, sep } from 'node:path';

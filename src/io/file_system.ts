@@ -8,14 +8,14 @@
  * Loading checks what it reads and names the file that is missing or corrupt.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { constants as fsConstants } from 'node:fs';
-import { mkdir, open, readdir, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { readdir, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
 import { UnsafeJsonError, jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
 import { createTemporaryDirectory, discardTemporaryDirectory, publishDirectory, removeCreatedParents } from './atomic_directory.js';
 import { nameTable } from '../name_table.js';
 import { DEFAULT_SHARD_SIZE_BYTES, MODEL_JSON, SHARD_NAME, modelJsonFor, shardFileNames } from './model_files.js';
+import { totalBytesOf, writeNewFile, writeShards, type WeightBytes } from './shard_writer.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type ModelJSON = tf.io.ModelJSON;
@@ -40,9 +40,6 @@ export interface WriteArtifactsOptions {
   durable?: boolean;
 }
 
-/** Shards written at once: the file system writes them on libuv's threads (4 by default). */
-const PARALLEL_WRITES = 4;
-
 /**
  * Writes `artifacts` (what `model.save` hands to a handler, or what the converter built)
  * to `dir` as model.json + weight shards, atomically. An existing `dir` is replaced only
@@ -58,13 +55,14 @@ export async function writeArtifactsToDirectory(
 }
 
 /**
- * writeArtifactsToDirectory with the weight bytes given as `weightParts` (laid end to end, in
- * manifest order; any views) instead of `artifacts.weightData`: the converter writes shards
- * straight from the weights' own memory.
+ * writeArtifactsToDirectory with the weight bytes given as `weights` (laid end to end, in
+ * manifest order) instead of `artifacts.weightData`: parts in memory (any views), or a stream
+ * of pieces that the converter produces as it reads the input, written into shards as they
+ * come. model.json is written after the last piece, from `artifacts` as they are then.
  */
 export async function writeModelDirectory(
   artifacts: ModelArtifacts,
-  weightParts: Uint8Array[],
+  weights: WeightBytes,
   dir: string,
   options: WriteArtifactsOptions = {},
 ): Promise<tf.io.SaveResult> {
@@ -94,18 +92,12 @@ export async function writeModelDirectory(
   try {
     // Owned, removed on signals, stale ones of dead processes swept (io/atomic_directory.ts).
     tmp = await createTemporaryDirectory(target);
-    const totalBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
-    const shardNames = shardFileNames(totalBytes, shardSize);
+    const shardNames = shardFileNames(totalBytesOf(weights), shardSize);
+    const durable = options.durable ?? true;
+    await writeShards(tmp, shardNames, shardSize, weights, durable);
     const manifest: tf.io.WeightsManifestConfig = [
       { paths: shardNames, weights: artifacts.weightSpecs ?? [] },
     ];
-    const durable = options.durable ?? true;
-    const dirPath = tmp;
-    await forEachInParallel(shardNames.length, PARALLEL_WRITES, (k) => {
-      const start = k * shardSize;
-      const end = Math.min(start + shardSize, totalBytes);
-      return writeNewFile(join(dirPath, shardNames[k]), viewsOf(weightParts, start, end), durable);
-    });
     for (const [name, content] of Object.entries(extraFiles)) {
       await writeNewFile(join(tmp, name), content, durable);
     }
@@ -120,8 +112,7 @@ export async function writeModelDirectory(
     if (createdParent) await removeCreatedParents(parent, createdParent);
     throw asWriteError(e, target);
   }
-  const weightDataBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
-  return { modelArtifactsInfo: { ...tf.io.getModelArtifactsInfoForJSON(artifacts), weightDataBytes } };
+  return { modelArtifactsInfo: { ...tf.io.getModelArtifactsInfoForJSON(artifacts), weightDataBytes: totalBytesOf(weights) } };
 }
 
 /**
@@ -210,76 +201,10 @@ async function mkdirOrFail(dir: string): Promise<string | undefined> {
   }
 }
 
-/** Writes and fsyncs one file, so the rename that publishes the directory publishes whole files. */
 /** weightData (one buffer, a list of buffers, or none) as a list of buffers. */
 function weightBuffers(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer[] {
   if (data === undefined) return [];
   return Array.isArray(data) ? data : [data];
-}
-
-/**
- * Bytes [start, end) of the parts laid end to end, as views into them: shards are written
- * from the weights' own memory instead of from copies.
- */
-function viewsOf(parts: Uint8Array[], start: number, end: number): Uint8Array[] {
-  const views: Uint8Array[] = [];
-  let offset = 0;
-  for (const b of parts) {
-    const from = Math.max(start, offset);
-    const to = Math.min(end, offset + b.byteLength);
-    if (from < to) views.push(b.subarray(from - offset, to - offset));
-    offset += b.byteLength;
-    if (offset >= end) break;
-  }
-  return views;
-}
-
-/** Writes `content` (text, bytes, or byte parts in order) to a new file and syncs it. */
-async function writeNewFile(path: string, content: string | Uint8Array | Uint8Array[], durable: boolean): Promise<void> {
-  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o666);
-  try {
-    if (typeof content === 'string') await handle.writeFile(content);
-    else await writeAll(handle, Array.isArray(content) ? content : [content]);
-    if (durable) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** One writev per shard (its parts are views of the weights), repeated until every byte is written. */
-async function writeAll(handle: FileHandle, parts: Uint8Array[]): Promise<void> {
-  let rest = parts.filter((p) => p.byteLength > 0);
-  while (rest.length > 0) {
-    let { bytesWritten } = await handle.writev(rest);
-    // A short write (rare on files; e.g. the disk filled up mid-way): continue after it.
-    while (rest.length > 0 && bytesWritten >= rest[0].byteLength) {
-      bytesWritten -= rest[0].byteLength;
-      rest = rest.slice(1);
-    }
-    if (rest.length > 0) rest[0] = rest[0].subarray(bytesWritten);
-  }
-}
-
-/**
- * Runs `task(0 .. count-1)` with at most `width` running at once. After a failure no new task
- * starts, and the first error is thrown only once every started task has settled, so the
- * caller's clean-up never races a write still in flight.
- */
-async function forEachInParallel(count: number, width: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const lane = async (): Promise<void> => {
-    while (failure === null && next < count) {
-      const index = next++;
-      try {
-        await task(index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
-  if (failure !== null) throw (failure as { error: unknown }).error;
 }
 
 function asWriteError(e: unknown, target: string): Keras2TfjsError {

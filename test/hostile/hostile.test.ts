@@ -24,6 +24,8 @@ import { CLI, ensureBuilt } from '../helpers/built_package.js';
 
 const DATA = new URL('./data/', import.meta.url).pathname;
 const TEST_DATA = new URL('../convert/data/', import.meta.url).pathname;
+/** Small HDF5 files that decode to gigabytes (made by test/formats/hdf5/make_costly_hdf5.py). */
+const COSTLY = new URL('../formats/hdf5/costly/', import.meta.url).pathname;
 const PEAK = new URL('./peak_memory.mjs', import.meta.url).pathname;
 /** The goal: every attack within 1 GB (a converting process starts at ~80 MB). */
 const MAX_RSS_MB = 1024;
@@ -85,6 +87,12 @@ const CASES: Case[] = [
   { name: 'an int64 kernel past int32 and 2^53 (not clamped)', file: 'int_kernel_int64.keras', run: 'convert', expect: converted },
   { name: "an int64 Normalization count that fits int32", file: 'int_count_fits.h5', run: 'convert', expect: converted },
   { name: 'an int64 Normalization count beyond int32', file: 'int_count_huge.h5', run: 'convert', expect: code('UNSUPPORTED_SEMANTICS') },
+  // 12. decoding bounded relative to the input (the decode budget)
+  { name: 'a 4 GB fill-value dataset in a small .h5', file: join(COSTLY, 'fill_value_model.h5'), run: 'convert', expect: code('RESOURCE_LIMIT') },
+  { name: 'one large attribute referenced 400 times', file: join(COSTLY, 'attr_refs.h5'), run: 'convert', expect: code('RESOURCE_LIMIT') },
+  { name: 'one large attribute referenced 400 times (inspect)', file: join(COSTLY, 'attr_refs.h5'), run: 'inspect', expect: code('RESOURCE_LIMIT') },
+  // 4. only regular files are read
+  { name: '/dev/zero as the input', file: '/dev/zero', run: 'convert', expect: code('NOT_A_FILE') },
   // 3. demo --imdb
   { name: 'npz member declaring 3 GB', file: 'imdb_declares_huge.npz', run: 'demo', expect: code('BAD_ARCHIVE') },
   { name: 'npz member inflating to 256 MB (declared)', file: 'imdb_inflate_bomb.npz', run: 'demo', expect: code('CORRUPT_FILE') },

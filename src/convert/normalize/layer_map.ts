@@ -9,6 +9,8 @@
  *   - the Python twin `keras2tfjs>ManualDropout` becomes ManualDropout with the same config;
  *   - Keras `Dropout` stays tfjs `Dropout`, unless `exactDropout`, which makes it ManualDropout
  *     drawing its masks from the source backend's stream (rng 'tensorflow' or 'jax') and seed;
+ *     with `exactDropout`, `SpatialDropout1D/2D/3D` become ManualDropout too, with the noise
+ *     shape Keras draws them over (one mask value per sample and channel);
  *   - anything else is unknown: collected, so one error can list every missing class.
  */
 import { serialization } from '@tensorflow/tfjs-core';
@@ -141,6 +143,11 @@ export function mapLayer(sourceClass: string, layerName: string, config: Config,
     const target = manualDropoutConfig(config, opts.rng);
     return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
   }
+  const spatialNoise = spatialNoiseShape(plain, config);
+  if (spatialNoise && opts.exactDropout) {
+    const target = manualDropoutConfig({ ...config, noise_shape: spatialNoise }, opts.rng);
+    return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
+  }
   const className = tfjsClassName(sourceClass);
   if (isRegisteredLayer(className)) return { kind: 'keep', className, config };
   return { kind: 'unknown', sourceClass: plain };
@@ -173,6 +180,18 @@ function mapped(className: string, config: Config, sourceClass: string, layerNam
     config,
     mapping: { layer: layerName, sourceClass, functionName: fn, targetClass: className, targetConfig: config },
   };
+}
+
+/**
+ * Keras' SpatialDropout noise shapes (`_get_noise_shape`): the batch and channel axes keep the
+ * input's size (null), every spatial axis is 1, so a whole feature map is kept or dropped.
+ */
+function spatialNoiseShape(plain: string, config: Config): Array<number | null> | null {
+  const spatialAxes = { SpatialDropout1D: 1, SpatialDropout2D: 2, SpatialDropout3D: 3 }[plain];
+  if (spatialAxes === undefined) return null;
+  const ones = new Array<number>(spatialAxes).fill(1);
+  if (spatialAxes > 1 && config.data_format === 'channels_first') return [null, null, ...ones];
+  return [null, ...ones, null];
 }
 
 /**

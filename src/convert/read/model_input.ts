@@ -26,8 +26,10 @@ export interface PickedFolder {
 
 export type ResolvedInput =
   | { kind: 'path'; path: string }
-  /** `owned`: read for this conversion alone, so readers may keep or move the buffer. */
+  /** `owned`: read for this conversion alone, so readers may keep the buffer (never change it). */
   | { kind: 'bytes'; bytes: Uint8Array; name: string; owned: boolean }
+  /** A Blob or File: read where the readers ask, as a file is (io/blob_source.ts). */
+  | { kind: 'blob'; blob: Blob; name: string }
   | { kind: 'folder'; folder: PickedFolder };
 
 const PATH_FIX = 'pass the file itself: a File or Blob, its bytes, a fetch Response or a URL';
@@ -47,7 +49,7 @@ export async function resolveInput(input: ModelInput, fileName?: string): Promis
   if (typeof Response !== 'undefined' && input instanceof Response) return fromResponse(input, fileName ?? lastSegment(urlPath(input.url)));
   if (typeof Blob !== 'undefined' && input instanceof Blob) {
     const name = fileName ?? ((input as { name?: unknown }).name ? String((input as File).name) : '<blob>');
-    return { kind: 'bytes', bytes: new Uint8Array(await input.arrayBuffer()), name, owned: true };
+    return { kind: 'blob', blob: input, name };
   }
   const folder = pickedFolder(input, fileName);
   if (folder) return { kind: 'folder', folder };

@@ -4,7 +4,8 @@
  * http URL. Each form converts the bundled seed model to the same artifacts, and names the file
  * in messages; what is not a model input, or a response that is not a file, is a typed error.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +75,18 @@ describe('model inputs', () => {
       expect(artifacts.modelTopology).toEqual(fromDir.artifacts.modelTopology);
       expect(new Uint8Array(artifacts.weightData as ArrayBuffer)).toEqual(new Uint8Array(fromDir.artifacts.weightData as ArrayBuffer));
     }
+  });
+
+  it("a folder's files are written to a temporary folder only while the model is read", async () => {
+    const placed = () => readdirSync(tmpdir()).filter((n) => n.startsWith('keras2tfjs-folder-')).length;
+    const before = placed();
+    const dir = join(import.meta.dirname, '..', 'data', 'zoo_k3_dir');
+    const files = Object.fromEntries(['config.json', 'metadata.json', 'model.weights.h5'].map((p) => [p, new Uint8Array(readFileSync(join(dir, p)))]));
+    const { model } = await convert(files, { fileName: 'zoo_k3_dir' });
+    expect(model.weights.length).toBeGreaterThan(0);
+    expect(placed()).toBe(before);
+    await caught(convert({ ...files, 'model.weights.h5': files['config.json'] }, { fileName: 'zoo_k3_dir' }));
+    expect(placed()).toBe(before);
   });
 
   it('an unzipped .keras folder given as files converts; a missing file is named', async () => {

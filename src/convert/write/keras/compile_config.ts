@@ -15,6 +15,7 @@
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { KerasOptimizer } from '../../../train/keras_optimizer.js';
+import { KERAS_SLOT_CALLS, kerasSlots } from '../../../train/slot_layout.js';
 import type { H5Dataset } from '../../../formats/hdf5/h5wasm/writer.js';
 import { kerasObject, type Json, type JsonObject } from './objects.js';
 import { nameTable } from '../../../name_table.js';
@@ -199,32 +200,6 @@ function kerasExactOptimizer(optimizer: KerasOptimizer): JsonObject {
   const config = optimizer.getConfig() as JsonObject;
   const className = optimizer.getClassName().replace(/^Keras/, '');
   return kerasObject('keras.optimizers', className, { ...optimizerBase(String(config.name), config.learning_rate), ...config });
-}
-
-/**
- * Keras builds slots with `add_optimizer_variables(vars, names)`, which interleaves the names it
- * is given per variable; each call appends after the previous one. Per class, the calls in order.
- */
-const KERAS_SLOT_CALLS: Readonly<Record<string, string[][]>> = nameTable({
-  SGD: [['momentum']],
-  RMSprop: [['velocity'], ['momentum'], ['average_gradient']],
-  Adam: [['momentum', 'velocity'], ['velocity_hat']],
-  AdamW: [['momentum', 'velocity'], ['velocity_hat']],
-});
-
-/** The slots Keras' `build` creates for this configuration (e.g. SGD only with momentum ≠ 0). */
-function kerasSlots(className: string, config: Record<string, unknown>): string[] {
-  switch (className) {
-    case 'SGD':
-      return config.momentum ? ['momentum'] : [];
-    case 'RMSprop':
-      return ['velocity', ...(Number(config.momentum) > 0 ? ['momentum'] : []), ...(config.centered ? ['average_gradient'] : [])];
-    case 'Adam':
-    case 'AdamW':
-      return ['momentum', 'velocity', ...(config.amsgrad ? ['velocity_hat'] : [])];
-    default:
-      return [];
-  }
 }
 
 async function kerasOptimizerState(optimizer: KerasOptimizer, model: LayersModel): Promise<OptimizerState | null> {
