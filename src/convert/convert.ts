@@ -15,6 +15,7 @@ import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, invalidArgument, Keras2TfjsError } from '../errors.js';
 import { writeModelDirectory } from '../io/file_system.js';
+import { needFileSystem } from '../platform.js';
 import { DEFAULT_SHARD_SIZE_BYTES, MODEL_JSON, shardFileNames } from '../io/model_files.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
 import { restoreOptimizerState } from '../train/optimizer_state.js';
@@ -223,6 +224,8 @@ async function readAll(model: IntermediateModel): Promise<Array<Float32Array | I
  * model's size.
  */
 export async function convertToDirectory(input: ModelInput, outDir: string, options: ConvertOptions = {}): Promise<ConversionReport> {
+  // In a browser: refused before the model is read, not after.
+  needFileSystem(`convertToDirectory(…, '${outDir}')`, 'convert() gives the model in memory: tf.loadLayersModel(tf.io.fromMemory(artifacts))');
   checkOptions(options);
   const outer = options.onProgress;
   const progress = (f: number, s: string) => outer?.(f * 0.9, s);

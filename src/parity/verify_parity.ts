@@ -6,6 +6,7 @@
 import { engine } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { chooseBackend } from '../backend.js';
+import { needFileSystem } from '../platform.js';
 import type { LambdaMappings } from '../convert/normalize/layer_map.js';
 import type { ParityCheck } from './checks.js';
 import { inferenceChecks } from './inference_checks.js';
@@ -44,6 +45,8 @@ export interface ParityReport {
 }
 
 export async function verifyParity(model: string | LayersModel, fixtureDir: string, options: VerifyParityOptions = {}): Promise<ParityReport> {
+  // A fixture is a folder of files Python wrote: a page has none (and no Keras to make one).
+  needFileSystem(`verifyParity(…, '${fixtureDir}')`, 'verify in Node, where the fixture was exported: `keras2tfjs verify` or verifyParity');
   const fixture = await ParityFixture.open(fixtureDir);
   // The app's backend if it chose one; else the best available (tfjs-node, wasm, cpu).
   if (engine().backendNames().length === 0) await chooseBackend({ quiet: true });

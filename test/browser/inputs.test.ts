@@ -2,7 +2,7 @@
  * In Chromium: convert, inspect and loadKerasModel take the seed model as bytes, an ArrayBuffer,
  * a Blob, a File, a fetch Response and a URL, with the same result; what needs a disk or Node
  * (a path, a file: URL, a config path, an output folder, fileSystem, exportKeras to a path,
- * tfjs-node, the bundled IMDB files) fails at once with NOT_IN_BROWSER saying what to use; and
+ * tfjs-node, the bundled IMDB files, a parity fixture folder) fails at once with NOT_IN_BROWSER saying what to use; and
  * exportKeras(model) gives the .keras file as a Blob holding what the file Node writes for the same
  * model holds: the same members, metadata, config and every HDF5 group, attribute and dataset
  * (not the same bytes: zip and HDF5 record when they were written). Python loading Node's file
@@ -66,7 +66,8 @@ describe('inputs in a browser', () => {
     );
     expect(result.refused['exportKeras(path)'][1]).toContain('call exportKeras(model) for the file as a Blob');
     expect(result.refused['fileSystem'][1]).toContain("model.save('indexeddb://name')");
-    expect(Object.keys(result.refused).length).toBe(8);
+    expect(result.refused['verifyParity'][1]).toContain('verify in Node');
+    expect(Object.keys(result.refused).length).toBe(9);
   });
 
   it('exportKeras(model) gives a Blob: the .keras file Node writes for the same model', async () => {

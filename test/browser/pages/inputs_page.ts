@@ -15,6 +15,7 @@ import {
   loadKerasModel,
   loadSyntheticImdb,
   type ModelInput,
+  verifyParity,
 } from 'keras2tfjs';
 
 const lambdas = { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } };
@@ -70,6 +71,7 @@ async function runInputs(modelUrl: string, dateSaved: string): Promise<InputsRes
   result.refused['exportKeras(path)'] = await refusal(() => exportKeras(model, 'model.keras'));
   result.refused["chooseBackend('tensorflow')"] = await refusal(() => chooseBackend('tensorflow'));
   result.refused['loadSyntheticImdb'] = await refusal(() => loadSyntheticImdb());
+  result.refused['verifyParity'] = await refusal(() => verifyParity(model, 'parity_fixture'));
 
   const blob = await exportKeras(model, { dateSaved: new Date(dateSaved), onWarning: () => {} });
   result.exported = { type: blob.type, bytes: Array.from(new Uint8Array(await blob.arrayBuffer())) };
