@@ -5,9 +5,9 @@
  * page is not copied into memory to be converted. A Blob has no synchronous read.
  */
 import { ErrorCode, convertError } from '../errors.js';
-import { checkRange, MemorySource, placementPadding, WHOLE_READ_MAX_BYTES, type ByteSource, type OpenOptions } from './byte_source.js';
+import { checkRange, wholeIfSmall, type ByteSource, type IntoReadable, type OpenOptions } from './byte_source.js';
 
-export class BlobSource implements ByteSource {
+export class BlobSource implements IntoReadable {
   /** Each read is a new ArrayBuffer of its own. */
   readonly ownership = 'fresh' as const;
   readonly size: number;
@@ -32,20 +32,16 @@ export class BlobSource implements ByteSource {
     return bytes;
   }
 
+  /** A Blob gives a buffer of its own: this copies it into `into`. */
+  async readInto(into: Uint8Array, offset: number): Promise<Uint8Array> {
+    into.set(await this.read(offset, into.length));
+    return into;
+  }
+
   async close(): Promise<void> {}
 }
 
-/**
- * `blob` as a source, as files are opened (file_source.ts): read whole into memory, placed as
- * `alignment` asks, when it is at most `wholeReadMax` bytes; otherwise read by ranges.
- */
-export async function openBlobSource(blob: Blob, name: string, options: OpenOptions = {}): Promise<ByteSource> {
-  const source = new BlobSource(blob, name);
-  if (source.size > (options.wholeReadMax ?? WHOLE_READ_MAX_BYTES)) return source;
-  const pad = await placementPadding(source, options.alignment);
-  const whole = await source.read(0, source.size);
-  if (pad === 0) return new MemorySource(whole, name, 'shared');
-  const placed = new Uint8Array(new ArrayBuffer(pad + source.size), pad, source.size);
-  placed.set(whole);
-  return new MemorySource(placed, name, 'shared');
+/** `blob` as a source, as files are opened: read whole when small (aligned), by ranges otherwise. */
+export function openBlobSource(blob: Blob, name: string, options: OpenOptions = {}): Promise<ByteSource> {
+  return wholeIfSmall(new BlobSource(blob, name), options);
 }

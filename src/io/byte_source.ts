@@ -137,6 +137,28 @@ export async function placementPadding(source: ByteSource, alignment: OpenOption
   return at === null ? 0 : (ALIGNMENT - (at % ALIGNMENT)) % ALIGNMENT;
 }
 
+/** A source that reads straight into a buffer it is given (a file: no copy). */
+export interface IntoReadable extends ByteSource {
+  /** Fills `into` with the bytes from `offset` on; returns it. */
+  readInto(into: Uint8Array, offset: number): Promise<Uint8Array>;
+}
+
+/**
+ * `source` read whole into memory when it is at most `wholeReadMax` bytes (then reads are views
+ * of one buffer of our own, placed as `alignment` asks; `source` is closed), otherwise `source`
+ * itself, read by ranges.
+ */
+export async function wholeIfSmall(source: IntoReadable, options: OpenOptions = {}): Promise<ByteSource> {
+  if (source.size > (options.wholeReadMax ?? WHOLE_READ_MAX_BYTES)) return source;
+  try {
+    const pad = await placementPadding(source, options.alignment);
+    const bytes = await source.readInto(new Uint8Array(new ArrayBuffer(pad + source.size), pad, source.size), 0);
+    return new MemorySource(bytes, source.name, 'shared');
+  } finally {
+    await source.close();
+  }
+}
+
 /**
  * A small input's whole content (a config.json, a keras_metadata.pb, a checkpoint index),
  * `source` closed after: refused with RESOURCE_LIMIT beyond `maxBytes`, which no genuine file of

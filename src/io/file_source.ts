@@ -16,7 +16,7 @@ import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ErrorCode, Keras2TfjsError, convertError } from '../errors.js';
 import { takeBuffer } from './buffer_pool.js';
-import { checkRange, MemorySource, placementPadding, readSmallSource, WHOLE_READ_MAX_BYTES, type ByteSource, type OpenOptions } from './byte_source.js';
+import { checkRange, type ByteSource } from './byte_source.js';
 
 /** The longest single read: Node's fs binding takes a 32-bit length. */
 const MAX_READ_BYTES = 1 << 30;
@@ -136,40 +136,4 @@ function notAFile(path: string, kind: string): Keras2TfjsError {
     ErrorCode.NOT_A_FILE, path,
     `is ${kind}, not a regular file; only files whose size is known are read: save the model to a file and pass that file`,
   );
-}
-
-export { WHOLE_READ_MAX_BYTES, type OpenOptions } from './byte_source.js';
-
-/**
- * `path` as a source: read whole into memory when it is at most `wholeReadMax` bytes (then
- * reads are views of one buffer of our own, placed as `alignment` asks), otherwise opened for
- * reading by ranges.
- */
-export async function openFileSource(path: string, options: OpenOptions = {}): Promise<ByteSource> {
-  const file = await FileSource.open(path);
-  if (file.size > (options.wholeReadMax ?? WHOLE_READ_MAX_BYTES)) return file;
-  try {
-    const pad = await placementPadding(file, options.alignment);
-    const bytes = await file.readInto(new Uint8Array(new ArrayBuffer(pad + file.size), pad, file.size), 0);
-    return new MemorySource(bytes, path, 'shared');
-  } finally {
-    await file.close();
-  }
-}
-
-/**
- * A small file's whole content (a config.json, a keras_metadata.pb, a checkpoint index):
- * refused with RESOURCE_LIMIT beyond `maxBytes`, which no genuine file of its kind reaches.
- * `shownAs` names the file in messages (default: its path).
- */
-export async function readSmallFile(path: string, maxBytes: number, what: string, shownAs: string = path): Promise<Uint8Array> {
-  const bytes = await readSmallFileIfExists(path, maxBytes, what, shownAs);
-  if (bytes === null) throw convertError(ErrorCode.FILE_NOT_FOUND, path, 'no such file or directory');
-  return bytes;
-}
-
-/** As `readSmallFile`, but null when nothing is at `path`. */
-export async function readSmallFileIfExists(path: string, maxBytes: number, what: string, shownAs: string = path): Promise<Uint8Array | null> {
-  const file = await FileSource.openIfExists(path);
-  return file === null ? null : readSmallSource(file, path, maxBytes, what, shownAs);
 }

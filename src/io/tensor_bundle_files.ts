@@ -5,7 +5,8 @@
  */
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import { indexPath, TensorBundle, type BundleOptions } from '../formats/tensorflow/tensor_bundle.js';
-import { FileSource, readSmallFile } from './file_source.js';
+import { FileSource } from './file_source.js';
+import { readSmallFile } from './open_file.js';
 
 /** A checkpoint index lists one entry per variable: no genuine one comes near this. */
 const MAX_INDEX_BYTES = 256 * 1024 * 1024;

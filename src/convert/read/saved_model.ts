@@ -17,7 +17,7 @@
 import { join, relative, sep, stat } from '../../io/disk.js';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
-import { readSmallFileIfExists } from '../../io/file_source.js';
+import { readSmallFileIfExists } from '../../io/open_file.js';
 import { openTensorBundle } from '../../io/tensor_bundle_files.js';
 import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 import { jsonProblem } from '../../formats/bounded_json.js';
