@@ -73,8 +73,11 @@ export class Hdf5Thread {
 
   closed(): void {}
 
-  /** One operation, answered before this returns (`timeoutMs` cannot be kept in this thread). */
-  call<K extends Hdf5Op>(op: K, args: Hdf5Ops[K]['args'], _timeoutMs: number, _transfer: ArrayBuffer[] = []): CallResult<K> {
+  /**
+   * One operation, answered before this returns (`timeoutMs` cannot be kept in this thread, nor
+   * `memoryBytes` watched as Node watches its worker's memory).
+   */
+  call<K extends Hdf5Op>(op: K, args: Hdf5Ops[K]['args'], _timeoutMs: number, _transfer: ArrayBuffer[] = [], _memoryBytes = Infinity): CallResult<K> {
     if (this.stopped || !this.port.serve) return 'stopped';
     this.port.reply = null;
     this.port.serve({ op, ...args } as Hdf5Request);
