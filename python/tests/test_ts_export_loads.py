@@ -59,6 +59,8 @@ KERAS_CLASS_OF_COMPAT = {
     "CausalConv1D": "Conv1D",
     "ResetAfterGRU": "GRU",
     "BilinearUpSampling2D": "UpSampling2D",
+    "KeepDimsGlobalAveragePooling2D": "GlobalAveragePooling2D",
+    "KeepDimsGlobalMaxPooling2D": "GlobalMaxPooling2D",
 }
 
 # Predictions: tfjs (cpu backend) and TensorFlow compute the same float32 graph but sum dot

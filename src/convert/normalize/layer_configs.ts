@@ -46,6 +46,15 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     return { class_name: className, config: c };
   }
 
+  if (className === 'SeparableConv2D' || className === 'SeparableConv1D') {
+    // tf.keras' SeparableConv inherits Conv's get_config and always writes kernel_initializer,
+    // kernel_regularizer and kernel_constraint, which it never uses (its kernels are the
+    // depthwise and pointwise ones); tfjs refuses the keys, so they go.
+    delete c.kernel_initializer;
+    delete c.kernel_regularizer;
+    delete c.kernel_constraint;
+  }
+
   if (CONVS.has(className)) {
     onlyDefault('groups', (v) => v === 1 || v == null, 'tfjs convolutions have no groups');
     onlyDefault('output_padding', (v) => v == null, 'tfjs transposed convolutions have no output_padding');
@@ -81,7 +90,10 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
   }
 
   if (GLOBAL_POOLING.has(className)) {
-    onlyDefault('keepdims', falsy, "tfjs' global pooling always drops the pooled axes");
+    // tfjs' global pooling always drops the pooled axes; keras2tfjs' KeepDims… variants keep them.
+    const keep = c.keepdims === true;
+    delete c.keepdims;
+    if (keep) return { class_name: `KeepDims${className}`, config: { ...c, keepdims: true } };
   }
 
   if (className === 'Embedding') {

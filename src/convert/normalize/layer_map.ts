@@ -15,10 +15,7 @@ import { serialization } from '@tensorflow/tfjs-core';
 import { layers as tflayers } from '@tensorflow/tfjs-layers';
 import '../../layers/manual_dropout.js';
 // Layers keras2tfjs adds for Keras semantics tfjs lacks (registered on import).
-import '../../layers/compat/bilinear_upsampling2d.js';
-import '../../layers/compat/causal_conv1d.js';
-import '../../layers/compat/normalization.js';
-import '../../layers/compat/reset_after_gru_cell.js';
+import '../../layers/compat/index.js';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import type { LayerMapping } from '../intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
@@ -252,14 +249,18 @@ function codeHint(code: CodeSummary | null): string {
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
+/** Layer names for a message: all of a few, else the first ones and how many more. */
+export function layerList(layers: string[]): string {
+  if (layers.length === 1) return `layer '${layers[0]}'`;
+  const shown = layers.slice(0, 3).map((l) => `'${l}'`).join(', ');
+  return layers.length <= 3 ? `layers ${shown}` : `layers ${shown} and ${layers.length - 3} more`;
+}
+
 /** The message clause for an unknown class, with how to provide it. */
 export function describeUnknownClass(sourceClass: string, layers: string[]): string {
-  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${layers.map((l) => `'${l}'`).join(', ')}`;
-  if (sourceClass === 'TFOpLambda' || sourceClass === 'SlicingOpLambda') {
-    return `${where} ${layers.length === 1 ? 'is' : 'are'} a raw TensorFlow op that tf.keras recorded as ${sourceClass} (class '${sourceClass}'); tfjs cannot run TensorFlow ops: use Keras layers (e.g. layers.Add) for them in Python and save again`;
-  }
+  const where = layerList(layers);
   if (sourceClass.startsWith('keras.ops.')) {
-    return `${where} ${layers.length === 1 ? 'is' : 'are'} the operation ${sourceClass} applied to tensors, not a layer; tfjs' config format has no operations: use the matching Keras layer in Python and save again`;
+    return `${where} ${layers.length === 1 ? 'is' : 'are'} the operation ${sourceClass}, which keras2tfjs does not implement`;
   }
   return `${where} ${layers.length === 1 ? 'has' : 'have'} class '${sourceClass}', which neither tfjs nor keras2tfjs implements; write it as a tf.layers.Layer subclass with static className = '${sourceClass}' and register it with tf.serialization.registerClass before converting`;
 }

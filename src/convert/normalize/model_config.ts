@@ -27,6 +27,7 @@ import { isKeras1Config, translateKeras1 } from './keras1.js';
 import { isObject, plainCopy, rewriteValues, type ValueContext } from './values.js';
 import { rewriteLayerConfig } from './layer_configs.js';
 import { fixVectorFlatten } from './ranks.js';
+import { isKeras3Operation, isTfOpLayer, keras3Operation, tfOperation, type OperationResult } from './operations.js';
 
 type Config = Record<string, unknown>;
 type Triple = [string, number, number];
@@ -71,6 +72,8 @@ export function kerasMajorVersion(version: string | null, modelConfig: unknown):
 
 class Problems {
   readonly unknown = new Map<string, string[]>();
+  /** Operation nodes keras2tfjs does not implement, one clause each. */
+  readonly operations: string[] = [];
   readonly lambdas: LambdaInfo[] = [];
   readonly unsupported: string[] = [];
 }
@@ -133,16 +136,28 @@ function bad(file: string, message: string, layer?: string) {
   return convertError(ErrorCode.BAD_CONFIG, file, message, layer);
 }
 
+/** At most this many problems are spelled out; the rest are counted. */
+const PROBLEMS_SHOWN = 5;
+
 function throwProblems(ctx: Ctx): void {
   const p = ctx.problems;
   const clauses: string[] = [];
   for (const [cls, layers] of p.unknown) clauses.push(describeUnknownClass(cls, layers));
+  clauses.push(...p.operations);
   for (const info of p.lambdas) clauses.push(describeUnmappedLambda(info));
   clauses.push(...p.unsupported);
   if (clauses.length === 0) return;
-  const code = p.unknown.size > 0 ? ErrorCode.UNKNOWN_LAYER : p.lambdas.length > 0 ? ErrorCode.UNMAPPED_LAMBDA : ErrorCode.UNSUPPORTED_SEMANTICS;
+  const unknown = p.unknown.size > 0 || p.operations.length > 0;
+  const code = unknown ? ErrorCode.UNKNOWN_LAYER : p.lambdas.length > 0 ? ErrorCode.UNMAPPED_LAMBDA : ErrorCode.UNSUPPORTED_SEMANTICS;
   const firstLayer = p.unknown.size > 0 ? [...p.unknown.values()][0][0] : p.lambdas[0]?.layer;
-  throw convertError(code, ctx.opts.file, clauses.join('; '), firstLayer);
+  throw convertError(code, ctx.opts.file, summarize(clauses), firstLayer);
+}
+
+/** The first few problems, then how many more: one line a user can read. */
+export function summarize(clauses: string[]): string {
+  if (clauses.length <= PROBLEMS_SHOWN) return clauses.join('; ');
+  const rest = clauses.length - PROBLEMS_SHOWN;
+  return `${clauses.slice(0, PROBLEMS_SHOWN).join('; ')}; and ${rest} more problem${rest === 1 ? '' : 's'} (${clauses.length} in all; \`keras2tfjs inspect\` lists every layer)`;
 }
 
 // ------------------------------------------------------------------------------- models
@@ -268,7 +283,12 @@ function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class
   const keras3Nodes = rawLayers.some((l) => Array.isArray((l as Config).inbound_nodes) && ((l as Config).inbound_nodes as unknown[]).some(isObject));
   const shift = nodeShifts(rawLayers as Config[], raw, nested, keras3Nodes);
 
+  const layerNames = new Set(names);
   const layers = (rawLayers as Config[]).map((l, i) => {
+    if (isKeras3Operation(l) || isTfOpLayer(l)) {
+      const op = isTfOpLayer(l) ? tfOperation(l, names[i], layerNames) : keras3Operation(l, names[i]);
+      return operationLayer(op, l, names[i], shift, ctx, prefix);
+    }
     const normalized = normalizeLayerEntry(l, ctx, prefix);
     const inbound = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
     return {
@@ -281,6 +301,18 @@ function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class
   const inputs = triples(raw.input_layers, ctx, name, 'input_layers').map((t) => shiftIo(t, shift, nested, keras3Nodes));
   const outputs = triples(raw.output_layers, ctx, name, 'output_layers').map((t) => shiftIo(t, shift, nested, keras3Nodes));
   return { class_name: 'Functional', config: { name, layers, input_layers: inputs, output_layers: outputs } };
+}
+
+/** An operation node as a KerasOperation layer whose one call reads the operation's tensors. */
+function operationLayer(op: OperationResult, raw: Config, name: string, shift: Map<string, number>, ctx: Ctx, prefix: string[]) {
+  const sourceClass = typeof raw.class_name === 'string' ? raw.class_name : 'Operation';
+  if (!op.layer) {
+    ctx.problems.operations.push(op.problem ?? `layer '${name}' is an operation keras2tfjs cannot convert`);
+    return { class_name: sourceClass, name, config: { name }, inbound_nodes: [] };
+  }
+  ctx.layers.push({ path: [...prefix, name], sourceClass, targetClass: 'KerasOperation', config: op.layer.config, keras1: false });
+  const node = op.inputs.map(([layer, index, tensor]) => [layer, index + (shift.get(layer) ?? 0), tensor, {}]);
+  return { class_name: op.layer.class_name, name, config: op.layer.config, inbound_nodes: [node] };
 }
 
 function layerNameOf(l: Config): string | undefined {

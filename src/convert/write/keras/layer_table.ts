@@ -131,6 +131,13 @@ const SPECS: Keras3LayerSpec[] = [
   spec('GlobalAveragePooling2D', false, [], globalPooling),
   spec('GlobalMaxPooling1D', false, [], globalPooling),
   spec('GlobalMaxPooling2D', false, [], globalPooling),
+  // keras2tfjs' global pooling (tfjs has no 3D one, and drops pooled axes even with keepdims).
+  spec('GlobalAveragePooling3D', false, [], globalPooling),
+  spec('GlobalMaxPooling3D', false, [], globalPooling),
+  spec('GlobalAveragePooling1D', false, [], globalPooling, { tfjsClass: 'KeepDimsGlobalAveragePooling1D', nodeKwargs: MASK }),
+  spec('GlobalAveragePooling2D', false, [], globalPooling, { tfjsClass: 'KeepDimsGlobalAveragePooling2D' }),
+  spec('GlobalMaxPooling1D', false, [], globalPooling, { tfjsClass: 'KeepDimsGlobalMaxPooling1D' }),
+  spec('GlobalMaxPooling2D', false, [], globalPooling, { tfjsClass: 'KeepDimsGlobalMaxPooling2D' }),
   spec('BatchNormalization', true, ['gamma', 'beta', 'moving_mean', 'moving_variance'], (s) => ({
     axis: get(s.config, 'axis', -1),
     momentum: get(s.config, 'momentum', 0.99),
@@ -164,6 +171,7 @@ const SPECS: Keras3LayerSpec[] = [
     gamma_constraint: con(s, 'gamma_constraint'),
   })),
   spec('Add', true, [], () => ({}), { listInput: true }),
+  spec('Subtract', true, [], () => ({}), { listInput: true }),
   spec('Multiply', true, [], () => ({}), { listInput: true }),
   spec('Average', true, [], () => ({}), { listInput: true }),
   spec('Maximum', true, [], () => ({}), { listInput: true }),

@@ -18,6 +18,8 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
 import { exportableClasses, specForLayer, tfjsClassKey } from './layer_table.js';
 import { dtypePolicy, regularizer, type Json, type JsonObject, type Where } from './objects.js';
+import { isOperationLayer, operationEntry } from './operations.js';
+import { assignKerasNames, kerasName } from './names.js';
 
 export type TfjsLayer = LayersModel['layers'][number];
 type Shape = Array<number | null>;
@@ -85,6 +87,7 @@ function isInputLayer(layer: TfjsLayer): boolean {
 
 /** Serializes the whole model; `compileConfig` is the model's `compile_config` ({} if none). */
 export function kerasModelConfig(model: LayersModel, file: string, compileConfig: JsonObject): JsonObject {
+  assignKerasNames(model as unknown as { name: string; layers: Array<{ name: string }> });
   const serialized = serializeContainer(model as unknown as TfjsContainer, file);
   serialized.compile_config = compileConfig;
   return serialized;
@@ -114,7 +117,7 @@ function serializeSequential(model: TfjsContainer, configOf: (i: number) => Json
     });
   }
   const batchShape = input.shape as Json;
-  const inputLayer = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(input.sourceLayer.name, input.shape, input.dtype), null);
+  const inputLayer = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(kerasName(input.sourceLayer), input.shape, input.dtype), null);
   const layers: Json[] = [inputLayer];
   model.layers.forEach((layer, i) => {
     if (isInputLayer(layer)) return; // written above, from the model's input
@@ -123,7 +126,7 @@ function serializeSequential(model: TfjsContainer, configOf: (i: number) => Json
   });
   return {
     ...kerasObjectDict('keras', 'Sequential', {
-      name: model.name,
+      name: kerasName(model),
       trainable: model.trainable,
       dtype: dtypePolicy('float32'),
       layers,
@@ -145,14 +148,19 @@ function serializeFunctional(model: TfjsContainer, configOf: (i: number) => Json
   const layers: Json[] = model.layers.map((layer, i) => {
     const nodes = kept.get(layer) ?? [];
     let entry: JsonObject;
+    if (isOperationLayer(layer)) {
+      // An operation node: one call, its arguments filled back in (operations.ts).
+      const node = layer.inboundNodes[nodes[0]] as unknown as TfjsNode;
+      return operationEntry(configOf(i), nodeTensors(node, kept), { file, layer: kerasName(layer) });
+    }
     if (isInputLayer(layer)) {
       const out = (layer.inboundNodes[0] as unknown as TfjsNode).outputTensors[0];
-      entry = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(layer.name, out.shape, out.dtype), null);
+      entry = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(kerasName(layer), out.shape, out.dtype), null);
     } else {
       const first = nodes[0] === undefined ? null : nodeInputShapes(layer.inboundNodes[nodes[0]] as unknown as TfjsNode);
       entry = serializeLayer(layer, configOf(i), first, file);
     }
-    entry.name = layer.name;
+    entry.name = kerasName(layer);
     entry.inbound_nodes = nodes
       .map((raw) => layer.inboundNodes[raw] as unknown as TfjsNode)
       .filter((node) => node.inboundLayers.length > 0)
@@ -160,13 +168,13 @@ function serializeFunctional(model: TfjsContainer, configOf: (i: number) => Json
     return entry;
   });
   const refs = (ls: TfjsLayer[], nodeIdx: number[], tensorIdx: number[]): Json => {
-    const list: Json[] = ls.map((l, i) => [l.name, keptIndex(kept, l, nodeIdx[i]) + (isFunctional(l) ? 1 : 0), tensorIdx[i]]);
+    const list: Json[] = ls.map((l, i) => [kerasName(l), keptIndex(kept, l, nodeIdx[i]) + (isFunctional(l) ? 1 : 0), tensorIdx[i]]);
     // A single input/output is written flat, as Keras writes `keras.Model(x, y)`.
     return list.length === 1 ? list[0] : list;
   };
   return {
     ...kerasObjectDict('keras.src.models.functional', 'Functional', {
-      name: model.name,
+      name: kerasName(model),
       trainable: model.trainable,
       layers,
       input_layers: refs(model.inputLayers, model.inputLayersNodeIndices, model.inputLayersTensorIndices),
@@ -199,8 +207,9 @@ function keptIndex(kept: Map<TfjsLayer, number[]>, layer: TfjsLayer, raw: number
   return index < 0 ? 0 : index;
 }
 
-function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, number[]>, file: string): JsonObject {
-  const tensors: Json[] = node.inboundLayers.map((inbound, i) => {
+/** A node's inputs as Keras 3 writes them: `__keras_tensor__` dicts with their history. */
+function nodeTensors(node: TfjsNode, kept: Map<TfjsLayer, number[]>): Json[] {
+  return node.inboundLayers.map((inbound, i) => {
     const source = inbound.inboundNodes[node.nodeIndices[i]] as unknown as TfjsNode;
     const tensor = source.outputTensors[node.tensorIndices[i]];
     return {
@@ -208,10 +217,14 @@ function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, nu
       config: {
         shape: tensor.shape,
         dtype: tensor.dtype,
-        keras_history: [inbound.name, keptIndex(kept, inbound, node.nodeIndices[i]), node.tensorIndices[i]],
+        keras_history: [kerasName(inbound), keptIndex(kept, inbound, node.nodeIndices[i]), node.tensorIndices[i]],
       },
     };
   });
+}
+
+function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, number[]>, file: string): JsonObject {
+  const tensors = nodeTensors(node, kept);
   const spec = specForLayer(layer);
   let args: Json[];
   if (spec?.listInput) {
@@ -280,9 +293,9 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   const own = spec.config({ config, layer: layer as unknown as Parameters<typeof spec.config>[0]['layer'], where });
   let full: JsonObject;
   if (spec.plainBase) {
-    full = { ...own, name: layer.name, dtype: layerDtype(layer) };
+    full = { ...own, name: kerasName(layer), dtype: layerDtype(layer) };
   } else {
-    full = { name: layer.name, trainable: layer.trainable, dtype: dtypePolicy(layerDtype(layer)), ...own };
+    full = { name: kerasName(layer), trainable: layer.trainable, dtype: dtypePolicy(layerDtype(layer)), ...own };
     // Keras' base Layer.get_config adds activity_regularizer only when one is set.
     if (!('activity_regularizer' in own) && config.activity_regularizer) {
       full.activity_regularizer = regularizer(config.activity_regularizer, where);
@@ -348,7 +361,7 @@ function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json
   // Keras builds the backward layer from the forward config with go_backwards flipped, names the
   // two 'forward_<name>' / 'backward_<name>' (never prefixing twice), and zeroes masked steps of
   // returned sequences (zero_output_for_mask) in both directions.
-  const base = String(inner.config.name ?? layer.name).replace(/^forward_/, '');
+  const base = String(inner.config.name ?? kerasName(layer)).replace(/^forward_/, '').replace(/\//g, '_');
   const direction = (rnn: TfjsLayer, prefix: string, goBackwards: boolean): JsonObject => {
     const entry = serializeLayer(rnn, { ...inner.config, go_backwards: goBackwards }, inputShape, file);
     Object.assign(entry.config as JsonObject, { name: `${prefix}${base}`, zero_output_for_mask: inner.config.return_sequences === true });

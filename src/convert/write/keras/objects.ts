@@ -47,11 +47,27 @@ const ACTIVATIONS: Record<string, string> = {
   swish: 'silu',
   mish: 'mish',
   gelu: 'gelu',
+  // keras2tfjs' activations (src/layers/compat/activations): Keras' own names.
+  keras3_hard_sigmoid: 'hard_sigmoid',
+  hard_silu: 'hard_silu',
+  hard_swish: 'hard_silu',
+  leaky_relu: 'leaky_relu',
+  celu: 'celu',
+  hard_tanh: 'hard_tanh',
+  hard_shrink: 'hard_shrink',
+  soft_shrink: 'soft_shrink',
+  tanh_shrink: 'tanh_shrink',
+  sparse_plus: 'sparse_plus',
+  sparse_sigmoid: 'sparse_sigmoid',
+  squareplus: 'squareplus',
+  log_sigmoid: 'log_sigmoid',
+  exponential: 'exponential',
+  sparsemax: 'sparsemax',
 };
 
 const ACTIVATION_FIX: Record<string, string> = {
   hard_sigmoid:
-    "tfjs' hardSigmoid is clip(0.2x+0.5) while Keras 3's hard_sigmoid is clip(x/6+0.5); use 'sigmoid' (for RNNs: recurrentActivation: 'sigmoid')",
+    "tfjs' hardSigmoid is clip(0.2x+0.5) while Keras 3's hard_sigmoid is clip(x/6+0.5); use 'sigmoid' (for RNNs: recurrentActivation: 'sigmoid'), or keras2tfjs' 'keras3HardSigmoid' for Keras 3's",
   gelu_new: "Keras 3 has no string for the tanh-approximated gelu; use 'gelu'",
 };
 

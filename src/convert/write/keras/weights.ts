@@ -17,6 +17,8 @@ import { childGroup, emptyGroup, type H5Dataset, type H5Group } from '../../../f
 import { isFunctional, isSequential, kerasLayers, type TfjsLayer } from './model_config.js';
 import type { OptimizerState } from './compile_config.js';
 import { specForLayer, type Keras3LayerSpec } from './layer_table.js';
+import { isOperationLayer } from './operations.js';
+import { assignKerasNames, kerasName } from './names.js';
 
 /**
  * Builds the weights tree for `model` (tfjs tensors are read, none are left allocated), with
@@ -24,6 +26,7 @@ import { specForLayer, type Keras3LayerSpec } from './layer_table.js';
  */
 export function kerasWeightsTree(model: LayersModel, file: string, optimizer: OptimizerState | null = null): H5Group {
   const root = emptyGroup();
+  assignKerasNames(model as unknown as { name: string; layers: Array<{ name: string }> });
   writeContainer(model as unknown as TfjsLayer, root, file);
   if (optimizer) {
     const vars = childGroup(childGroup(root, 'optimizer'), 'vars');
@@ -34,10 +37,12 @@ export function kerasWeightsTree(model: LayersModel, file: string, optimizer: Op
 }
 
 function writeContainer(model: TfjsLayer, group: H5Group, file: string): void {
-  childGroup(group, 'vars').attrs.set('name', model.name);
+  childGroup(group, 'vars').attrs.set('name', kerasName(model));
   const layersGroup = childGroup(group, 'layers');
   const used = new Map<string, number>();
   for (const layer of kerasLayers(model)) {
+    // Keras keeps operation nodes out of model.layers: no group, no name counted.
+    if (isOperationLayer(layer)) continue;
     const key = uniqueName(toSnakeCase(kerasClassName(layer)), used);
     const layerGroup = childGroup(layersGroup, key);
     if (isSequential(layer) || isFunctional(layer)) {
@@ -53,7 +58,7 @@ function kerasClassName(layer: TfjsLayer): string {
   return specForLayer(layer)?.className ?? layer.getClassName();
 }
 
-function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = layer.name): void {
+function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = kerasName(layer)): void {
   const vars = childGroup(group, 'vars');
   vars.attrs.set('name', name);
   const spec = specForLayer(layer);
@@ -61,7 +66,7 @@ function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = layer
   const wrapped = layer as unknown as { forwardLayer?: TfjsLayer; backwardLayer?: TfjsLayer; layer?: TfjsLayer };
   if (spec.wrapper === 'bidirectional' && wrapped.forwardLayer && wrapped.backwardLayer) {
     // Named as in config.json: 'forward_' / 'backward_' + the wrapped layer's name.
-    const base = String(wrapped.layer?.name ?? layer.name).replace(/^forward_/, '');
+    const base = String(wrapped.layer?.name ?? kerasName(layer)).replace(/^forward_/, '').replace(/\//g, '_');
     writeLayer(wrapped.forwardLayer, childGroup(group, 'forward_layer'), file, `forward_${base}`);
     writeLayer(wrapped.backwardLayer, childGroup(group, 'backward_layer'), file, `backward_${base}`);
     return;

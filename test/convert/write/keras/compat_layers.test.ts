@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportKeras, loadKerasModel } from '../../../../src/index.js';
 import { ErrorCode, Keras2TfjsError } from '../../../../src/errors.js';
-import { Normalization } from '../../../../src/layers/compat/normalization.js';
+import { Normalization } from '../../../../src/layers/compat/normalization/normalization.js';
 import { TEST_BACKENDS, switchBackend } from '../../../helpers/backends.js';
 import { expectNoLeaks } from '../../../helpers/tensor_asserts.js';
 import { layersOf, readKerasArchive, type H5Entry, type LayerEntry } from './keras_archive_reader.js';
