@@ -164,7 +164,23 @@ def operations(family):
     return build
 
 
+def compat_builder(name):
+    """A Keras 3 case of test/layers/compat/make_compat_models.py (attention, normalization)."""
+    def build():
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "test" / "layers" / "compat"))
+        import make_compat_models
+
+        keras.utils.set_random_seed(18)
+        return getattr(make_compat_models, name)(keras)
+    build.__name__ = name
+    return build
+
+
 MODELS = {
+    "keras_transformer": compat_builder("transformer"),
+    "keras_attention_variants": compat_builder("attention_variants"),
+    "keras_dense_attention": compat_builder("dense_attention"),
+    "keras_normalizations_3": compat_builder("normalizations"),
     "keras_mobilenet_v3_block": mobilenet_v3_block,
     "keras_ops_arithmetic": operations("arithmetic"),
     "keras_ops_shapes": operations("shapes"),

@@ -61,6 +61,7 @@ KERAS_CLASS_OF_COMPAT = {
     "BilinearUpSampling2D": "UpSampling2D",
     "KeepDimsGlobalAveragePooling2D": "GlobalAveragePooling2D",
     "KeepDimsGlobalMaxPooling2D": "GlobalMaxPooling2D",
+    **{f"Masked{name}": name for name in ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")},
 }
 
 # Predictions: tfjs (cpu backend) and TensorFlow compute the same float32 graph but sum dot
@@ -330,11 +331,19 @@ def test_config_json_is_what_keras_serializes_for_the_loaded_model(exported, loa
 # --- model.weights.h5 is what Keras writes ------------------------------------------
 
 
+# Keras names the softmax and dropout sublayers of an attention layer when it creates them
+# ('softmax', 'softmax_6', ... by a per-session counter) and never reads those names back; the
+# name attribute of their (empty) groups is the only part of the file that depends on the session.
+AUTO_NAMED_GROUPS = re.compile(r"/(_softmax|_dropout_layer)/vars$")
+
+
 def h5_tree(data):
     tree = {}
     with h5py.File(io.BytesIO(data), "r") as f:
         def visit(path, obj):
             attrs = {k: (v.decode() if isinstance(v, bytes) else str(v)) for k, v in obj.attrs.items()}
+            if AUTO_NAMED_GROUPS.search(path):
+                attrs.pop("name", None)
             if isinstance(obj, h5py.Dataset):
                 tree[path] = ("dataset", attrs, obj.shape, obj.dtype.str, obj[()].tobytes())
             else:

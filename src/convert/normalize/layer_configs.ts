@@ -78,6 +78,32 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     onlyDefault('rms_scaling', falsy, "tfjs' LayerNormalization has no RMS scaling");
   }
 
+  if (className === 'MultiHeadAttention' || className === 'GroupedQueryAttention') {
+    // tf.keras records the shapes it was built with; Keras 3 keeps them in build_config.
+    delete c.query_shape;
+    delete c.key_shape;
+    delete c.value_shape;
+    delete c.flash_attention;
+    // How masked scores are treated differs between tf.keras (additive −1e9, or where() with
+    // softmax_robust_masking) and Keras 3 (where(), masked outputs zeroed): see masked_softmax.ts.
+    const robust = c.softmax_robust_masking === true;
+    delete c.softmax_robust_masking;
+    if (className === 'MultiHeadAttention') c.masking = ctx.kerasMajor <= 2 ? (robust ? 'robust' : 'additive') : 'keras3';
+  }
+
+  if (className === 'Attention' || className === 'AdditiveAttention') {
+    // tf.keras' deprecated `causal` argument is use_causal_mask.
+    if (c.causal === true) c.use_causal_mask = true;
+    delete c.causal;
+  }
+
+  if (className === 'UnitNormalization' && ctx.kerasMajor <= 2) {
+    // tf.keras: tf.nn.l2_normalize(ε = 1e-12) = x · min(rsqrt(Σx²), 1/√ε).
+    c.norm_epsilon = 1e-6;
+  }
+
+  if (className === 'EinsumDense') delete c.gptq_unpacked_column_size;
+
   if (className === 'LeakyReLU' && 'negative_slope' in c) {
     // Keras 3 renamed alpha to negative_slope (same default, 0.3).
     if (!('alpha' in c)) c.alpha = c.negative_slope;

@@ -87,6 +87,10 @@ const RENAMED: Record<string, string> = {
   GlobalAvgPool2D: 'GlobalAveragePooling2D',
   GlobalMaxPool1D: 'GlobalMaxPooling1D',
   GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  GlobalAvgPool3D: 'GlobalAveragePooling3D',
+  GlobalMaxPool3D: 'GlobalMaxPooling3D',
+  // Keras 3 exports GroupedQueryAttention as keras.layers.GroupQueryAttention (.keras files say so).
+  GroupQueryAttention: 'GroupedQueryAttention',
 };
 
 /** `package>Name` (Keras' registered names) → `Name`. */

@@ -28,6 +28,8 @@ import { isObject, plainCopy, rewriteValues, type ValueContext } from './values.
 import { rewriteLayerConfig } from './layer_configs.js';
 import { fixVectorFlatten } from './ranks.js';
 import { isKeras3Operation, isTfOpLayer, keras3Operation, tfOperation, type OperationResult } from './operations.js';
+import { callNodes, hasCallSignature } from './call_arguments.js';
+import { useKerasMaskRules } from './masks.js';
 
 type Config = Record<string, unknown>;
 type Triple = [string, number, number];
@@ -102,6 +104,14 @@ export function normalizeModelConfig(modelConfig: Record<string, unknown>, opts:
   throwProblems(ctx);
   for (const config of fixVectorFlatten(model)) {
     for (const note of ctx.layers) if (note.config === config) note.targetClass = 'Activation';
+  }
+  const masks = useKerasMaskRules(model, ctx.kerasMajor);
+  for (const config of masks.renamed) {
+    for (const note of ctx.layers) if (note.config === config) note.targetClass = `Masked${note.targetClass}`;
+  }
+  if (masks.problems.length > 0) {
+    ctx.problems.unsupported.push(...masks.problems);
+    throwProblems(ctx);
   }
   warnMaskedInitialState(model, ctx);
   return { modelConfig: model, mappings: ctx.mappings, warnings: ctx.warnings, layers: ctx.layers };
@@ -291,6 +301,17 @@ function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class
     }
     const normalized = normalizeLayerEntry(l, ctx, prefix);
     const inbound = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
+    if (hasCallSignature(normalized.class_name)) {
+      // Tensors passed by keyword and call settings (attention layers): see call_arguments.ts.
+      const call = callNodes(normalized.class_name, names[i], inbound, layerNames);
+      if ('problem' in call) {
+        ctx.problems.unsupported.push(call.problem);
+        return { class_name: normalized.class_name, name: names[i], config: normalized.config, inbound_nodes: [] };
+      }
+      Object.assign(normalized.config, call.settings, { call_inputs: call.roles });
+      const shifted = call.calls.map((refs) => refs.map(([layer, index, tensor]) => [layer, index + (shift.get(layer) ?? 0), tensor, {}]));
+      return { class_name: normalized.class_name, name: names[i], config: normalized.config, inbound_nodes: shifted };
+    }
     return {
       class_name: normalized.class_name,
       name: names[i],

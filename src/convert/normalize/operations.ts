@@ -61,6 +61,10 @@ class TemplateBuilder {
   build(v: unknown): Stored {
     const ref = this.isRef(v);
     if (ref) {
+      // One input per distinct tensor: tfjs' executor counts a tensor's consumers once per layer
+      // but releases it once per input, so a layer reading it twice (x * x) would free it early.
+      const seen = this.refs.findIndex((r) => r[0] === ref[0] && r[1] === ref[1] && r[2] === ref[2]);
+      if (seen >= 0) return { tensor: seen };
       this.refs.push(ref);
       return { tensor: this.refs.length - 1 };
     }

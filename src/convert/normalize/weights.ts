@@ -32,6 +32,8 @@ interface VarSpec {
   aliases: string[];
   /** Token that must appear in the stored name ('forward'/'backward' inside Bidirectional). */
   direction?: 'forward' | 'backward';
+  /** Name token of the sublayer that owns it in legacy files ('query' in mha/query/kernel:0). */
+  scope?: string;
 }
 
 export interface WeightsResult {
@@ -173,6 +175,27 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const ks = kernelSize(c, 2);
       return own([['kernel', [...ks, null, g]], ['recurrent_kernel', [...ks, f, g]], ...(bias ? [['bias', [g]] as [string, ShapePattern]] : [])], 'cell/');
     }
+    case 'EinsumDense':
+      return own([['kernel', null], ...(c.bias_axes ? [['bias', null] as [string, ShapePattern | null]] : [])]);
+    case 'MultiHeadAttention': case 'GroupedQueryAttention':
+      // Keras saves MHA's projections under its query_dense… properties, GQA's under _query_dense….
+      return attentionVarSpecs(c, className === 'MultiHeadAttention' ? '' : '_');
+    case 'Attention': {
+      const list: Array<[string, ShapePattern]> = [];
+      if (c.use_scale === true) list.push(['scale', []]);
+      if (c.score_mode === 'concat') list.push(['concat_score_weight', []]);
+      return own(list);
+    }
+    case 'AdditiveAttention':
+      return c.use_scale === false ? [] : own([['scale', [null]]]);
+    case 'GroupNormalization': {
+      const list: Array<[string, ShapePattern]> = [];
+      if (c.scale !== false) list.push(['gamma', [null]]);
+      if (c.center !== false) list.push(['beta', [null]]);
+      return own(list);
+    }
+    case 'RMSNormalization':
+      return own([['scale', null]]);
     case 'Bidirectional': {
       const inner = c.layer as { class_name: string; config: Config };
       const innerName = String(inner.config.name);
@@ -189,6 +212,23 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
     default:
       return [];
   }
+}
+
+/**
+ * MultiHeadAttention / GroupedQueryAttention: each projection is an EinsumDense sublayer.
+ * Keras 3 stores them under `query_dense/vars/0..1` (kernel, bias), ..., legacy files as
+ * `<layer>/query/kernel:0`; tfjs names them '<layer>/query/kernel'.
+ */
+function attentionVarSpecs(c: Config, prefix: string): VarSpec[] {
+  const bias = c.use_bias !== false;
+  const sublayers: Array<[string, string]> = [['query', `${prefix}query_dense`], ['key', `${prefix}key_dense`]];
+  // MultiHeadAttention has no gate_dense property: its gate is saved under _gate_dense too.
+  if (c.use_gate === true) sublayers.push(['gate', '_gate_dense']);
+  sublayers.push(['value', `${prefix}value_dense`], ['attention_output', `${prefix}output_dense`]);
+  return sublayers.flatMap(([name, group]) => [
+    { name: `${name}/kernel`, shape: null, keras3Path: `${group}/vars/0`, aliases: ['kernel'], scope: name },
+    ...(bias ? [{ name: `${name}/bias`, shape: null, keras3Path: `${group}/vars/1`, aliases: ['bias'], scope: name }] : []),
+  ]);
 }
 
 // ---------------------------------------------------------------------- finding weights
@@ -274,6 +314,7 @@ function matchByName(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | n
       const tokens = nameTokens(w.storedName as string);
       if (!s.aliases.includes(tokens[tokens.length - 1])) return false;
       if (s.direction && !tokens.some((t) => t.startsWith(s.direction as string))) return false;
+      if (s.scope && !tokens.slice(0, -1).includes(s.scope)) return false;
       return !taken.has(w);
     });
     if (candidates.length !== 1) return null;

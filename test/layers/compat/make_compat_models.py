@@ -67,7 +67,73 @@ def subtract(K):
     return functional(K, [(4, 3), (4, 3)], lambda K, a, b: K.layers.Subtract(name="difference")([a, b]))
 
 
+def transformer(K):
+    """A small Transformer block over masked tokens: Embedding(mask_zero) → causal self-attention
+    (the query's padding mask reaches the attention) → residual, LayerNormalization, feed-forward
+    with EinsumDense; Keras 3 adds a grouped-query attention."""
+    def body(K, tokens):
+        x = K.layers.Embedding(12, 8, mask_zero=True, name="embed")(tokens)
+        a = K.layers.MultiHeadAttention(num_heads=2, key_dim=4, name="self_attention")(x, x, use_causal_mask=True)
+        x = K.layers.LayerNormalization(name="norm_1")(K.layers.Add(name="residual_1")([x, a]))
+        f = K.layers.EinsumDense("abc,cd->abd", output_shape=(None, 16), bias_axes="d", activation="gelu", name="ffn_in")(x)
+        f = K.layers.EinsumDense("...b,bc->...c", output_shape=8, name="ffn_out")(f)
+        x = K.layers.LayerNormalization(name="norm_2")(K.layers.Add(name="residual_2")([x, f]))
+        if K.__name__ == "keras":
+            x = K.layers.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2, name="gqa")(x, x)
+        return x
+    model, xs = functional(K, [(7,)], body, dtypes=["int32"])
+    xs[0] = np.array([[3, 5, 1, 7, 2, 0, 0], [4, 4, 9, 0, 0, 0, 0]], dtype="int32")
+    return model, xs
+
+
+def attention_variants(K):
+    """MultiHeadAttention called every way Keras records: a separate key and an attention_mask
+    input, the attention scores returned, attention over two axes, dropout (Keras 3's explicit
+    path), a gate and an output_shape (Keras 3)."""
+    def body(K, q, v, k, m, img):
+        out, scores = K.layers.MultiHeadAttention(num_heads=2, key_dim=3, name="cross")(
+            q, v, key=k, attention_mask=m, return_attention_scores=True)
+        extra = {"use_gate": True} if K.__name__ == "keras" else {}
+        dropped = K.layers.MultiHeadAttention(num_heads=3, key_dim=2, value_dim=4, dropout=0.3, output_shape=5, name="dropped", **extra)(q, v)
+        grid = K.layers.MultiHeadAttention(num_heads=2, key_dim=2, attention_axes=(1, 2), name="grid")(img, img)
+        return [out, scores, dropped, grid]
+    model, xs = functional(K, [(4, 6), (5, 6), (5, 3), (4, 5), (3, 4, 6)], body)
+    xs[3] = (np.arange(2 * 4 * 5).reshape(2, 4, 5) % 3 != 0).astype("float32")
+    return model, xs
+
+
+def dense_attention(K):
+    """Attention (dot, scaled, concat) and AdditiveAttention with explicit masks and causal masking."""
+    def body(K, q, v, qm, vm):
+        dot = K.layers.Attention(use_scale=True, name="dot")([q, v], mask=[qm, vm])
+        concat = K.layers.Attention(score_mode="concat", use_scale=True, name="concat")([q, q], use_causal_mask=True)
+        additive = K.layers.AdditiveAttention(name="additive")([q, v, v], mask=[qm, vm])
+        return [dot, concat, additive]
+    model, xs = functional(K, [(4, 3), (5, 3), (4,), (5,)], body, dtypes=["float32", "float32", "bool", "bool"])
+    xs[2] = np.array([[True, True, False, True], [True, False, True, True]])
+    xs[3] = np.array([[True, True, True, False, False], [True, False, True, True, True]])
+    return model, xs
+
+
+def normalizations(K):
+    """The normalization layers tfjs lacks."""
+    def body(K, x):
+        out = [K.layers.GroupNormalization(groups=2, name="group")(x), K.layers.UnitNormalization(name="unit")(x)]
+        if K.__name__ == "keras":
+            out.append(K.layers.RMSNormalization(name="rms")(x))
+        return out
+    return functional(K, [(3, 4)], body)
+
+
 CASES = {
+    "k3_transformer": ("keras3", transformer),
+    "tfk_transformer": ("tf_keras", transformer),
+    "k3_attention_variants": ("keras3", attention_variants),
+    "tfk_attention_variants": ("tf_keras", attention_variants),
+    "k3_dense_attention": ("keras3", dense_attention),
+    "tfk_dense_attention": ("tf_keras", dense_attention),
+    "k3_normalizations": ("keras3", normalizations),
+    "tfk_normalizations": ("tf_keras", normalizations),
     "k3_mobilenet_v3_block": ("keras3", mobilenet_v3_block),
     "tfk_mobilenet_v3_block": ("tf_keras", mobilenet_v3_block),
     "k3_activations": ("keras3", activations),

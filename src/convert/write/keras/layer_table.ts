@@ -14,7 +14,8 @@
  * BilinearUpSampling2D → UpSampling2D(interpolation='bilinear'), Normalization → Normalization.
  * Facts checked against Keras 3.15 source (`keras/src/layers/**`) and its own saved files.
  */
-import type { JsonObject } from './objects.js';
+import type { Json, JsonObject } from './objects.js';
+import { additiveAttention, attention, einsumDense, groupedQueryAttention, groupNormalization, multiHeadAttention, rmsNormalization, unitNormalization } from './attention_configs.js';
 import {
   act, con, conv, convTranspose, dataFormat, depthwise, get, globalPooling, GLOROT_UNIFORM, init, normalization, ONES, pooling,
   recurrent, reg, separable, tuple, upSampling, ZEROS, type LayerSource,
@@ -56,6 +57,18 @@ export interface Keras3LayerSpec {
    * forward_layer/ and backward_layer/), TimeDistributed writes `layer` (weights under layer/).
    */
   wrapper?: 'bidirectional' | 'time_distributed';
+  /**
+   * Weights kept on sublayers (MultiHeadAttention's EinsumDense projections): each group
+   * `<group>/vars` (attr name = the sublayer's name) holds the listed tfjs weights in order;
+   * groups with no variables (the softmax and dropout sublayers) are listed with none.
+   */
+  sublayers?: (config: JsonObject) => Array<{ group: string; name: string; variables: string[] }>;
+  /** A layer called with tensors in roles (call_roles.ts): how Keras records the call. */
+  roleCall?: 'mha' | 'dense';
+  /** Keras writes build_config as {shapes_dict: {query_shape, value_shape[, key_shape]}}. */
+  shapesDict?: boolean;
+  /** The Python class, when Keras writes another (exported) name as class_name; names the weights group. */
+  pythonClass?: string;
 }
 
 const LAYERS = 'keras.layers';
@@ -158,7 +171,7 @@ const SPECS: Keras3LayerSpec[] = [
     renorm_momentum: 0.99,
   }), { nodeKwargs: MASK }),
   spec('LayerNormalization', true, ['gamma', 'beta'], (s) => ({
-    axis: get(s.config, 'axis', -1),
+    axis: layerNormalizationAxis(s),
     epsilon: get(s.config, 'epsilon', 0.001),
     center: get(s.config, 'center', true),
     scale: get(s.config, 'scale', true),
@@ -172,6 +185,9 @@ const SPECS: Keras3LayerSpec[] = [
   })),
   spec('Add', true, [], () => ({}), { listInput: true }),
   spec('Subtract', true, [], () => ({}), { listInput: true }),
+  // keras2tfjs' merges handing on masks as Keras does (masked models): the same Keras classes.
+  ...['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'].map((name) =>
+    spec(name, true, [], () => ({}), { listInput: true, tfjsClass: `Masked${name}` })),
   spec('Multiply', true, [], () => ({}), { listInput: true }),
   spec('Average', true, [], () => ({}), { listInput: true }),
   spec('Maximum', true, [], () => ({}), { listInput: true }),
@@ -210,6 +226,16 @@ const SPECS: Keras3LayerSpec[] = [
     nodeKwargs: TRAINING_MASK,
   }),
   spec('Normalization', true, ['mean', 'variance', 'count'], normalization, { int64Variables: ['count'] }),
+  spec('EinsumDense', true, ['kernel', 'bias'], einsumDense),
+  spec('MultiHeadAttention', true, [], multiHeadAttention, { sublayers: attentionSublayers(''), roleCall: 'mha', shapesDict: true }),
+  spec('GroupQueryAttention', true, [], groupedQueryAttention, {
+    tfjsClass: 'GroupedQueryAttention', pythonClass: 'GroupedQueryAttention', sublayers: attentionSublayers('_'), roleCall: 'mha', shapesDict: true,
+  }),
+  spec('Attention', true, ['scale', 'concat_score_weight'], attention, { roleCall: 'dense' }),
+  spec('AdditiveAttention', true, ['scale'], additiveAttention, { roleCall: 'dense' }),
+  spec('GroupNormalization', true, ['gamma', 'beta'], groupNormalization),
+  spec('UnitNormalization', false, [], unitNormalization),
+  spec('RMSNormalization', true, ['scale'], rmsNormalization),
   // The wrapped layers are written by model_config.ts / weights.ts (they recurse).
   spec('Bidirectional', true, [], (s) => ({ merge_mode: s.config.merge_mode === undefined ? 'concat' : s.config.merge_mode }), {
     wrapper: 'bidirectional',
@@ -236,7 +262,41 @@ const SPECS: Keras3LayerSpec[] = [
   },
 ];
 
+/**
+ * The projections of MultiHeadAttention / GroupedQueryAttention where Keras 3's saving keeps
+ * them: under MHA's properties (query_dense, ...), under GQA's attributes (_query_dense, ...).
+ */
+function attentionSublayers(prefix: '' | '_') {
+  return (c: JsonObject): Array<{ group: string; name: string; variables: string[] }> => {
+    const dense = (group: string, name: string) => ({ group: `${prefix}${group}`, name, variables: [`${name}/kernel`, `${name}/bias`] });
+    return [
+      dense('query_dense', 'query'),
+      dense('key_dense', 'key'),
+      // MultiHeadAttention has no gate_dense property: Keras saves its gate under _gate_dense.
+      ...(c.use_gate === true ? [{ ...dense('gate_dense', 'gate'), group: '_gate_dense' }] : []),
+      dense('value_dense', 'value'),
+      dense('output_dense', 'attention_output'),
+      { group: '_softmax', name: 'softmax', variables: [] },
+      { group: '_dropout_layer', name: 'dropout', variables: [] },
+    ];
+  };
+}
+
 const BY_TFJS_CLASS = new Map(SPECS.map((s) => [s.tfjsClass ?? s.className, s]));
+
+/**
+ * tfjs' LayerNormalization resolves its axes to positive ones when it builds; Keras writes what
+ * the user gave, by default [-1]. The last axis alone goes back as -1 (Keras' default); others
+ * stay as tfjs holds them (the same axes).
+ */
+function layerNormalizationAxis(s: LayerSource): Json {
+  const axis = get(s.config, 'axis', -1);
+  const node = (s.layer as unknown as { inboundNodes: Array<{ inputShapes: unknown }> }).inboundNodes[0];
+  const shape = node?.inputShapes;
+  const rank = Array.isArray(shape) ? (Array.isArray(shape[0]) ? (shape[0] as unknown[]).length : shape.length) : null;
+  const list = Array.isArray(axis) ? axis : [axis];
+  return list.length === 1 && rank !== null && list[0] === rank - 1 ? [-1] : axis;
+}
 
 /**
  * The key a tfjs layer is looked up by: its class name, or `RNN(<cell class>)` for tfjs' generic

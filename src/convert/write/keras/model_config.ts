@@ -20,6 +20,8 @@ import { exportableClasses, specForLayer, tfjsClassKey } from './layer_table.js'
 import { dtypePolicy, regularizer, type Json, type JsonObject, type Where } from './objects.js';
 import { isOperationLayer, operationEntry } from './operations.js';
 import { assignKerasNames, kerasName } from './names.js';
+import { kerasFunctionalOrder, type Graph } from './layer_order.js';
+import { denseAttentionInputShape, roleCall, shapesDict } from './call_roles.js';
 
 export type TfjsLayer = LayersModel['layers'][number];
 type Shape = Array<number | null>;
@@ -78,7 +80,8 @@ export function isFunctional(layer: { getClassName(): string }): boolean {
  */
 export function kerasLayers(model: TfjsLayer | LayersModel): TfjsLayer[] {
   const layers = (model as unknown as TfjsContainer).layers;
-  return isSequential(model) ? layers.filter((l) => !isInputLayer(l)) : layers;
+  if (isSequential(model)) return layers.filter((l) => !isInputLayer(l));
+  return kerasFunctionalOrder(model as unknown as Graph) as unknown as TfjsLayer[];
 }
 
 function isInputLayer(layer: TfjsLayer): boolean {
@@ -145,7 +148,9 @@ function inputLayerConfig(name: string, batchShape: Shape, dtype: string): JsonO
 
 function serializeFunctional(model: TfjsContainer, configOf: (i: number) => JsonObject, file: string): JsonObject {
   const kept = keptNodes(model);
-  const layers: Json[] = model.layers.map((layer, i) => {
+  // In Keras' own order (layer_order.ts); configOf reads tfjs' list.
+  const layers: Json[] = kerasLayers(model as unknown as TfjsLayer).map((layer) => {
+    const i = model.layers.indexOf(layer);
     const nodes = kept.get(layer) ?? [];
     let entry: JsonObject;
     if (isOperationLayer(layer)) {
@@ -226,6 +231,11 @@ function nodeTensors(node: TfjsNode, kept: Map<TfjsLayer, number[]>): Json[] {
 function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, number[]>, file: string): JsonObject {
   const tensors = nodeTensors(node, kept);
   const spec = specForLayer(layer);
+  if (spec?.roleCall) {
+    // Attention layers: tensors by role and the call's settings, from the layer's config.
+    const config = (layer as unknown as { getConfig(): JsonObject }).getConfig();
+    return roleCall(spec.roleCall, snakeKeys(config), tensors);
+  }
   let args: Json[];
   if (spec?.listInput) {
     args = [tensors];
@@ -303,7 +313,9 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   }
   if (spec.wrapper) Object.assign(full, serializeWrapped(layer, config, inputShape, spec.wrapper, file));
   const entry = kerasObjectDict(spec.module, spec.className, full, spec.registeredName);
-  if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
+  if (spec.shapesDict) entry.build_config = shapesDict(config, inputShape);
+  else if (spec.roleCall === 'dense') entry.build_config = denseAttentionInputShape(config, inputShape);
+  else if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
   return entry;
 }
 
@@ -377,6 +389,11 @@ function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json
 /** tfjs leaves `dtype` unset on layers built without one: they compute in float32. */
 function layerDtype(layer: TfjsLayer): string {
   return layer.dtype ?? 'float32';
+}
+
+/** tfjs' camelCase config keys as Keras' snake_case ones (values left as they are). */
+function snakeKeys(config: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }
 
 function kerasObjectDict(module: string, className: string, config: JsonObject, registeredName: string | null): JsonObject {

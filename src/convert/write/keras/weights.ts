@@ -55,7 +55,8 @@ function writeContainer(model: TfjsLayer, group: H5Group, file: string): void {
 
 function kerasClassName(layer: TfjsLayer): string {
   if (isFunctional(layer)) return 'Functional';
-  return specForLayer(layer)?.className ?? layer.getClassName();
+  const spec = specForLayer(layer);
+  return spec?.pythonClass ?? spec?.className ?? layer.getClassName();
 }
 
 function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = kerasName(layer)): void {
@@ -73,6 +74,17 @@ function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = keras
   }
   if (spec.wrapper === 'time_distributed' && wrapped.layer) {
     writeLayer(wrapped.layer, childGroup(group, 'layer'), file);
+    return;
+  }
+  if (spec.sublayers) {
+    // Weights on sublayers (attention projections): one group each, named as Keras names them.
+    const byName = new Map(layer.weights.map((w) => [shortName(w.originalName ?? w.name, 2), w]));
+    const config = (layer as unknown as { getConfig(): Record<string, unknown> }).getConfig();
+    for (const sub of spec.sublayers({ use_gate: config.useGate === true })) {
+      const subVars = childGroup(childGroup(group, sub.group), 'vars');
+      subVars.attrs.set('name', sub.name);
+      sub.variables.map((v) => byName.get(v)).filter((w) => w !== undefined).forEach((w, i) => subVars.datasets.set(String(i), dataset(w)));
+    }
     return;
   }
   let target = vars;
@@ -96,15 +108,7 @@ function orderedWeights(layer: TfjsLayer, spec: Keras3LayerSpec, file: string): 
     const weight = byName.get(name);
     if (!weight) continue; // e.g. no bias when use_bias=false: Keras numbers the rest densely
     byName.delete(name);
-    const data = weight.read().dataSync();
-    const shape = [...weight.shape] as number[];
-    if (int64.has(name)) {
-      out.push({ shape, dtype: 'int64', data: BigInt64Array.from(data, (v) => BigInt(Math.round(v))) });
-    } else if (weight.dtype === 'int32') {
-      out.push({ shape, dtype: 'int32', data: Int32Array.from(data) });
-    } else {
-      out.push({ shape, dtype: 'float32', data: Float32Array.from(data) });
-    }
+    out.push(dataset(weight, int64.has(name)));
   }
   if (byName.size > 0) {
     throw new Keras2TfjsError(
@@ -116,9 +120,21 @@ function orderedWeights(layer: TfjsLayer, spec: Keras3LayerSpec, file: string): 
   return out;
 }
 
-/** 'dense_Dense1/kernel' → 'kernel' (tfjs prefixes variables with the owning layer's name). */
-function shortName(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
+/** A tfjs weight as an HDF5 dataset; counters Keras keeps as int64 when `int64`. */
+function dataset(weight: TfjsLayer['weights'][number], int64 = false): H5Dataset {
+  const data = weight.read().dataSync();
+  const shape = [...weight.shape] as number[];
+  if (int64) return { shape, dtype: 'int64', data: BigInt64Array.from(data, (v) => BigInt(Math.round(v))) };
+  if (weight.dtype === 'int32') return { shape, dtype: 'int32', data: Int32Array.from(data) };
+  return { shape, dtype: 'float32', data: Float32Array.from(data) };
+}
+
+/**
+ * 'dense_Dense1/kernel' → 'kernel': the last `parts` parts of a tfjs weight name ('mha/query/kernel'
+ * with 2 → 'query/kernel'); tfjs prefixes variables with the owning layer's name.
+ */
+function shortName(name: string, parts = 1): string {
+  return name.split('/').slice(-parts).join('/');
 }
 
 /** Keras' naming.to_snake_case: `Conv2D` → `conv2d`, `LSTM` → `lstm`, `PReLU` → `p_re_lu`. */

@@ -6,7 +6,7 @@
  */
 import {
   abs, add, cast, clipByValue, depthToSpace, div, elu, erf, expm1, greater, greaterEqual, less, lessEqual, logSigmoid,
-  logSoftmax, maximum, mean, minimum, moments, mul, oneHot, pow, relu, relu6, reshape, rsqrt, selu, sigmoid, softmax, softplus,
+  logSoftmax, maximum, mean, minimum, moments, mul, neg, oneHot, pow, relu, relu6, reshape, rsqrt, selu, sigmoid, softmax, softplus,
   split, sqrt, square, sub, sum, tanh, transpose, where, zerosLike, type Tensor,
 } from '@tensorflow/tfjs-core';
 import { arg, asFloat, axesOf, defineOps, setting, tfjsDtype, toTensor, type OpCall } from './registry.js';
@@ -126,16 +126,14 @@ defineOps('nn', {
     const eps = epsilon === null ? 1e-7 : Number(epsilon);
     const gamma = arg(c, 1, 'gamma', null);
     const beta = arg(c, 2, 'beta', null);
-    let out: Tensor;
-    if (setting(c, 'rmsScaling', false) === true) {
-      out = mul(t, rsqrt(add(mean(square(t), axes, true), eps)));
-    } else {
-      const m = moments(t, axes, true);
-      out = mul(sub(t, m.mean), rsqrt(add(m.variance, eps)));
-    }
-    if (gamma !== null) out = mul(out, toTensor(gamma));
-    if (beta !== null) out = add(out, toTensor(beta));
-    return out;
+    // Keras: inv = rsqrt(var + ε)·γ, out = x·inv + (β − mean·inv); rms_scaling uses the variance too.
+    const m = moments(t, axes, true);
+    let inv = rsqrt(add(m.variance, eps));
+    if (gamma !== null) inv = mul(inv, toTensor(gamma));
+    if (setting(c, 'rmsScaling', false) === true) return mul(t, inv);
+    let res = mul(neg(m.mean), inv);
+    if (beta !== null) res = add(res, toTensor(beta));
+    return add(mul(t, inv), res);
   },
   Moments: (c) => {
     const t = fx(c);
