@@ -19,6 +19,13 @@ export interface BackendChoice {
   reason: string;
 }
 
+export interface ChooseBackendOptions {
+  /** Use this backend (or env KERAS2TFJS_BACKEND) instead of choosing. */
+  backend?: BackendName;
+  /** Do not print the one line that says which backend (the line is still in `reason`). */
+  quiet?: boolean;
+}
+
 const require = createRequire(import.meta.url);
 
 async function tryNode(): Promise<string | null> {
@@ -28,7 +35,10 @@ async function tryNode(): Promise<string | null> {
     await import('@tensorflow/tfjs-node' as string);
     return tf.findBackend('tensorflow') ? null : 'tfjs-node loaded but registered no backend';
   } catch (e) {
-    return `tfjs-node unavailable (${firstLine(e)})`;
+    // Not installed is the normal case (it is optional): say so calmly, and how to get it.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'the optional tfjs-node is not installed; see docs/tfjs-node.md';
+    return `tfjs-node is installed but did not load: ${firstLine(e)}`;
   }
 }
 
@@ -49,6 +59,16 @@ export async function registerCpu(): Promise<void> {
 }
 
 /**
+ * The cpu backend prints a banner ("install our node backend") on its first write in Node. Where
+ * keras2tfjs chose the backend, it has already said which and why: the banner would repeat it,
+ * once per process. Only this backend instance is told, tfjs' PROD flag stays the app's.
+ */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
+}
+
+/**
  * Switches tfjs to the named backend, registering it first. Throws if it cannot start.
  */
 export async function useBackend(name: BackendName): Promise<void> {
@@ -63,13 +83,21 @@ export async function useBackend(name: BackendName): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`tfjs backend '${name}' failed to initialize`);
   await tf.ready();
+  if (name === 'cpu') silenceCpuBanner();
 }
 
 /**
- * Chooses tfjs-node, then wasm, then cpu. `preferred` (or env KERAS2TFJS_BACKEND) forces one.
+ * Chooses tfjs-node, then wasm, then cpu, and says which in one line (console.info; `quiet`
+ * keeps it to the returned `reason`). `backend` (or env KERAS2TFJS_BACKEND) forces one.
  */
-export async function chooseBackend(preferred?: BackendName): Promise<BackendChoice> {
-  const forced = preferred ?? (process.env.KERAS2TFJS_BACKEND as BackendName | undefined);
+export async function chooseBackend(options: BackendName | ChooseBackendOptions = {}): Promise<BackendChoice> {
+  const { backend, quiet = false } = typeof options === 'string' ? { backend: options } : options;
+  const choice = await pickBackend(backend ?? (process.env.KERAS2TFJS_BACKEND as BackendName | undefined));
+  if (!quiet) console.info(`keras2tfjs: ${choice.reason}`);
+  return choice;
+}
+
+async function pickBackend(forced: BackendName | undefined): Promise<BackendChoice> {
   if (forced) {
     await useBackend(forced);
     return { name: forced, reason: `backend: ${forced} (requested)` };
@@ -84,7 +112,7 @@ export async function chooseBackend(preferred?: BackendName): Promise<BackendCho
     return { name: 'wasm', reason: `backend: wasm (${nodeWhy})` };
   } catch (e) {
     await useBackend('cpu');
-    return { name: 'cpu', reason: `backend: cpu (${nodeWhy}; wasm failed: ${firstLine(e)})` };
+    return { name: 'cpu', reason: `backend: cpu (${nodeWhy}; wasm did not start: ${firstLine(e)})` };
   }
 }
 

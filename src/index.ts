@@ -1,4 +1,7 @@
 // The whole public API of keras2tfjs, and nothing else.
+// Says so, loudly, when the app has a second @tensorflow/tfjs-core (ManualDropout would land in the wrong one).
+import './tfjs_copies.js';
+
 export { Keras2TfjsError, ErrorCode } from './errors.js';
 export type { ErrorContext } from './errors.js';
 export { chooseBackend, useBackend } from './backend.js';

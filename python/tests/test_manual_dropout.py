@@ -328,3 +328,19 @@ def test_an_rng_other_than_the_active_backend_is_refused():
 def test_rng_tfjs_is_accepted_and_kept():
     layer = ManualDropout(0.5, rng="tfjs")
     assert layer.get_config()["rng"] == "tfjs"
+
+
+def test_import_without_the_backend_keras_wants_names_the_extra_to_install():
+    """`pip install keras2tfjs` alone brings Keras but no backend: the import says what to install."""
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['tensorflow'] = None\nimport keras2tfjs"
+    env = {**__import__("os").environ, "KERAS_BACKEND": "tensorflow"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == (
+        "ImportError: keras2tfjs needs Keras with a backend, and Keras is set to use 'tensorflow', which is not installed: "
+        'pip install "keras2tfjs[tensorflow]", or pip install "keras2tfjs[jax]" and set KERAS_BACKEND=jax'
+    )

@@ -16,7 +16,8 @@ export interface ConvertCommand {
   /** `--lambda` flags, keyed by Lambda function or layer name (the library's `lambdas` option). */
   lambdas: LambdaMappings;
   exactDropout: boolean;
-  backend?: RngBackend;
+  /** `--rng`: the Keras backend whose random stream exact dropout replays. */
+  rng?: RngBackend;
   config?: string;
   quantize?: QuantizeDtype;
   shardSizeMb?: number;
@@ -28,7 +29,7 @@ export interface InspectCommand {
   /** How Lambdas would map (inspect reports whether the model then converts). */
   lambdas: LambdaMappings;
   exactDropout: boolean;
-  backend?: RngBackend;
+  rng?: RngBackend;
   /** Architecture for a weights-only file. */
   config?: string;
   json: boolean;
@@ -59,11 +60,12 @@ export class UsageError extends Error {
 
 const COMMANDS = ['convert', 'inspect', 'demo'] as const;
 const QUANTIZE: readonly QuantizeDtype[] = ['float16', 'uint8', 'uint16'];
-const BACKENDS: readonly RngBackend[] = ['tensorflow', 'jax'];
+const RNGS: readonly RngBackend[] = ['tensorflow', 'jax'];
 
 const CONVERT_OPTIONS = {
   lambda: { type: 'string', multiple: true },
   'exact-dropout': { type: 'boolean' },
+  rng: { type: 'string' },
   backend: { type: 'string' },
   config: { type: 'string' },
   quantize: { type: 'string' },
@@ -74,6 +76,7 @@ const CONVERT_OPTIONS = {
 const INSPECT_OPTIONS = {
   lambda: { type: 'string', multiple: true },
   'exact-dropout': { type: 'boolean' },
+  rng: { type: 'string' },
   backend: { type: 'string' },
   config: { type: 'string' },
   json: { type: 'boolean' },
@@ -130,7 +133,8 @@ function parseConvert(args: string[], json: boolean): ConvertCommand {
     exactDropout: values['exact-dropout'] ?? false,
     json: values.json ?? false,
   };
-  if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json, 'convert');
+  if (values.backend !== undefined) throw misplacedBackend(values.backend, 'convert', json);
+  if (values.rng !== undefined) cmd.rng = oneOf(values.rng, RNGS, '--rng', json, 'convert');
   if (values.quantize !== undefined) cmd.quantize = oneOf(values.quantize, QUANTIZE, '--quantize', json, 'convert');
   if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'convert');
   if (values['shard-size-mb'] !== undefined) {
@@ -153,9 +157,19 @@ function parseInspect(args: string[], json: boolean): InspectCommand {
     exactDropout: values['exact-dropout'] ?? false,
     json: values.json ?? false,
   };
-  if (values.backend !== undefined) cmd.backend = oneOf(values.backend, BACKENDS, '--backend', json, 'inspect');
+  if (values.backend !== undefined) throw misplacedBackend(values.backend, 'inspect', json);
+  if (values.rng !== undefined) cmd.rng = oneOf(values.rng, RNGS, '--rng', json, 'inspect');
   if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'inspect');
   return cmd;
+}
+
+/**
+ * `--backend` names a TensorFlow.js backend wherever it appears (demo, verify); the Keras random
+ * stream that exact dropout replays is `--rng`. Said plainly instead of "unknown option".
+ */
+function misplacedBackend(value: string, command: string, json: boolean): UsageError {
+  const hint = value === 'tensorflow' || value === 'jax' ? ` (the Keras random stream for --exact-dropout is --rng ${value})` : '';
+  return new UsageError(`${command} takes no --backend: it only builds the model to check it${hint}`, command, json);
 }
 
 function nonEmptyConfig(value: string, json: boolean, command: string): string {

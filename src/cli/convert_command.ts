@@ -16,7 +16,7 @@ export async function runConvert(cmd: ConvertCommand, io: CliIo): Promise<number
     exactDropout: cmd.exactDropout,
     onProgress: (fraction, stage) => progress.update(fraction, stage),
   };
-  if (cmd.backend) options.backend = cmd.backend;
+  if (cmd.rng) options.rng = cmd.rng;
   if (cmd.config) options.config = cmd.config;
   if (cmd.quantize) options.quantize = cmd.quantize;
   if (cmd.shardSizeMb !== undefined) options.shardSizeBytes = Math.max(1, Math.round(cmd.shardSizeMb * MIB));

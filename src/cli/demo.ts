@@ -1,5 +1,5 @@
 /**
- * `keras2tfjs demo [--imdb imdb.npz] [--epochs N] [--out dir] [--backend cpu|wasm|tensorflow] [--json]`:
+ * `keras2tfjs demo [--imdb imdb.npz] [--epochs N] [--seed N] [--out dir] [--backend cpu|wasm|tensorflow] [--json]`:
  * argument parsing for the main job (src/demo/run_demo.ts does the work).
  */
 import { parseArgs } from 'node:util';
@@ -35,6 +35,8 @@ export function parseDemoArgs(args: string[]): DemoOptions {
         'train-samples': { type: 'string', default: '2000' },
         'val-samples': { type: 'string', default: '1000' },
         samples: { type: 'string', default: '30' },
+        // A fixed default: the README's sample output is what `npm start` prints.
+        seed: { type: 'string', default: '42' },
         out: { type: 'string', default: 'demo-output' },
         backend: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -56,10 +58,17 @@ export function parseDemoArgs(args: string[]): DemoOptions {
     trainSamples: positiveInt(values['train-samples'], '--train-samples'),
     valSamples: positiveInt(values['val-samples'], '--val-samples'),
     samples: positiveInt(values.samples, '--samples'),
+    seed: nonNegativeInt(values.seed, '--seed'),
     outDir: values.out,
     backend,
     json: values.json,
   };
+}
+
+function nonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new UsageError(`${flag} must be an integer from 0 to 4294967295; got '${text}'`, 'demo');
+  return n;
 }
 
 function positiveInt(text: string, flag: string): number {

@@ -1,24 +1,24 @@
 /**
  * `keras2tfjs inspect <input>`: one call to the library's inspect, then its report as a
- * table, or as one JSON object. A model that would not convert is still a successful
- * inspection (exit 0): the report says why, and how to fix it.
+ * table, or as one JSON object. The exit status answers "does it convert?": 0 yes, 1 no (the
+ * report says why and how to fix it), as `convert` would exit on the same input.
  */
 import { chooseBackend } from '../backend.js';
 import { inspect, type InspectOptions, type InspectReport } from '../convert/inspect.js';
 import type { InspectCommand } from './args.js';
-import { EXIT_OK, groupThousands, printJson, type CliIo } from './output.js';
+import { EXIT_FAILURE, EXIT_OK, groupThousands, printJson, type CliIo } from './output.js';
 
 export async function runInspect(cmd: InspectCommand, io: CliIo): Promise<number> {
   const options: InspectOptions = { lambdas: cmd.lambdas, exactDropout: cmd.exactDropout };
-  if (cmd.backend) options.backend = cmd.backend;
+  if (cmd.rng) options.rng = cmd.rng;
   if (cmd.config) options.config = cmd.config;
   // inspect builds the converted model in tfjs to compute output shapes: it needs a backend
   // (tfjs-node if installed, else wasm, else cpu; KERAS2TFJS_BACKEND forces one).
-  await chooseBackend();
+  await chooseBackend({ quiet: true });
   const report = await inspect(cmd.input, options);
   if (cmd.json) printJson(io, report);
   else io.stdout.write(describeInspection(report));
-  return EXIT_OK;
+  return report.convertible ? EXIT_OK : EXIT_FAILURE;
 }
 
 const shape = (s: InspectReport['layers'][number]['outputShape']): string => (s === null ? '?' : JSON.stringify(s).replace(/,/g, ', '));

@@ -12,9 +12,17 @@ export interface CliIo {
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
 }
 
+/**
+ * Exit statuses, one meaning each (README "Exit status" and `--help` say the same):
+ * 0 the command did what was asked and the answer is yes (converted; converts as is; all checks pass);
+ * 1 the input is the problem: a typed error about the file, a model that would not convert, a failed check;
+ * 2 the command line is wrong (unknown flag, missing argument, bad value);
+ * 3 keras2tfjs itself failed (an untyped internal error: a bug to report).
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
 
 /** Code reported for command-line mistakes (not a library error code). */
 export const USAGE_CODE = 'USAGE';
@@ -45,7 +53,7 @@ export function reportError(io: CliIo, e: unknown, json: boolean): number {
     io.stderr.write(`keras2tfjs: ${message} [${code}]\n`);
   }
   if (!known && process.env.KERAS2TFJS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
-  return EXIT_FAILURE;
+  return known ? EXIT_FAILURE : EXIT_INTERNAL;
 }
 
 function jsonError(code: string, message: string, file?: string, layer?: string): JsonError {

@@ -1,7 +1,7 @@
 /**
  * The `keras2tfjs` command, as a function of its arguments and output streams
  * (the binary in main.ts passes process.argv and process.stdout/stderr).
- * Returns the exit status: 0 ok, 1 failure, 2 bad usage.
+ * Returns the exit status (output.ts: 0 yes, 1 the input is the problem, 2 bad usage, 3 internal error).
  */
 import { createRequire } from 'node:module';
 import { parseCommandLine, type Command } from './args.js';
@@ -51,9 +51,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
  */
 async function startConverterRuntime(): Promise<void> {
   if (!process.env.KERAS2TFJS_BACKEND) {
-    const [{ useBackend }, tf] = await Promise.all([import('../backend.js'), import('@tensorflow/tfjs-core')]);
-    // tfjs' banner about installing tfjs-node is noise here: the cpu backend is chosen on purpose.
-    tf.enableProdMode();
+    // The cpu backend is chosen on purpose (useBackend keeps tfjs' "install tfjs-node" banner quiet).
+    const { useBackend } = await import('../backend.js');
     await useBackend('cpu');
   }
 }

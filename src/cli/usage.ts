@@ -4,10 +4,10 @@
  */
 
 export const USAGE_LINES = [
-  'keras2tfjs convert <input> <outDir> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax]',
+  'keras2tfjs convert <input> <outDir> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax]',
   '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N] [--json]',
-  'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--backend tensorflow|jax] [--config <file>] [--json]',
-  'keras2tfjs demo [--imdb <imdb.npz>] [--epochs N] [--out <dir>] [--backend cpu|wasm|tensorflow] [--json]',
+  'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax] [--config <file>] [--json]',
+  'keras2tfjs demo [--imdb <imdb.npz>] [--epochs N] [--seed N] [--out <dir>] [--backend cpu|wasm|tensorflow] [--json]',
 ];
 
 /** The short usage line for one command (or all of them). */
@@ -34,7 +34,7 @@ Commands:
   inspect <input>            List the layers, output shapes, parameter counts, source format,
                              Keras version, every Lambda with how it would be mapped, and
                              whether the model converts (and if not, why). Takes the same
-                             --lambda, --exact-dropout, --backend and --config as convert.
+                             --lambda, --exact-dropout, --rng and --config as convert.
   demo                       The main job on the bundled model: convert the Python-trained seed
                              model (its dropout Lambda → ManualDropout), check parity with Python
                              Keras in both learning phases, fine-tune with and without dropout,
@@ -47,8 +47,8 @@ Options (convert, and inspect where they apply):
                              to a registered TensorFlow.js layer class with that config.
                              Repeatable. Example: --lambda 'dropout=ManualDropout:{"rate":0.5}'
   --exact-dropout            Turn built-in Dropout layers into ManualDropout, which draws Keras'
-                             own dropout masks (see --backend).
-  --backend tensorflow|jax   Which Keras backend's random stream ManualDropout replays
+                             own dropout masks (see --rng).
+  --rng tensorflow|jax       Which Keras backend's random stream ManualDropout replays
                              (default: the backend the file records, else tensorflow).
   --config <file>            The architecture (model.json or config.json) for a weights-only .h5.
   --quantize float16|uint8|uint16
@@ -60,4 +60,8 @@ Options (all):
   -h, --help                 Show this help.
   -v, --version              Show the version.
 
-Exit status: 0 on success, 1 when the conversion fails, 2 on bad usage.`;
+Exit status:
+  0  done, and the answer is yes (converted; inspect: it converts; demo ran)
+  1  the input is the problem: a typed error about the file, or a model that would not convert
+  2  the command line is wrong (unknown flag, missing argument, bad value)
+  3  keras2tfjs itself failed (an internal error: please report it, with KERAS2TFJS_DEBUG=1 output)`;

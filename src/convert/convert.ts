@@ -28,13 +28,13 @@ export interface ConvertOptions {
    * Lambda's function name: `{dropout: {className: 'ManualDropout', config: {rate: 0.5}}}`.
    */
   lambdas?: LambdaMappings;
-  /** Convert Keras `Dropout` to ManualDropout drawing Keras' own masks (stream from `backend`). */
+  /** Convert Keras `Dropout` to ManualDropout drawing Keras' own masks (stream from `rng`). */
   exactDropout?: boolean;
   /**
    * Keras backend the model was trained with, for exact dropout streams. Overrides the file's
    * record (.keras archives do not record it; legacy .h5 files do).
    */
-  backend?: 'tensorflow' | 'jax';
+  rng?: 'tensorflow' | 'jax';
   /** Architecture for weights-only files: path of a Keras config.json / model.to_json() / tfjs model.json, or the object. */
   config?: string | Record<string, unknown>;
   /** Store weights as float16 or affine-quantized uint8/uint16 (tfjs' quantization format). */
@@ -235,20 +235,20 @@ function checkOptions(o: ConvertOptions): void {
   if (o.shardSizeBytes !== undefined && (!Number.isInteger(o.shardSizeBytes) || o.shardSizeBytes <= 0)) {
     throw invalidArgument('shardSizeBytes', 'a positive integer', o.shardSizeBytes);
   }
-  if (o.backend !== undefined && o.backend !== 'tensorflow' && o.backend !== 'jax') {
-    throw invalidArgument('backend', "'tensorflow' or 'jax'", o.backend);
+  if (o.rng !== undefined && o.rng !== 'tensorflow' && o.rng !== 'jax') {
+    throw invalidArgument('rng', "'tensorflow' or 'jax'", o.rng);
   }
   checkLambdaTargets(o.lambdas);
 }
 
 /** The stream exact dropout draws from: the option, else the file's backend, else TensorFlow's. */
 function dropoutRng(source: SourceModel, o: ConvertOptions): { rng: DropoutRngName; warning?: string } {
-  if (o.backend) return { rng: o.backend };
+  if (o.rng) return { rng: o.rng };
   if (source.backend === 'tensorflow' || source.backend === 'jax') return { rng: source.backend };
   if (!o.exactDropout) return { rng: 'tensorflow' };
   return {
     rng: 'tensorflow',
-    warning: `the file does not record its Keras backend; exact dropout assumes 'tensorflow' (pass backend: 'jax' / --backend jax for a model trained on JAX)`,
+    warning: `the file does not record its Keras backend; exact dropout assumes 'tensorflow' (pass rng: 'jax' / --rng jax for a model trained on JAX)`,
   };
 }
 

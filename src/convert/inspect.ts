@@ -8,12 +8,12 @@ import { io } from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { Keras2TfjsError } from '../errors.js';
 import { convertSource, type ConvertOptions } from './convert.js';
-import type { SourceFormat } from './intermediate.js';
+import type { SourceFormat, SourceModel, SourceWeight } from './intermediate.js';
 import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './normalize/layer_map.js';
 import type { MarshalConst } from '../formats/python/marshal.js';
 import { readSource } from './read/read_source.js';
 
-export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'backend' | 'config' | 'fileName'>;
+export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'rng' | 'config' | 'fileName'>;
 
 export interface InspectedLayer {
   /** 'dense_1', or 'encoder/dense_1' inside a nested model. */
@@ -66,7 +66,7 @@ type Config = Record<string, unknown>;
 export async function inspect(input: string | Uint8Array, options: InspectOptions = {}): Promise<InspectReport> {
   const source = await readSource(input, { config: options.config, fileName: options.fileName });
   const raw = rawLayers(source.modelConfig, []);
-  const params = (path: string[]): number => (source.layerWeights.get(path.join('/')) ?? []).reduce((n, w) => n + w.data.length, 0);
+  const params = (path: string[]): number => parameterCount(source.layerWeights, path);
   const lambdas = raw
     .filter((l) => stripPackage(l.cls) === 'Lambda')
     .map((l) => {
@@ -117,6 +117,24 @@ export async function inspect(input: string | Uint8Array, options: InspectOption
     problem: null,
     warnings: converted.report.warnings,
   };
+}
+
+/**
+ * The parameters of the layer at `path`. Keras 3 files and SavedModels key a nested model's
+ * layers by their full path ('inner/dense'); Keras 2 .h5 files keep a nested model's weights in
+ * the nested model's own group, named by the inner layer ('inner' → 'dense/kernel:0').
+ */
+function parameterCount(layerWeights: SourceModel['layerWeights'], path: string[]): number {
+  const count = (weights: SourceWeight[]): number => weights.reduce((n, w) => n + w.data.length, 0);
+  const exact = layerWeights.get(path.join('/'));
+  if (exact) return count(exact);
+  for (let owner = path.length - 1; owner > 0; owner--) {
+    const weights = layerWeights.get(path.slice(0, owner).join('/'));
+    if (!weights) continue;
+    const inner = `${path.slice(owner).join('/')}/`;
+    return count(weights.filter((w) => w.storedName !== null && (w.storedName.startsWith(inner) || w.storedName.includes(`/${inner}`))));
+  }
+  return 0;
 }
 
 /** Every non-model layer of the config, depth first, with its path. */

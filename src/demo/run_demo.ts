@@ -7,7 +7,7 @@
  *  4. predict with dropout removed at test time, and Monte Carlo dropout mean ± std;
  *  5. export the fine-tuned model back to a .keras file Python loads.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
@@ -19,6 +19,7 @@ import { loadImdbNpz } from '../data/imdb_npz.js';
 import { lineChartSvg } from '../report/line_chart.js';
 import { compileFromKerasConfig } from '../train/compile_config.js';
 import type { CliIo } from '../cli/output.js';
+import { ErrorCode, firstLine, Keras2TfjsError } from '../errors.js';
 import { MANUAL_DROPOUT_MODEL, SEED_MODEL } from './bundled.js';
 import { fineTune, type EpochLog, type TrainingData } from './fine_tune.js';
 import { inferenceParity, lambdaTrainingParity, PARITY_TOLERANCE, streamParity } from './parity.js';
@@ -37,6 +38,8 @@ export interface DemoOptions {
   samples: number;
   outDir: string;
   backend?: BackendName;
+  /** Seeds the dropout masks (ManualDropout's stream), the epoch shuffles and MC dropout: same seed, same numbers. */
+  seed: number;
   json: boolean;
 }
 
@@ -52,6 +55,8 @@ export interface DemoSummary {
 
 /** The seed's dropout Lambda, mapped to ManualDropout with the rate the book used. */
 const DROPOUT_LAMBDA = { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } };
+/** The same, seeded for fine-tuning: the masks are a stream of the seed, so runs repeat exactly. */
+const seededDropout = (seed: number) => ({ dropout: { className: 'ManualDropout', config: { rate: 0.5, seed } } });
 /** The same model without dropout: ManualDropout with rate 0 is the identity. */
 const NO_DROPOUT_LAMBDA = { dropout: { className: 'ManualDropout', config: { rate: 0 } } };
 const INPUT_DIM = 10000;
@@ -60,9 +65,10 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
   const say = (line = '') => {
     if (!options.json) io.stdout.write(`${line}\n`);
   };
-  // tfjs' banner about installing tfjs-node would repeat what the backend line already says.
-  tf.enableProdMode();
-  const backend = await chooseBackend(options.backend);
+  // Everything the user gave is checked before any work: a wrong --imdb fails now, not after step 1.
+  const { data, source } = loadData(options);
+  prepareOutDir(options.outDir);
+  const backend = await chooseBackend({ backend: options.backend, quiet: true });
   say(`keras2tfjs demo: the book's IMDB model, from Python Keras to TypeScript and back (${backend.reason})`);
 
   // 1. Convert, and show how the dropout Lambda was mapped.
@@ -75,9 +81,9 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
   for (const m of converted.report.mappings) {
     say(`   '${m.layer}' is a Lambda running Python function '${m.functionName}': mapped to ${m.targetClass}(rate ${String(m.targetConfig.rate)}), Python not run`);
   }
-  const model = await loadLayersModel(tf.io.fromMemory(converted.artifacts));
-  const inference = inferenceParity(model, 'seed_lambda');
-  const training = lambdaTrainingParity(model, 'seed_lambda');
+  const parityModel = await loadLayersModel(tf.io.fromMemory(converted.artifacts));
+  const inference = inferenceParity(parityModel, 'seed_lambda');
+  const training = lambdaTrainingParity(parityModel, 'seed_lambda');
   say(`   inference (dropout off):  max |TS − Python| = ${inference.maxAbsDiff.toExponential(2)} over ${inference.rows} reviews ${verdict(inference.maxAbsDiff)}`);
   say(`   training  (Python's mask): max |TS − Python| = ${training.maxAbsDiff.toExponential(2)} ${verdict(training.maxAbsDiff)}`);
   const exact = await convert(MANUAL_DROPOUT_MODEL, {});
@@ -89,21 +95,23 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
   );
   exactModel.dispose();
 
-  // 2. Fine-tune, with and without dropout.
-  const { data, source } = loadData(options);
+  // 2. Fine-tune, with and without dropout. The Python parity above used the unseeded mapping
+  // (Python's own mask was replayed); fine-tuning uses a seeded one, so that runs repeat.
+  parityModel.dispose();
+  const model = await loadLayersModel(tf.io.fromMemory((await convert(SEED_MODEL, { lambdas: seededDropout(options.seed) })).artifacts));
   const tensors = toTensors(data, options);
-  say(`\n2. Fine-tune in TypeScript on ${source}: ${tensors.xTrain.shape[0]} train / ${tensors.xVal.shape[0]} validation reviews, ${options.epochs} epochs`);
+  say(`\n2. Fine-tune in TypeScript on ${source}: ${tensors.xTrain.shape[0]} train / ${tensors.xVal.shape[0]} validation reviews, ${options.epochs} epoch${options.epochs === 1 ? '' : 's'}`);
   const compileDropped = compileFromKerasConfig(model, converted.report.trainingConfig).dropped;
   if (compileDropped.length) say(`   (not reproduced from Keras' compile config: ${compileDropped.join('; ')})`);
-  const withDropout = await fineTune(model, tensors, { label: 'with dropout', epochs: options.epochs, batchSize: options.batchSize, io: quiet(io, options.json) });
+  const fit = { epochs: options.epochs, batchSize: options.batchSize, seed: options.seed, io: quiet(io, options.json) };
+  const withDropout = await fineTune(model, tensors, { label: 'with dropout', ...fit });
   const plain = await convert(SEED_MODEL, { lambdas: NO_DROPOUT_LAMBDA });
   const plainModel = await loadLayersModel(tf.io.fromMemory(plain.artifacts));
   compileFromKerasConfig(plainModel, plain.report.trainingConfig);
-  const withoutDropout = await fineTune(plainModel, tensors, { label: 'without dropout', epochs: options.epochs, batchSize: options.batchSize, io: quiet(io, options.json) });
+  const withoutDropout = await fineTune(plainModel, tensors, { label: 'without dropout', ...fit });
   plainModel.dispose();
 
   // 3. The chart.
-  mkdirSync(options.outDir, { recursive: true });
   const chartSvg = join(options.outDir, 'loss.svg');
   const svg = lineChartSvg(
     [
@@ -168,8 +176,33 @@ function quiet(io: CliIo, json: boolean): CliIo {
   return json ? { stdout: { write: () => true }, stderr: io.stderr } : io;
 }
 
+/** The output folder, made now: a path that is a file fails before any work, naming it. */
+function prepareOutDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'EEXIST' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'a file is in the way' : firstLine(e);
+    throw new Keras2TfjsError(ErrorCode.WRITE_FAILED, `${dir}: cannot make the output folder (${why}); pass another with --out`, { file: dir });
+  }
+}
+
+/** --imdb must name the .npz file itself: said before any work, with where Keras keeps it. */
+function checkImdbFile(path: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new Keras2TfjsError(ErrorCode.FILE_NOT_FOUND, `${path}: no such file; pass Keras' IMDB file (keras.datasets.imdb.load_data() saves it as ~/.keras/datasets/imdb.npz)`, { file: path });
+  }
+  if (!stats.isFile()) {
+    const what = stats.isDirectory() ? 'a folder' : 'not a regular file';
+    throw new Keras2TfjsError(ErrorCode.INVALID_ARGUMENT, `${path}: is ${what}; pass the imdb.npz file itself (Keras keeps it at ~/.keras/datasets/imdb.npz)`, { file: path });
+  }
+}
+
 function loadData(options: DemoOptions): { data: ImdbData; source: string } {
   if (options.imdb) {
+    checkImdbFile(options.imdb);
     return { data: loadImdbNpz(options.imdb, { numWords: INPUT_DIM }), source: `the real IMDB file ${options.imdb}` };
   }
   return { data: loadSyntheticImdb(), source: 'the bundled synthetic IMDB-like set (not real reviews)' };

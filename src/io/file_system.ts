@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { constants as fsConstants } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
@@ -95,7 +96,7 @@ export async function writeModelDirectory(
   const createdParent = await mkdirOrFail(parent);
   let tmp: string | undefined;
   try {
-    tmp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+    tmp = await makeTempDir(parent, basename(target));
     const totalBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
     const shardNames = shardFileNames(totalBytes, shardSize);
     const manifest: tf.io.WeightsManifestConfig = [
@@ -253,7 +254,7 @@ function viewsOf(parts: Uint8Array[], start: number, end: number): Uint8Array[] 
 
 /** Writes `content` (text, bytes, or byte parts in order) to a new file and syncs it. */
 async function writeNewFile(path: string, content: string | Uint8Array | Uint8Array[], durable: boolean): Promise<void> {
-  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o644);
+  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o666);
   try {
     if (typeof content === 'string') await handle.writeFile(content);
     else await writeAll(handle, Array.isArray(content) ? content : [content]);
@@ -457,4 +458,21 @@ function corrupt(path: string, what: string): Keras2TfjsError {
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/**
+ * A fresh, private-named folder beside the target, made with mkdir so that it takes the mode the
+ * user's umask gives new folders (mkdtemp makes 0700: a model folder renamed into place would stay
+ * unreadable to a web server running as another user).
+ */
+async function makeTempDir(parent: string, base: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const path = join(parent, `.${base}.tmp-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(path, { mode: 0o777 });
+      return path;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
+    }
+  }
 }

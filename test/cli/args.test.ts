@@ -23,7 +23,7 @@ describe('convert', () => {
         'convert', 'model.keras', 'out',
         '--lambda', 'dropout=ManualDropout:{"rate":0.5}',
         '--lambda', 'noise=GaussianNoise:{"stddev":0.1}',
-        '--exact-dropout', '--backend', 'jax', '--config', 'config.json',
+        '--exact-dropout', '--rng', 'jax', '--config', 'config.json',
         '--quantize', 'uint8', '--shard-size-mb', '0.5', '--json',
       ]),
     ).toEqual({
@@ -35,7 +35,7 @@ describe('convert', () => {
         noise: { className: 'GaussianNoise', config: { stddev: 0.1 } },
       },
       exactDropout: true,
-      backend: 'jax',
+      rng: 'jax',
       config: 'config.json',
       quantize: 'uint8',
       shardSizeMb: 0.5,
@@ -59,7 +59,7 @@ describe('convert', () => {
     [['convert', 'in.keras'], /^missing <outDir>$/],
     [['convert', 'in.keras', 'out', 'extra'], /^unexpected argument 'extra'$/],
     [['convert', 'in', 'out', '--quantize', 'int4'], /^--quantize must be one of float16, uint8, uint16, got 'int4'$/],
-    [['convert', 'in', 'out', '--backend', 'torch'], /^--backend must be one of tensorflow, jax, got 'torch'$/],
+    [['convert', 'in', 'out', '--rng', 'torch'], /^--rng must be one of tensorflow, jax, got 'torch'$/],
     [['convert', 'in', 'out', '--shard-size-mb', '0'], /^--shard-size-mb expects a positive number of MiB, got '0'$/],
     [['convert', 'in', 'out', '--shard-size-mb', 'big'], /--shard-size-mb expects a positive number/],
     [['convert', 'in', 'out', '--shard-size-mb'], /Option '--shard-size-mb <value>' argument missing/],
@@ -95,20 +95,23 @@ describe('--lambda', () => {
 });
 
 describe('inspect, demo, help, version', () => {
-  it('inspect <input> [--lambda ...] [--exact-dropout] [--backend] [--config] [--json]', () => {
+  it('inspect <input> [--lambda ...] [--exact-dropout] [--rng] [--config] [--json]', () => {
     expect(parseCommandLine(['inspect', 'm.h5'])).toEqual({ command: 'inspect', input: 'm.h5', lambdas: {}, exactDropout: false, json: false });
     expect(
-      parseCommandLine(['inspect', '--json', 'w.h5', '--lambda', 'dropout=ManualDropout', '--exact-dropout', '--backend', 'jax', '--config', 'model.json']),
+      parseCommandLine(['inspect', '--json', 'w.h5', '--lambda', 'dropout=ManualDropout', '--exact-dropout', '--rng', 'jax', '--config', 'model.json']),
     ).toEqual({
       command: 'inspect',
       input: 'w.h5',
       lambdas: { dropout: { className: 'ManualDropout' } },
       exactDropout: true,
-      backend: 'jax',
+      rng: 'jax',
       config: 'model.json',
       json: true,
     });
-    expect(usageError(['inspect', 'a', '--backend', 'torch']).command).toBe('inspect');
+    expect(usageError(['inspect', 'a', '--rng', 'torch']).command).toBe('inspect');
+    // --backend means a tfjs backend everywhere; on convert and inspect it points to --rng.
+    expect(usageError(['convert', 'a', 'b', '--backend', 'jax']).message).toBe('convert takes no --backend: it only builds the model to check it (the Keras random stream for --exact-dropout is --rng jax)');
+    expect(usageError(['inspect', 'a', '--backend', 'wasm']).message).toBe('inspect takes no --backend: it only builds the model to check it');
     expect(usageError(['inspect']).message).toBe('missing <input>');
     expect(usageError(['inspect', 'a', 'b']).message).toBe("unexpected argument 'b'");
     expect(usageError(['inspect', 'a', '--quantize', 'uint8']).message).toMatch(/Unknown option '--quantize'/);

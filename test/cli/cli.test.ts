@@ -17,12 +17,13 @@ import '../../src/layers/manual_dropout.js';
 import { fileSystem } from '../../src/io/file_system.js';
 import { switchBackend } from '../helpers/backends.js';
 import { fixturePath, loadFixture } from '../helpers/fixtures.js';
-import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The file package.json's "bin" names: what `npx keras2tfjs` runs. */
 const MAIN = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin.keras2tfjs);
-const SAVED_MODEL = join(CORPUS_DIR, 'AntoineA67+snake_qlearning+functional-dense.savedmodel');
+const SAVED_MODEL = fixturePath('seed_lambda_tfkeras', 'saved_model');
+/** A SavedModel TensorFlow wrote for a plain tf.Module (test/convert/make_plain_saved_model.py). */
+const PLAIN_SAVED_MODEL = join(ROOT, 'test', 'convert', 'data', 'plain_tf.savedmodel');
 const SEED_H5 = fixturePath('seed_lambda_tfkeras', 'model.h5');
 const SEED_LAMBDA = 'dropout=ManualDropout:{"rate":0.5}';
 /** float32 Dense stack in tfjs vs TensorFlow: different summation order over 1,000 inputs. */
@@ -91,16 +92,16 @@ describe('help, version, usage errors (exit 2)', () => {
 describe('convert', () => {
   it('a tf.keras SavedModel → model.json + shards that tf.loadLayersModel(fileSystem(dir)) loads', async () => {
     const out = join(work, 'savedmodel-out');
-    const r = await cli('convert', SAVED_MODEL, out);
+    const r = await cli('convert', SAVED_MODEL, out, '--lambda', SEED_LAMBDA);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^converted .*functional-dense\.savedmodel \(savedmodel, Keras 2\.9\.0\) → .*savedmodel-out\n {2}Functional: 3 layers, 1,203 parameters, 4\.7 KiB of weights in 1 shard\n$/);
+    expect(r.stdout).toMatch(/^converted .*saved_model \(savedmodel, Keras 2\.21\.0\) → .*savedmodel-out\n {2}Sequential: 5 layers, 16,305 parameters, 63\.7 KiB of weights in 1 shard\n {2}lambda: Lambda \(function dropout\) → ManualDropout /);
     expect((await readdir(out)).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
     const before = tf.memory().numTensors;
     const model = await loadLayersModel(fileSystem(out));
-    expect(model.countParams()).toBe(1203);
-    const y = tf.tidy(() => model.predict(tf.zeros([2, 20])) as tf.Tensor);
-    expect(y.shape).toEqual([2, 3]);
+    expect(model.countParams()).toBe(16305);
+    const y = tf.tidy(() => model.predict(tf.zeros([2, 1000])) as tf.Tensor);
+    expect(y.shape).toEqual([2, 1]);
     y.dispose();
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -132,13 +133,13 @@ describe('convert', () => {
 
   it('--quantize uint8 stores one byte per weight', async () => {
     const out = join(work, 'quantized');
-    const r = await cli('convert', SAVED_MODEL, out, '--quantize', 'uint8', '--json');
+    const r = await cli('convert', SAVED_MODEL, out, '--lambda', SEED_LAMBDA, '--quantize', 'uint8', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ quantize: 'uint8', weightBytes: 1203 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ quantize: 'uint8', weightBytes: 16305 });
     const manifest = JSON.parse(await readFile(join(out, 'model.json'), 'utf8')) as { weightsManifest: Array<{ weights: Array<{ quantization?: { dtype: string } }> }> };
     expect(manifest.weightsManifest[0].weights.every((w) => w.quantization?.dtype === 'uint8')).toBe(true);
     const model = await loadLayersModel(fileSystem(out));
-    expect(model.countParams()).toBe(1203);
+    expect(model.countParams()).toBe(16305);
     model.dispose();
   });
 
@@ -148,7 +149,7 @@ describe('convert', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `keras2tfjs: model.h5: layer 'lambda' is a Lambda (function 'dropout'); map it with --lambda dropout=ManualDropout:{"rate":0.5} [UNMAPPED_LAMBDA]\n`,
+      `keras2tfjs: model.h5: layer 'lambda' is a Lambda (function 'dropout'); map it with --lambda 'dropout=ManualDropout:{"rate":0.5}' [UNMAPPED_LAMBDA]\n`,
     );
     expect(await readdir(work)).not.toContain('failed');
     expect((await readdir(work)).filter((f) => f.includes('.tmp'))).toEqual([]);
@@ -167,8 +168,7 @@ describe('convert', () => {
 
   it('a plain TF SavedModel (no keras_metadata.pb) is refused with BAD_SAVED_MODEL and the fix', async () => {
     const plain = join(work, 'plain.savedmodel');
-    await cp(join(CORPUS_DIR, 'Aloero+AI_digitsOnPaper_ExtraSM+cnn-dropout-rescaling.savedmodel'), plain, { recursive: true });
-    await rm(join(plain, 'keras_metadata.pb'));
+    await cp(PLAIN_SAVED_MODEL, plain, { recursive: true });
     const r = await cli('convert', plain, join(work, 'plain-out'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^keras2tfjs: plain\.savedmodel: no keras_metadata\.pb: this is a plain TensorFlow SavedModel .*model\.save\("model\.keras"\) and convert that \[BAD_SAVED_MODEL\]\n$/);
@@ -177,15 +177,23 @@ describe('convert', () => {
 });
 
 describe('inspect', () => {
-  it('prints each layer and the Lambda with the flag that maps it; exit 0 even if it would not convert', async () => {
+  it('prints each layer and the Lambda with the flag that maps it; exit 1 as it would not convert', async () => {
     const r = await cli('inspect', SEED_H5);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`${SEED_H5}: h5-full, Keras 2.21.0, Sequential, 5 layers, 16,305 parameters`);
     expect(lines[1]).toMatch(/^ {2}layer +class +tfjs class +output shape +parameters$/);
-    expect(r.stdout).toContain('map it with --lambda dropout=ManualDropout:{"rate":0.5}');
+    expect(r.stdout).toContain(`map it with --lambda 'dropout=ManualDropout:{"rate":0.5}'`);
     expect(r.stdout).toContain('Converts: no:');
     expect(r.stdout).toContain('[UNMAPPED_LAMBDA]');
+  });
+
+  it('the flag it suggests works when pasted into a shell as printed', async () => {
+    const suggested = /map it with (--lambda \S+)/.exec((await cli('inspect', SEED_H5)).stdout)?.[1];
+    expect(suggested).toBe(`--lambda 'dropout=ManualDropout:{"rate":0.5}'`);
+    const out = join(work, 'pasted');
+    const { stdout } = await promisify(execFile)('bash', ['-c', `"$0" "$1" convert "$2" "$3" ${suggested}`, process.execPath, MAIN, SEED_H5, out]);
+    expect(stdout).toMatch(/lambda: Lambda \(function dropout\) → ManualDropout /);
   });
 
   it('--json with the mapping: convertible, with tfjs output shapes', async () => {

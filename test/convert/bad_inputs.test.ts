@@ -252,12 +252,12 @@ describe('what is missing', () => {
   it('asks for a mapping of an unmapped Lambda, with the exact flag', async () => {
     const err = await refusal(fixturePath('seed_lambda', 'model.keras'));
     expect(err.code).toBe('UNMAPPED_LAMBDA');
-    expect(err.message).toBe(`model.keras: layer 'lambda' is a Lambda (function 'dropout'); map it with --lambda dropout=ManualDropout:{"rate":0.5}`);
+    expect(err.message).toBe(`model.keras: layer 'lambda' is a Lambda (function 'dropout'); map it with --lambda 'dropout=ManualDropout:{"rate":0.5}'`);
   });
 
   it('reads the function of a tf.keras bytecode Lambda without running it', async () => {
     const err = await refusal(fixturePath('seed_lambda_tfkeras', 'model.h5'));
-    expect(err.message).toBe(`model.h5: layer 'lambda' is a Lambda (function 'dropout'); map it with --lambda dropout=ManualDropout:{"rate":0.5}`);
+    expect(err.message).toBe(`model.h5: layer 'lambda' is a Lambda (function 'dropout'); map it with --lambda 'dropout=ManualDropout:{"rate":0.5}'`);
   });
 
   it('asks for the architecture of a weights-only file', async () => {

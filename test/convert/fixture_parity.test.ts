@@ -62,7 +62,7 @@ const CASES: Case[] = [
   {
     name: 'builtin_dropout',
     formats: ['model.keras', 'model.h5'],
-    options: { exactDropout: true, backend: 'tensorflow' },
+    options: { exactDropout: true, rng: 'tensorflow' },
     training: [
       {
         file: 'y_train.npy',

@@ -4,7 +4,7 @@
  * (config.json values, keys and class names, member names with '..' or absolute paths, damage
  * inside model.weights.h5), damage to HDF5 headers, and damaged or missing SavedModel files.
  * Inputs: fixture models, the zoo models of test/convert/data (every weight layout the converter
- * maps) and corpus models; some cases are converted from bytes in memory, the rest into a folder.
+ * maps) and small generated models; some cases are converted from bytes in memory, the rest into a folder.
  *
  * Every case must end in a Keras2TfjsError with a known code and a one-line message that starts
  * with the input's name, or in a conversion that tfjs loads with the parameter count the report
@@ -25,7 +25,6 @@ import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FUZZ_SEED = Number(process.env.KERAS2TFJS_FUZZ_SEED ?? 20250611);
@@ -67,9 +66,9 @@ const SEEDS: SeedModel[] = [
   { name: 'zoo_tfk.h5', path: join(DATA, 'zoo_tfk.h5'), kind: 'h5', options: {} },
   { name: 'builtin_dropout/model.h5', path: join(ROOT, 'fixtures/builtin_dropout/model.h5'), kind: 'h5', options: { exactDropout: true } },
   { name: 'seed_lambda_tfkeras/model.h5', path: join(ROOT, 'fixtures/seed_lambda_tfkeras/model.h5'), kind: 'h5', options: { lambdas: SEED_LAMBDAS } },
-  { name: 'corpus dense.keras', path: join(CORPUS_DIR, '404error-010+ANN-Churn-Classification+dense.keras'), kind: 'zip', options: {} },
-  { name: 'corpus tf-keras-224tf.h5', path: join(CORPUS_DIR, 'DarkFlink+INS_2020+tf-keras-224tf.h5'), kind: 'h5', options: {} },
-  { name: 'corpus functional-dense.savedmodel', path: join(CORPUS_DIR, 'AntoineA67+snake_qlearning+functional-dense.savedmodel'), kind: 'savedmodel', options: {} },
+  { name: 'seed_lambda/model.keras', path: join(ROOT, 'fixtures/seed_lambda/model.keras'), kind: 'zip', options: { lambdas: SEED_LAMBDAS } },
+  { name: 'k3_values.keras', path: join(DATA, 'k3_values.keras'), kind: 'zip', options: {} },
+  { name: 'manual_dropout_tf/model.h5', path: join(ROOT, 'fixtures/manual_dropout_tf/model.h5'), kind: 'h5', options: {} },
   { name: 'seed_lambda_tfkeras/saved_model', path: join(ROOT, 'fixtures/seed_lambda_tfkeras/saved_model'), kind: 'savedmodel', options: { lambdas: SEED_LAMBDAS } },
 ];
 

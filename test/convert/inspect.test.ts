@@ -1,14 +1,16 @@
 /**
  * inspect(): layers, classes, output shapes and parameter counts of a model; each Lambda with
  * what its bytecode or config names and the flag that maps it; the reason a model would not
- * convert. Checked on the seed model (Keras 3 and tf_keras) and third-party corpus files.
+ * convert. Checked on the seed model (Keras 3 and tf_keras) and the small models of test/convert/data
+ * (third-party files: test/corpus/inspect_corpus.test.ts).
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inspect } from '../../src/convert/inspect.js';
 import { switchBackend } from '../helpers/backends.js';
 import { fixturePath } from '../helpers/fixtures.js';
-import { CORPUS_DIR } from './corpus_helpers.js';
+
+const DATA = join(import.meta.dirname, 'data');
 
 beforeAll(() => switchBackend('cpu'));
 
@@ -26,7 +28,7 @@ describe('inspect', () => {
     ]);
     expect(r.totalParameters).toBe(160305);
     expect(r.lambdas).toEqual([
-      { layer: 'lambda', functionName: 'dropout', names: [], constants: [], mappedTo: null, suggestedFlag: '--lambda dropout=ManualDropout:{"rate":0.5}' },
+      { layer: 'lambda', functionName: 'dropout', names: [], constants: [], mappedTo: null, suggestedFlag: `--lambda 'dropout=ManualDropout:{"rate":0.5}'` },
     ]);
   });
 
@@ -46,29 +48,33 @@ describe('inspect', () => {
   });
 
   it('reads names and constants from bytecode Lambdas (never running them)', async () => {
-    const r = await inspect(join(CORPUS_DIR, 'MhmDSmdi+Anomaly-Detection+vae-lambda.h5'));
-    expect(r.kerasVersion).toBe('2.2.4');
-    expect(r.lambdas).toHaveLength(1);
-    expect(r.lambdas[0]).toMatchObject({ layer: 'sampling_layer', functionName: 'sampling' });
-    expect(r.lambdas[0].names).toEqual(['K', 'shape', 'int_shape', 'random_normal', 'exp']);
-    expect(r.lambdas[0].constants).toContain(0.5);
-    const anonymous = await inspect(join(CORPUS_DIR, '1560800+CarND-Behavioral-Cloning-P3+nvidia-lambda.h5'));
-    expect(anonymous.lambdas[0]).toMatchObject({ layer: 'lambda_1', functionName: null, constants: [null, 127.5, 1] });
-    expect(anonymous.lambdas[0].suggestedFlag).toMatch(/^--lambda lambda_1=<RegisteredClass>/);
+    // tf.keras stores the Lambda's function as marshalled bytecode; its name and the names it uses come from it.
+    const r = await inspect(fixturePath('seed_lambda_tfkeras', 'model.h5'));
+    expect(r.kerasVersion).toBe('2.21.0');
+    expect(r.lambdas).toEqual([
+      {
+        layer: 'lambda',
+        functionName: 'dropout',
+        names: ['K', 'random_binomial', 'shape', 'in_train_phase'],
+        constants: expect.arrayContaining([0.5]),
+        mappedTo: null,
+        suggestedFlag: `--lambda 'dropout=ManualDropout:{"rate":0.5}'`,
+      },
+    ]);
   });
 
-  it('names custom classes a model needs', async () => {
-    const r = await inspect(join(CORPUS_DIR, 'Srthk03+Speaker_Verification+l1distance-custom.keras'));
-    expect(r.unknownClasses).toEqual(['L1Distance']);
-    expect(r.problem?.code).toBe('UNKNOWN_LAYER');
-    expect(r.layers.find((l) => l.sourceClass === 'L1Distance')?.targetClass).toBeNull();
-  });
-
-  it('shows nested models layer by layer with their output shapes', async () => {
-    const r = await inspect(join(CORPUS_DIR, 'LucieSvc+PMD-IA_Nanotag+conv-autoencoder.keras'));
-    expect(r.convertible).toBe(true);
-    const conv = r.layers.find((l) => l.name === 'encoder/conv2d');
-    expect(conv).toMatchObject({ sourceClass: 'Conv2D', targetClass: 'Conv2D', outputShape: [null, 896, 896, 8], parameters: 3 * 3 * 1 * 8 + 8 });
-    expect(r.totalParameters).toBe(20993);
+  it('counts the parameters of layers inside nested models, in every format', async () => {
+    // Keras 2 .h5 keeps a nested model's weights in the nested model's group; Keras 3 per layer.
+    const cases = [
+      ['zoo_tfk.h5', 'inner/inner_dense', 4 * 5 + 5, 258],
+      ['zoo_k3.keras', 'inner/inner_dense', 15 * 4 + 4, 462],
+    ] as const;
+    for (const [file, inner, parameters, total] of cases) {
+      const r = await inspect(join(DATA, file));
+      expect(r.convertible, file).toBe(true);
+      expect(r.layers.find((l) => l.name === inner)?.parameters, file).toBe(parameters);
+      expect(r.layers.reduce((n, l) => n + l.parameters, 0), file).toBe(total);
+      expect(r.totalParameters, file).toBe(total);
+    }
   });
 });

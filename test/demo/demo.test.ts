@@ -25,13 +25,21 @@ function captureIo() {
   };
 }
 
+const SMALL = { epochs: 2, batchSize: 128, trainSamples: 256, valSamples: 128, samples: 5, outDir, backend: 'cpu', seed: 42, json: false } as const;
+
+/** What a run prints and returns, without the timings (seconds per epoch differ run to run). */
+function numbers(summary: DemoSummary) {
+  const epochs = (run: DemoSummary['training']['withDropout']) => run.map(({ seconds: _seconds, ...rest }) => rest);
+  return { withDropout: epochs(summary.training.withDropout), withoutDropout: epochs(summary.training.withoutDropout), predictions: summary.predictions };
+}
+
 describe('keras2tfjs demo', () => {
   let summary: DemoSummary;
   const { io, text } = captureIo();
 
   it('runs all five steps on the cpu backend', async () => {
     summary = await runDemoWith(
-      { epochs: 2, batchSize: 128, trainSamples: 256, valSamples: 128, samples: 5, outDir, backend: 'cpu', json: false },
+      SMALL,
       io,
     );
     expect(summary.backend).toBe('cpu');
@@ -81,9 +89,36 @@ describe('keras2tfjs demo', () => {
   });
 });
 
+describe('the same seed gives the same run', () => {
+  it('repeats every number with --seed 42, and another seed gives others', async () => {
+    const first = await runDemoWith({ ...SMALL, outDir: join(outDir, 'a') }, captureIo().io);
+    const again = await runDemoWith({ ...SMALL, outDir: join(outDir, 'b') }, captureIo().io);
+    const other = await runDemoWith({ ...SMALL, outDir: join(outDir, 'c'), seed: 7 }, captureIo().io);
+    expect(numbers(again)).toEqual(numbers(first));
+    expect(numbers(other).withDropout).not.toEqual(numbers(first).withDropout);
+    // Without dropout only the epoch order depends on the seed.
+    expect(numbers(other).withoutDropout).not.toEqual(numbers(first).withoutDropout);
+  });
+});
+
+describe('a wrong --imdb fails before any work', () => {
+  it.each([
+    ['a path that does not exist', () => join(outDir, 'no-such.npz'), 'FILE_NOT_FOUND', /no-such\.npz: no such file; pass Keras' IMDB file/],
+    ['a folder', () => outDir, 'INVALID_ARGUMENT', /: is a folder; pass the imdb\.npz file itself/],
+  ])('%s', async (_what, path, code, message) => {
+    const { io, text } = captureIo();
+    const error = await runDemoWith({ ...SMALL, imdb: path() }, io).then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code });
+    expect((error as Error).message).toMatch(message);
+    expect(text()).toBe('');
+  });
+});
+
 describe('demo arguments', () => {
   it('has the defaults the README promises', () => {
-    expect(parseDemoArgs([])).toMatchObject({ epochs: 8, batchSize: 512, outDir: 'demo-output', json: false });
+    expect(parseDemoArgs([])).toMatchObject({ epochs: 8, batchSize: 512, outDir: 'demo-output', seed: 42, json: false });
+    expect(parseDemoArgs(['--seed', '0']).seed).toBe(0);
+    expect(() => parseDemoArgs(['--seed=-1'])).toThrow("--seed must be an integer from 0 to 4294967295; got '-1'");
   });
   it('refuses a bad number with a usage error', () => {
     expect(() => parseDemoArgs(['--epochs', 'zero'])).toThrow("--epochs must be a positive integer; got 'zero'");

@@ -9,7 +9,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, unlink, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualDropout, fileSystem, manualDropout, writeArtifactsToDirectory } from '../../src/index.js';
+import { ManualDropout, convertToDirectory, fileSystem, manualDropout, writeArtifactsToDirectory } from '../../src/index.js';
+import { fixturePath } from '../helpers/fixtures.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { TEST_BACKENDS, switchBackend } from '../helpers/backends.js';
 import { expectNoLeaks, expectSameFloats, values } from '../helpers/tensor_asserts.js';
@@ -371,5 +372,43 @@ describe('fileSystem saves atomically', () => {
       /Invalid value for `dir`: expected a directory to save model.json and its shards into/,
     );
     model.dispose();
+  });
+});
+
+describe('saved folders honour the umask', () => {
+  beforeAll(async () => {
+    await switchBackend('cpu');
+  });
+
+  it.each([
+    ['022', 0o755, 0o644],
+    ['002', 0o775, 0o664],
+    ['077', 0o700, 0o600],
+  ])('umask %s: folders and files take the modes the umask gives (a web server as another user can serve them)', async (mask, folderMode, fileMode) => {
+    const umask = parseInt(mask, 8);
+    const model = buildModel();
+    const previous = process.umask(umask);
+    try {
+      const dir = join(root, `umask-${umask.toString(8)}`, 'model');
+      await model.save(fileSystem(dir));
+      expect((await stat(dir)).mode & 0o777).toBe(folderMode);
+      expect((await stat(join(dir, 'model.json'))).mode & 0o777).toBe(fileMode);
+      expect((await stat(join(dir, 'group1-shard1of1.bin'))).mode & 0o777).toBe(fileMode);
+    } finally {
+      process.umask(previous);
+      model.dispose();
+    }
+  });
+
+  it('convertToDirectory too', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const dir = join(root, 'umask-convert', 'web_model');
+      await convertToDirectory(fixturePath('seed_lambda', 'model.keras'), dir, { lambdas: { dropout: { className: 'ManualDropout', config: { rate: 0.5 } } } });
+      expect((await stat(dir)).mode & 0o777).toBe(0o755);
+      expect((await stat(join(dir, 'model.json'))).mode & 0o777).toBe(0o644);
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -3,9 +3,9 @@
  * (Keras 3 compile_config and Keras 2 training_config), plus the settings we report as dropped.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { switchBackend } from '../helpers/backends.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { compileFromKerasConfig, kerasCompileArgs } from '../../src/train/compile_config.js';
 import { KerasAdam } from '../../src/train/adam.js';
@@ -26,7 +26,7 @@ function model(units: number, outputs = 1): tfl.LayersModel {
 
 describe('compileFromKerasConfig', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await switchBackend('cpu');
   });
 
   it('maps every Keras 3 compile_config of the fixture to our optimizer with Keras hyperparameters', () => {

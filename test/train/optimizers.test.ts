@@ -4,9 +4,9 @@
  * l1 = 0 adds Σ(l2·w²), the same sum in another rounding order).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { switchBackend } from '../helpers/backends.js';
 import { KerasAdam } from '../../src/train/adam.js';
 import { KerasAdamW } from '../../src/train/adamw.js';
 import { KerasRMSprop } from '../../src/train/rmsprop.js';
@@ -19,7 +19,7 @@ const PENALTY_TOLERANCE = 1e-7;
 
 describe('Keras optimizers as tfjs classes', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await switchBackend('cpu');
   });
 
   it.each([

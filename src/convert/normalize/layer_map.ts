@@ -234,14 +234,22 @@ export function describeUnmappedLambda(info: LambdaInfo): string {
   return `layer '${info.layer}' is a Lambda (${what}); map it with ${suggestedLambdaFlag(info)}`;
 }
 
-/** The `--lambda` flag that would map this Lambda (a guess at the class for dropout functions). */
+/**
+ * The `--lambda` flag that would map this Lambda (a guess at the class for dropout functions),
+ * quoted so that it can be pasted into a shell as it is (JSON's quotes and braces would not survive).
+ */
 export function suggestedLambdaFlag(info: LambdaInfo): string {
   const key = info.functionName ?? info.layer;
   if (/dropout/i.test(info.functionName ?? '')) {
     const rate = info.code?.consts.find((c): c is number => typeof c === 'number' && c > 0 && c < 1) ?? 0.5;
-    return `--lambda ${key}=${MANUAL_DROPOUT}:${JSON.stringify({ rate })}`;
+    return `--lambda ${shellWord(`${key}=${MANUAL_DROPOUT}:${JSON.stringify({ rate })}`)}`;
   }
-  return `--lambda ${key}=<RegisteredClass>[:<json config>] after registering that tfjs layer class with tf.serialization.registerClass`;
+  return `--lambda ${shellWord(`${key}=<RegisteredClass>[:<json config>]`)} after registering that tfjs layer class with tf.serialization.registerClass`;
+}
+
+/** One POSIX shell word: left bare when nothing in it is special to a shell, else single-quoted. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 function codeHint(code: CodeSummary | null): string {

@@ -1,8 +1,9 @@
 /**
- * readSavedModel beyond the happy path: the TF ≤ 2.4 fallback (Keras metadata inside
- * saved_model.pb), and the errors a user meets with incomplete or foreign directories.
- * All inputs are copies of real corpus SavedModels, altered the way users alter them
- * (a file not copied, the wrong folder passed).
+ * readSavedModel beyond the happy path: the errors a user meets with incomplete or foreign
+ * directories. The inputs are copies of real SavedModels (the tf.keras fixture, and a plain
+ * tf.Module SavedModel made by test/convert/make_plain_saved_model.py), altered the way users
+ * alter them (a file not copied, the wrong folder passed). The TF ≤ 2.4 fallback (Keras metadata
+ * inside saved_model.pb) needs a SavedModel that old: test/corpus/saved_model_legacy.test.ts.
  */
 import { cp, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, Keras2TfjsError } from '../../../src/errors.js';
 import { readSavedModel } from '../../../src/convert/read/saved_model.js';
-import { CORPUS_DIR } from '../../helpers/corpus.js';
+import { fixturePath } from '../../helpers/fixtures.js';
 
-/** TF 2.5: writes keras_metadata.pb AND still the same JSON into saved_model.pb's user objects. */
-const TF25 = 'DarmorizIhor+lstm_epidemy+lstm.savedmodel';
-/** TF 2.15: the Keras JSON lives only in keras_metadata.pb. */
-const TF215 = 'Aloero+AI_digitsOnPaper_ExtraSM+cnn-dropout-rescaling.savedmodel';
+/** tf_keras 2.21 (the fixture): the Keras JSON lives only in keras_metadata.pb. */
+const TFKERAS = fixturePath('seed_lambda_tfkeras', 'saved_model');
+/** tf.saved_model.save of a plain tf.Module: no Keras anywhere. */
+const PLAIN = join(import.meta.dirname, '..', 'data', 'plain_tf.savedmodel');
 
 let work: string;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 async function copyOf(source: string, name: string): Promise<string> {
   const dir = join(work, name);
-  await cp(join(CORPUS_DIR, source), dir, { recursive: true });
+  await cp(source, dir, { recursive: true });
   return dir;
 }
 
@@ -41,28 +42,9 @@ async function failure(p: Promise<unknown>): Promise<Keras2TfjsError> {
   return err as Keras2TfjsError;
 }
 
-describe('TF ≤ 2.4 SavedModels (no keras_metadata.pb)', () => {
-  it('take config and layer names from saved_model.pb, identical to keras_metadata.pb', async () => {
-    const original = await readSavedModel(join(CORPUS_DIR, TF25));
-    const dir = await copyOf(TF25, 'legacy.savedmodel');
-    await unlink(join(dir, 'keras_metadata.pb'));
-    const legacy = await readSavedModel(dir);
-    expect(legacy.modelConfig).toEqual(original.modelConfig);
-    expect(legacy.trainingConfig).toEqual(original.trainingConfig);
-    expect(legacy.kerasVersion).toBe(original.kerasVersion);
-    expect([...legacy.layerWeights.keys()]).toEqual([...original.layerWeights.keys()]);
-    for (const [layer, weights] of original.layerWeights) {
-      const other = legacy.layerWeights.get(layer)!;
-      expect(other.map((w) => w.storedName)).toEqual(weights.map((w) => w.storedName));
-      weights.forEach((w, i) => expect(other[i].data).toEqual(w.data));
-    }
-  });
-});
-
 describe('errors name the file and the fix', () => {
   it('a plain TF SavedModel (no Keras config anywhere) cannot become a LayersModel', async () => {
-    const dir = await copyOf(TF215, 'plain.savedmodel');
-    await unlink(join(dir, 'keras_metadata.pb'));
+    const dir = await copyOf(PLAIN, 'plain.savedmodel');
     const err = await failure(readSavedModel(dir));
     expect(err.code).toBe(ErrorCode.BAD_SAVED_MODEL);
     expect(err.message).toMatch(/^plain\.savedmodel: no keras_metadata\.pb: this is a plain TensorFlow SavedModel \(e\.g\. from Keras 3 model\.export\(\)/);
@@ -72,7 +54,7 @@ describe('errors name the file and the fix', () => {
   });
 
   it('a missing variables/ folder', async () => {
-    const dir = await copyOf(TF215, 'novars.savedmodel');
+    const dir = await copyOf(TFKERAS, 'novars.savedmodel');
     await rm(join(dir, 'variables'), { recursive: true });
     const err = await failure(readSavedModel(dir));
     expect(err.code).toBe(ErrorCode.BAD_SAVED_MODEL);
@@ -80,7 +62,7 @@ describe('errors name the file and the fix', () => {
   });
 
   it('a missing data shard', async () => {
-    const dir = await copyOf(TF215, 'noshard.savedmodel');
+    const dir = await copyOf(TFKERAS, 'noshard.savedmodel');
     await unlink(join(dir, 'variables', 'variables.data-00000-of-00001'));
     const err = await failure(readSavedModel(dir));
     expect(err.code).toBe(ErrorCode.BAD_SAVED_MODEL);
@@ -88,7 +70,7 @@ describe('errors name the file and the fix', () => {
   });
 
   it('a damaged keras_metadata.pb', async () => {
-    const dir = await copyOf(TF215, 'badmeta.savedmodel');
+    const dir = await copyOf(TFKERAS, 'badmeta.savedmodel');
     await writeFile(join(dir, 'keras_metadata.pb'), new Uint8Array([0x0a, 0xff, 0xff, 0x01]));
     const err = await failure(readSavedModel(dir));
     expect(err.code).toBe(ErrorCode.BAD_SAVED_MODEL);

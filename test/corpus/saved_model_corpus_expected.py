@@ -9,7 +9,7 @@ For every SavedModel directory in the shared corpus:
   returns it (optimizer slots and the object graph string included), hashed the same way.
 The TypeScript tests compare readSavedModel's and TensorBundle's output to this, value for value.
 
-Run: /work/venvtry/.venv/bin/python test/convert/saved_model_corpus_expected.py [corpus_dir]
+Run: .venv/bin/python test/corpus/saved_model_corpus_expected.py [corpus_dir]
 """
 import glob
 import hashlib

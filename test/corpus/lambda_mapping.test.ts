@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { layers, loadLayersModel, model as functionalModel, type LayersModel, type Shape, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convert } from '../../../src/convert/convert.js';
-import { switchBackend } from '../../helpers/backends.js';
-import { CORPUS_DIR } from '../corpus_helpers.js';
+import { convert } from '../../src/convert/convert.js';
+import { switchBackend } from '../helpers/backends.js';
+import { CORPUS_DIR } from './corpus_helpers.js';
 
 /** ‖a − b‖ per row, what the LucieSvc siamese Lambda computes (its bytecode names sqrt, reduce_sum, square). */
 class EuclideanDistance extends layers.Layer {
