@@ -34,6 +34,8 @@ interface VarSpec {
   direction?: 'forward' | 'backward';
   /** Name token of the sublayer that owns it in legacy files ('query' in mha/query/kernel:0). */
   scope?: string;
+  /** Other storage paths the same variable has in other writers' .keras files. */
+  keras3Alternatives?: string[];
 }
 
 export interface WeightsResult {
@@ -225,9 +227,11 @@ function attentionVarSpecs(c: Config, prefix: string): VarSpec[] {
   // MultiHeadAttention has no gate_dense property: its gate is saved under _gate_dense too.
   if (c.use_gate === true) sublayers.push(['gate', '_gate_dense']);
   sublayers.push(['value', `${prefix}value_dense`], ['attention_output', `${prefix}output_dense`]);
+  // tf.keras 2.13+ .keras files keep MultiHeadAttention's projections under _query_dense, ....
+  const alt = (group: string, i: number): string[] => (group.startsWith('_') ? [] : [`_${group}/vars/${i}`]);
   return sublayers.flatMap(([name, group]) => [
-    { name: `${name}/kernel`, shape: null, keras3Path: `${group}/vars/0`, aliases: ['kernel'], scope: name },
-    ...(bias ? [{ name: `${name}/bias`, shape: null, keras3Path: `${group}/vars/1`, aliases: ['bias'], scope: name }] : []),
+    { name: `${name}/kernel`, shape: null, keras3Path: `${group}/vars/0`, keras3Alternatives: alt(group, 0), aliases: ['kernel'], scope: name },
+    ...(bias ? [{ name: `${name}/bias`, shape: null, keras3Path: `${group}/vars/1`, keras3Alternatives: alt(group, 1), aliases: ['bias'], scope: name }] : []),
   ]);
 }
 
@@ -298,7 +302,7 @@ function matchByKeras3Path(specs: VarSpec[], found: SourceWeight[]): StoredArray
   const byPath = new Map(found.map((w) => [w.storedName as string, w]));
   const out: StoredArray[] = [];
   for (const s of specs) {
-    const w = byPath.get(s.keras3Path);
+    const w = byPath.get(s.keras3Path) ?? (s.keras3Alternatives ?? []).map((p) => byPath.get(p)).find((x) => x !== undefined);
     if (!w) return null;
     out.push(w);
   }
