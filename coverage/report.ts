@@ -107,6 +107,9 @@ interface Tally {
   total: number;
   passed: number;
   failed: string[];
+  /** Cases whose every converted file also goes back through exportKeras to the same predictions. */
+  exported: number;
+  notExported: string[];
 }
 
 function table(rows: Row[], list: CaseList, kind: Case['kind']): { lines: string[]; tally: Tally } {
@@ -115,22 +118,31 @@ function table(rows: Row[], list: CaseList, kind: Case['kind']): { lines: string
     `| ${kind === 'application' ? 'model' : kind === 'layer' ? 'class' : 'case'} | ${COLUMNS.map((c) => c[2]).join(' | ')} | exportKeras → Keras 3 |`,
     `|---|${COLUMNS.map(() => '---').join('|')}|---|`,
   ];
-  const tally: Tally = { total: 0, passed: 0, failed: [] };
+  const tally: Tally = { total: 0, passed: 0, failed: [], exported: 0, notExported: [] };
   for (const name of names) {
     const byFramework = (f: string): Case | undefined => list.cases.find((c) => c.kind === kind && c.name === name && c.framework === f);
     const cases = ['keras3', 'tf_keras'].map(byFramework).filter((c): c is Case => c !== undefined);
     const cells = COLUMNS.map(([f, format]) => cell(rows, byFramework(f), format));
-    lines.push(`| ${esc(name)} | ${cells.join(' | ')} | ${exportCell(rows, cases)} |`);
+    const exported = exportCell(rows, cases);
+    lines.push(`| ${esc(name)} | ${cells.join(' | ')} | ${exported} |`);
     const verdicts = cases.map((c) => passes(rows, c)).filter((v): v is boolean => v !== null);
     if (verdicts.length === 0) continue;
     tally.total++;
     if (verdicts.every(Boolean)) tally.passed++;
     else tally.failed.push(name);
+    if (exported.startsWith('✓')) tally.exported++;
+    else tally.notExported.push(name);
   }
   return { lines, tally };
 }
 
-const pct = (t: Tally): string => (t.total === 0 ? 'n/a' : `${t.passed}/${t.total} (${((100 * t.passed) / t.total).toFixed(1)}%)`);
+const pct = (passed: number, total: number): string => (total === 0 ? 'n/a' : `${passed}/${total} (${((100 * passed) / total).toFixed(1)}%)`);
+
+function summary(title: string, t: Tally): string {
+  const converted = `${pct(t.passed, t.total)} convert and match Keras in every format${t.failed.length ? ` (not yet: ${t.failed.join(', ')})` : ''}`;
+  const exported = `${pct(t.exported, t.total)} also go back through exportKeras${t.notExported.length ? ` (not: ${t.notExported.join(', ')})` : ''}`;
+  return `- ${title}: ${converted}; ${exported}`;
+}
 
 export async function writeReport(out: string, list: CaseList, rows: Row[], run: { ci: boolean; seconds: number }): Promise<void> {
   const sections = KINDS.map(([kind, title]) => ({ kind, title, ...table(rows, list, kind) }));
@@ -147,7 +159,7 @@ export async function writeReport(out: string, list: CaseList, rows: Row[], run:
     '',
     '## Summary',
     '',
-    ...sections.map((s) => `- ${s.title}: ${pct(s.tally)} convert and match Keras in every format${s.tally.failed.length ? `; not yet: ${s.tally.failed.join(', ')}` : ''}`),
+    ...sections.map((s) => summary(s.title, s.tally)),
     '',
   ];
   for (const s of sections) {
