@@ -87,7 +87,9 @@ defineOps('nn', {
     const indices = cast(toTensor(arg(c, 0, 'x')), 'int32');
     const depth = Number(setting(c, 'numClasses', 1));
     const axis = Number(setting(c, 'axis', -1));
-    let out = oneHot(indices, depth, 1, 0, 'float32');
+    // tfjs-backend-wasm's oneHot writes int32 bits into a float32 result (1 reads as 1.4e-45):
+    // one-hot in int32, then cast.
+    let out = cast(oneHot(indices, depth), 'float32');
     if (axis !== -1 && axis !== out.rank - 1) {
       const a = axis < 0 ? axis + out.rank : axis;
       const perm = out.shape.map((_, i) => i);
