@@ -342,8 +342,8 @@ for (const [name, build] of Object.entries(CASES)) {
   // Keras keeps operation nodes (keras2tfjs' KerasOperation) out of model.layers.
   const layers = flatLayers(model).filter((l) => l.getClassName() !== 'KerasOperation').map((l) => ({
     name: l.name,
-    // tfjs' generic RNN is whatever its cell makes it: RNN(ResetAfterGRUCell) is Keras' GRU.
-    class_name: l.getClassName() === 'RNN' ? `RNN(${l.cell.getClassName()})` : l.getClassName(),
+    // InferenceIdentity stands for the Keras class it keeps (RandomFlip, Identity, ...).
+    class_name: l.getClassName() === 'InferenceIdentity' ? l.kerasClass : l.getClassName(),
     weights: l.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape, values: Array.from(w.read().dataSync()) })),
   }));
   await writeFile(join(outDir, `${name}.layers.json`), JSON.stringify(layers));

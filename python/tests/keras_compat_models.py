@@ -165,7 +165,7 @@ def operations(family):
 
 
 def compat_builder(name):
-    """A Keras 3 case of test/layers/compat/make_compat_models.py (attention, normalization)."""
+    """A Keras 3 case of test/layers/compat/make_compat_models.py."""
     def build():
         sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "test" / "layers" / "compat"))
         import make_compat_models
@@ -192,6 +192,12 @@ MODELS = {
     "keras_dilated_causal": dilated_causal,
     "keras_normalizations": normalizations,
     "keras_bidirectional_grus": bidirectional_grus,
+    "keras_masks_recorded": compat_builder("masks_recorded"),
+    "keras_recurrent_cells": compat_builder("recurrent_cells"),
+    "keras_transposed_convolutions": compat_builder("transposed_convolutions"),
+    "keras_reshaping": compat_builder("reshaping"),
+    "keras_preprocessing": compat_builder("preprocessing"),
+    "keras_reversible_embedding": compat_builder("reversible_embedding"),
 }
 # Compiled in Python: TypeScript loads them with their compile settings and trains a few steps.
 FINE_TUNED = ("keras_compat_functional", "keras_normalizations", "keras_bidirectional_grus")

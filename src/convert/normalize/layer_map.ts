@@ -139,9 +139,51 @@ export function mapLayer(sourceClass: string, layerName: string, config: Config,
     const target = manualDropoutConfig(config, opts.rng);
     return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
   }
+  if (INFERENCE_IDENTITY.has(plain)) return { kind: 'keep', className: 'InferenceIdentity', config: inferenceIdentityConfig(plain, config) };
+  if (plain in REPLACED) return { kind: 'keep', className: REPLACED[plain], config };
   const className = tfjsClassName(sourceClass);
   if (isRegisteredLayer(className)) return { kind: 'keep', className, config };
   return { kind: 'unknown', sourceClass: plain };
+}
+
+/**
+ * Keras classes tfjs registers under the same name but computes otherwise (tfjs' Resizing and
+ * CenterCrop miscompute shapes and crops, its CategoryEncoding writes into its input's shape,
+ * its Conv3DTranspose runs a kernel tfjs-backend-wasm gets wrong):
+ * keras2tfjs' versions, exported back under the Keras name.
+ */
+const REPLACED: Record<string, string> = {
+  Resizing: 'KerasResizing',
+  CenterCrop: 'KerasCenterCrop',
+  CategoryEncoding: 'KerasCategoryEncoding',
+  Conv3DTranspose: 'KerasConv3DTranspose',
+};
+
+/**
+ * Keras layers that are the identity when a model predicts: random augmentation (applied only in
+ * training), Identity, ActivityRegularization (a training penalty). They become keras2tfjs'
+ * InferenceIdentity, which keeps their class and config for the way back.
+ */
+export const INFERENCE_IDENTITY = new Set([
+  'Identity', 'ActivityRegularization', 'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast',
+  'RandomBrightness', 'RandomCrop', 'RandomHeight', 'RandomWidth', 'RandomColorDegeneration', 'RandomColorJitter', 'RandomElasticTransform',
+  'RandomErasing', 'RandomGaussianBlur', 'RandomGrayscale', 'RandomHue', 'RandomInvert', 'RandomPerspective', 'RandomPosterization',
+  'RandomSaturation', 'RandomSharpness', 'RandomShear', 'AugMix', 'CutMix', 'MixUp', 'RandAugment', 'Equalization', 'Solarization',
+]);
+
+function inferenceIdentityConfig(kerasClass: string, config: Config): Config {
+  const own: Config = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape'].includes(k)) own[k] = v;
+  }
+  const out: Config = {
+    name: config.name,
+    trainable: config.trainable ?? true,
+    keras_class: kerasClass,
+    keras_config: own,
+  };
+  for (const k of ['dtype', 'batch_input_shape', 'batch_shape', 'input_shape']) if (config[k] !== undefined) out[k] = config[k];
+  return out;
 }
 
 function mappedTo(

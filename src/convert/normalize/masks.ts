@@ -14,6 +14,8 @@
  *
  * Part of normalize/model_config.
  */
+import { decodeStrings } from '../../layers/compat/ops/template.js';
+
 type Config = Record<string, unknown>;
 type Layer = { class_name: string; config: Config; name?: string; inbound_nodes?: unknown[] };
 
@@ -21,7 +23,8 @@ const MERGES = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Mi
 const ATTENTION = new Set(['MultiHeadAttention', 'GroupedQueryAttention', 'Attention', 'AdditiveAttention']);
 /** Layers whose output has their input's mask (Keras' supports_masking, both Kerases). */
 const PASS_MASK = new Set([
-  'Activation', 'ELU', 'LeakyReLU', 'PReLU', 'ReLU', 'Softmax', 'ThresholdedReLU', 'Dense', 'Identity', 'Dropout', 'ManualDropout',
+  'Activation', 'ELU', 'KerasELU', 'LeakyReLU', 'PReLU', 'ReLU', 'KerasReLU', 'Softmax', 'KerasSoftmax', 'ThresholdedReLU', 'Dense', 'Dropout',
+  'ManualDropout',
   'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'BatchNormalization',
   'GroupNormalization', 'LayerNormalization', 'UnitNormalization', 'Normalization', 'Rescaling', 'ActivityRegularization', 'TimeDistributed',
   'Masking',
@@ -43,7 +46,11 @@ function outputMasked(layer: Layer, inputs: boolean[], kerasMajor: number): bool
   const cls = layer.class_name.replace(/^Masked/, '');
   const c = layer.config;
   const first = inputs[0] ?? false;
-  if (cls === 'Embedding') return c.mask_zero === true;
+  if (cls === 'Embedding' || cls === 'ReversibleEmbedding') return c.mask_zero === true;
+  if (cls === 'InferenceIdentity') {
+    const kerasClass = decodeStrings(c.keras_class);
+    return first && (kerasClass === 'Identity' || kerasClass === 'ActivityRegularization');
+  }
   if (cls === 'Masking') return true;
   if (PASS_MASK.has(cls)) return first;
   if (RECURRENT.has(cls)) {
@@ -56,12 +63,17 @@ function outputMasked(layer: Layer, inputs: boolean[], kerasMajor: number): bool
   return false;
 }
 
-function rewriteMerges(model: Layer, rule: 'or' | 'and', renamed: Config[]): void {
+export interface Renamed {
+  config: Config;
+  className: string;
+}
+
+function rewriteMerges(model: Layer, rule: 'or' | 'and', renamed: Renamed[]): void {
   for (const l of layersOf(model)) {
     if (MERGES.has(l.class_name)) {
       l.class_name = `Masked${l.class_name}`;
       l.config.mask_rule = rule;
-      renamed.push(l.config);
+      renamed.push({ config: l.config, className: l.class_name });
     }
     rewriteMerges(l, rule, renamed);
   }
@@ -71,7 +83,7 @@ function rewriteMerges(model: Layer, rule: 'or' | 'and', renamed: Config[]): voi
  * Follows Keras' masks through a functional model (tfjs nodes: [[layer, node, tensor, {}], ...])
  * and tells each attention layer which of its inputs are masked.
  */
-function markAttentionMasks(model: Layer, kerasMajor: number, problems: string[]): void {
+function markAttentionMasks(model: Layer, kerasMajor: number, problems: string[], renamed: Renamed[]): void {
   if (model.class_name !== 'Functional') return;
   const masked = new Map<string, boolean[]>(); // layer name → per node: output masked
   const done = new Set<string>();
@@ -93,6 +105,13 @@ function markAttentionMasks(model: Layer, kerasMajor: number, problems: string[]
             problems.push(`layer '${name}' attends to a masked ${roles[inputs.slice(1).findIndex(Boolean) + 1]} that is not its query; tfjs hands a layer the mask of its first input only, so the mask would be lost`);
           }
         }
+        if ((l.class_name === 'Softmax' || l.class_name === 'KerasSoftmax') && inputs[0]) {
+          // A masked Softmax: tfjs' ignores masks, keras2tfjs' applies them as Keras does.
+          if (l.class_name === 'Softmax') renamed.push({ config: l.config, className: 'KerasSoftmax' });
+          l.class_name = 'KerasSoftmax';
+          l.config.masked = true;
+          l.config.masking = kerasMajor <= 2 ? 'additive' : 'keras3';
+        }
         return outputMasked(l, inputs, kerasMajor);
       });
       // An InputLayer or nested model: its own node 0 has no mask.
@@ -104,16 +123,16 @@ function markAttentionMasks(model: Layer, kerasMajor: number, problems: string[]
 }
 
 /**
- * Applies Keras' mask rules to a normalized model in place. Returns the merge configs it renamed
+ * Applies Keras' mask rules to a normalized model in place. Returns the layers whose class it changed
  * and what tfjs cannot reproduce (message clauses).
  */
-export function useKerasMaskRules(model: Layer, kerasMajor: number): { renamed: Config[]; problems: string[] } {
-  const renamed: Config[] = [];
+export function useKerasMaskRules(model: Layer, kerasMajor: number): { renamed: Renamed[]; problems: string[] } {
+  const renamed: Renamed[] = [];
   const problems: string[] = [];
   if (!hasMaskProducer(model)) return { renamed, problems };
   rewriteMerges(model, kerasMajor >= 3 ? 'or' : 'and', renamed);
   const visit = (m: Layer): void => {
-    markAttentionMasks(m, kerasMajor, problems);
+    markAttentionMasks(m, kerasMajor, problems, renamed);
     layersOf(m).forEach(visit);
   };
   visit(model);

@@ -30,6 +30,7 @@ import { fixVectorFlatten } from './ranks.js';
 import { isKeras3Operation, isTfOpLayer, keras3Operation, tfOperation, type OperationResult } from './operations.js';
 import { callNodes, hasCallSignature } from './call_arguments.js';
 import { useKerasMaskRules } from './masks.js';
+import { recordedMasks, tensorKey, withoutUnreadMaskOperations } from './recorded_masks.js';
 
 type Config = Record<string, unknown>;
 type Triple = [string, number, number];
@@ -106,8 +107,8 @@ export function normalizeModelConfig(modelConfig: Record<string, unknown>, opts:
     for (const note of ctx.layers) if (note.config === config) note.targetClass = 'Activation';
   }
   const masks = useKerasMaskRules(model, ctx.kerasMajor);
-  for (const config of masks.renamed) {
-    for (const note of ctx.layers) if (note.config === config) note.targetClass = `Masked${note.targetClass}`;
+  for (const { config, className } of masks.renamed) {
+    for (const note of ctx.layers) if (note.config === config) note.targetClass = className;
   }
   if (masks.problems.length > 0) {
     ctx.problems.unsupported.push(...masks.problems);
@@ -294,7 +295,8 @@ function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class
   const shift = nodeShifts(rawLayers as Config[], raw, nested, keras3Nodes);
 
   const layerNames = new Set(names);
-  const layers = (rawLayers as Config[]).map((l, i) => {
+  const masks = recordedMasks(rawLayers as Config[], (l) => layerNameOf(l) ?? '');
+  const converted = (rawLayers as Config[]).map((l, i) => {
     if (isKeras3Operation(l) || isTfOpLayer(l)) {
       const op = isTfOpLayer(l) ? tfOperation(l, names[i], layerNames) : keras3Operation(l, names[i]);
       return operationLayer(op, l, names[i], shift, ctx, prefix);
@@ -316,11 +318,12 @@ function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class
       class_name: normalized.class_name,
       name: names[i],
       config: normalized.config,
-      inbound_nodes: inbound.map((node) => convertNode(node, names[i], shift, ctx)),
+      inbound_nodes: inbound.map((node) => convertNode(node, names[i], shift, ctx, masks.tensors)),
     };
   });
   const inputs = triples(raw.input_layers, ctx, name, 'input_layers').map((t) => shiftIo(t, shift, nested, keras3Nodes));
   const outputs = triples(raw.output_layers, ctx, name, 'output_layers').map((t) => shiftIo(t, shift, nested, keras3Nodes));
+  const layers = withoutUnreadMaskOperations(converted, masks.operations, outputs);
   return { class_name: 'Functional', config: { name, layers, input_layers: inputs, output_layers: outputs } };
 }
 
@@ -382,7 +385,7 @@ function shiftIo(t: Triple, shift: Map<string, number>, nested: Map<string, stri
 }
 
 /** One inbound node → tfjs' `[[layer, node, tensor, kwargs], ...]`. */
-function convertNode(node: unknown, layer: string, shift: Map<string, number>, ctx: Ctx): unknown[] {
+function convertNode(node: unknown, layer: string, shift: Map<string, number>, ctx: Ctx, ownMasks: Set<string>): unknown[] {
   if (Array.isArray(node)) {
     // tf.keras writes a TFOpLambda call as one bare input [name, node, tensor, kwargs].
     const inputs = typeof node[0] === 'string' ? [node] : node;
@@ -415,6 +418,8 @@ function convertNode(node: unknown, layer: string, shift: Map<string, number>, c
     if (found.length === 0) {
       // `mask: null` is Keras 3's way of saying "no mask"; other plain arguments pass through.
       if (!(k === 'mask' && (v === null || (Array.isArray(v) && v.every((x) => x === null))))) kwargs[k] = plainCopy(v);
+    } else if (k === 'mask' && found.every((t) => ownMasks.has(tensorKey(...t)))) {
+      // The mask Masking/Embedding made, which tfjs hands on by itself (recorded_masks.ts).
     } else if (k === 'initial_state') {
       // tf.keras wrote RNN initial states as extra inputs; tfjs' RNN reads them that way.
       tensors.push(...found);
@@ -525,6 +530,7 @@ function normalizeLayer(entry: Config, ctx: Ctx, path: string[], record: boolean
     config = result.config;
   } else {
     className = result.className;
+    config = result.config;
   }
 
   rewriteValues(config, vctx);

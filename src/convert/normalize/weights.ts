@@ -17,6 +17,7 @@ import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
 import type { NamedWeight, SourceWeight, StoredArray } from '../intermediate.js';
 import type { LayerNote } from './model_config.js';
+import { isObject } from './values.js';
 
 type Config = Record<string, unknown>;
 /** A shape with `null` where the config does not fix the size (input dimensions). */
@@ -36,6 +37,8 @@ interface VarSpec {
   scope?: string;
   /** Other storage paths the same variable has in other writers' .keras files. */
   keras3Alternatives?: string[];
+  /** Paths where Keras 3 saves this same variable a second time (not read). */
+  keras3Copies?: string[];
 }
 
 export interface WeightsResult {
@@ -107,7 +110,7 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const f = num(c.filters);
       return own([['kernel', [...kernelSize(c, rank), null, f]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
     }
-    case 'Conv2DTranspose': case 'Conv3DTranspose': {
+    case 'Conv2DTranspose': case 'Conv3DTranspose': case 'KerasConv3DTranspose': {
       const rank = className === 'Conv2DTranspose' ? 2 : 3;
       const f = num(c.filters);
       return own([['kernel', [...kernelSize(c, rank), f, null]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
@@ -158,16 +161,9 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
         'cell/',
       );
     }
-    case 'ResetAfterGRU': case 'RNN': {
-      // A reset_after GRU (normalize/layer_configs; 'RNN' in models converted before ResetAfterGRU):
-      // Keras' bias has an input and a recurrent row.
-      const cell = c.cell as { class_name: string; config: Config };
-      if (cell?.class_name !== 'ResetAfterGRUCell') return [];
-      const u = num(cell.config.units);
-      const g = u === null ? null : u * 3;
-      const useBias = cell.config.use_bias !== false;
-      return own([['kernel', [null, g]], ['recurrent_kernel', [u, g]], ...(useBias ? [['bias', [2, g]] as [string, ShapePattern]] : [])], 'cell/');
-    }
+    case 'ResetAfterGRU': case 'RNN':
+      // RNN(cell) (ResetAfterGRU: a reset_after GRU, normalize/layer_configs).
+      return isObject(c.cell) ? cellVarSpecs(c.cell as Cell, 'cell/', '') : [];
     case 'Normalization':
       // Weights only when Keras adapted it (mean/variance not fixed in the config).
       return c.mean == null ? own([['mean', null], ['variance', null], ['count', []]]) : [];
@@ -177,6 +173,28 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const ks = kernelSize(c, 2);
       return own([['kernel', [...ks, null, g]], ['recurrent_kernel', [...ks, f, g]], ...(bias ? [['bias', [g]] as [string, ShapePattern]] : [])], 'cell/');
     }
+    case 'Conv1DTranspose': {
+      const f = num(c.filters);
+      return own([['kernel', [...kernelSize(c, 1), f, null]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
+    }
+    case 'DepthwiseConv1D':
+      return own([
+        ['depthwise_kernel', [...kernelSize(c, 1), null, num(c.depth_multiplier, 1)], ['depthwise_kernel', 'kernel']],
+        ...(bias ? [['bias', [null]] as [string, ShapePattern]] : []),
+      ]);
+    case 'SeparableConv1D': {
+      const f = num(c.filters);
+      return own([
+        ['depthwise_kernel', [...kernelSize(c, 1), null, num(c.depth_multiplier, 1)]],
+        ['pointwise_kernel', [1, null, f]],
+        ...(bias ? [['bias', [f]] as [string, ShapePattern]] : []),
+      ]);
+    }
+    case 'ReversibleEmbedding':
+      return own([
+        ['embeddings', [num(c.input_dim), num(c.output_dim)]],
+        ...(c.tie_weights === false ? [['reverse_embeddings', [num(c.output_dim), num(c.input_dim)]] as [string, ShapePattern]] : []),
+      ]);
     case 'EinsumDense':
       return own([['kernel', null], ...(c.bias_axes ? [['bias', null] as [string, ShapePattern | null]] : [])]);
     case 'MultiHeadAttention': case 'GroupedQueryAttention':
@@ -206,6 +224,17 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
         specs.map((s) => ({ ...s, name: `${dir}_${innerName}/${s.name}`, keras3Path: `${dir}_layer/${s.keras3Path}`, direction: dir }));
       return [...wrap('forward'), ...wrap('backward')];
     }
+    case 'SpectralNormalization': {
+      // The wrapped layer's variables (under layer/), then vector_u; Keras 3 also keeps the
+      // wrapped kernel as the wrapper's vars/0 (the same array, not read).
+      const inner = c.layer as { class_name: string; config: Config };
+      const wrapped = varSpecs(inner.class_name, inner.config).map((s) => ({
+        ...s,
+        keras3Path: `layer/${s.keras3Path}`,
+        ...(s.name === 'kernel' || s.name === 'embeddings' ? { keras3Copies: ['vars/0'] } : {}),
+      }));
+      return [...wrapped, { name: 'vector_u', shape: [1, null], keras3Path: 'vars/1', aliases: ['vector_u'] }];
+    }
     case 'TimeDistributed': {
       const inner = c.layer as { class_name: string; config: Config };
       // tfjs builds the wrapped layer in the wrapper's own name scope: 'time_distributed/kernel'.
@@ -214,6 +243,36 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
     default:
       return [];
   }
+}
+
+type Cell = { class_name: string; config: Config };
+
+/**
+ * The variables of a recurrent cell inside tfjs' RNN: under the RNN's own name ('rnn/kernel'),
+ * a StackedRNNCells' cells under 'RNNCell_<i>/' (tfjs' name scopes). Keras 3 stores them under
+ * `cell/vars/i`, a stack's under `cell/cells/<cell name>/vars/i`; legacy files name them
+ * `rnn/stacked_rnn_cells/<cell name>/kernel:0`.
+ */
+function cellVarSpecs(cell: Cell, keras3Prefix: string, tfjsPrefix: string, scope?: string): VarSpec[] {
+  const c = isObject(cell.config) ? cell.config : {};
+  const u = num(c.units);
+  const useBias = c.use_bias !== false;
+  const gates = { SimpleRNNCell: 1, LSTMCell: 4, GRUCell: 3, ResetAfterGRUCell: 3 }[cell.class_name];
+  if (cell.class_name === 'StackedRNNCells' || cell.class_name === 'KerasStackedRNNCells') {
+    const cells = Array.isArray(c.cells) ? (c.cells as Cell[]) : [];
+    return cells.flatMap((inner, i) => {
+      const name = String(inner.config?.name ?? i);
+      return cellVarSpecs(inner, `${keras3Prefix}cells/${name}/`, `${tfjsPrefix}RNNCell_${i}/`, name);
+    });
+  }
+  if (gates === undefined) return [];
+  const g = u === null ? null : u * gates;
+  // A reset_after GRU's bias has an input and a recurrent row.
+  const biasShape = cell.class_name === 'ResetAfterGRUCell' ? [2, g] : [g];
+  const list: Array<[string, ShapePattern]> = [['kernel', [null, g]], ['recurrent_kernel', [u, g]], ...(useBias ? [['bias', biasShape] as [string, ShapePattern]] : [])];
+  return list.map(([name, shape], i) => ({
+    name: `${tfjsPrefix}${name}`, shape, keras3Path: `${keras3Prefix}vars/${i}`, aliases: [name], ...(scope ? { scope } : {}),
+  }));
 }
 
 /**
@@ -306,7 +365,8 @@ function matchByKeras3Path(specs: VarSpec[], found: SourceWeight[]): StoredArray
     if (!w) return null;
     out.push(w);
   }
-  return out.length === found.length ? out : null;
+  const copies = specs.flatMap((s) => s.keras3Copies ?? []).filter((p) => byPath.has(p)).length;
+  return out.length + copies === found.length ? out : null;
 }
 
 function matchByName(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | null {

@@ -4,7 +4,7 @@
  * getActivation); both are classes in tfjs' serialization registry, looked up here the same way.
  */
 import { serialization, type Tensor } from '@tensorflow/tfjs-core';
-import type { initializers } from '@tensorflow/tfjs-layers';
+import type { initializers, layers } from '@tensorflow/tfjs-layers';
 
 export type Initializer = ReturnType<typeof initializers.zeros>;
 export type InitializerIdentifier = string | { className: string; config?: serialization.ConfigDict };
@@ -37,4 +37,16 @@ export function activationFrom(name: string | null | undefined): Activation {
   const cls = registered(name ?? 'linear');
   if (!cls) throw new Error(`unknown activation '${name}'`);
   return new (cls as unknown as new () => Activation)();
+}
+
+type LayerInstance = InstanceType<typeof layers.Layer>;
+type LayerClass = serialization.SerializableConstructor<LayerInstance> & {
+  fromConfig(cls: serialization.SerializableConstructor<LayerInstance>, config: serialization.ConfigDict): LayerInstance;
+};
+
+/** A layer from its serialized form {className, config} (tfjs' own `deserialize` is not exported). */
+export function layerFrom(entry: { className: string; config: serialization.ConfigDict }): LayerInstance {
+  const cls = registered(entry.className) as unknown as LayerClass | undefined;
+  if (!cls) throw new Error(`unknown layer class '${entry.className}'`);
+  return cls.fromConfig(cls, entry.config);
 }

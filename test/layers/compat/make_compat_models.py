@@ -125,6 +125,117 @@ def normalizations(K):
     return functional(K, [(3, 4)], body)
 
 
+def masks_recorded(K):
+    """Masking and Embedding(mask_zero) feeding an LSTM through a Dense: Keras 3 records the mask
+    as operation nodes (NotEqual, Any) and a `mask` keyword tensor of the LSTM's node."""
+    def body(K, x, tokens):
+        m = K.layers.Masking(0.5, name="masking")(x)
+        a = K.layers.LSTM(3, name="lstm_masked")(K.layers.Dense(4, name="dense_masked")(m))
+        e = K.layers.Embedding(10, 3, mask_zero=True, name="embed")(tokens)
+        b = K.layers.GRU(2, name="gru_tokens")(K.layers.Dense(4, name="dense_tokens")(e))
+        return [a, b]
+    model, xs = functional(K, [(5, 2), (6,)], body, dtypes=["float32", "int32"])
+    xs[0][0, 3:] = 0.5
+    xs[0][1, 1] = 0.5
+    xs[1][0, 4:] = 0
+    return model, xs
+
+
+def recurrent_cells(K):
+    """keras.layers.RNN around each cell (GRUCell with the framework's default reset_after),
+    a StackedRNNCells of two kinds, ConvLSTM2D."""
+    def body(K, x, frames):
+        cells = K.layers.StackedRNNCells([K.layers.SimpleRNNCell(3), K.layers.LSTMCell(2)], name="stack")
+        return [
+            K.layers.RNN(K.layers.LSTMCell(3), name="rnn_lstm")(x),
+            K.layers.RNN(K.layers.GRUCell(3), return_sequences=True, name="rnn_gru")(x),
+            K.layers.RNN(K.layers.SimpleRNNCell(2), go_backwards=True, name="rnn_simple")(x),
+            K.layers.RNN(cells, name="rnn_stacked")(x),
+            K.layers.ConvLSTM2D(2, 2, recurrent_activation="sigmoid", name="conv_lstm")(frames),
+        ]
+    return functional(K, [(5, 3), (3, 4, 4, 2)], body)
+
+
+def transposed_convolutions(K):
+    """Conv1DTranspose and Conv3DTranspose with every padding, a kernel shorter than its stride,
+    and output_padding (keras2tfjs computes them itself: tfjs-backend-wasm's conv3dTranspose is
+    wrong), and the 1D convolutions tfjs lacks."""
+    def body(K, seq, vol):
+        out = [
+            K.layers.Conv1DTranspose(3, 3, strides=2, name="t1_valid")(seq),
+            K.layers.Conv1DTranspose(3, 4, strides=2, padding="same", name="t1_same")(seq),
+            K.layers.Conv1DTranspose(2, 1, strides=3, name="t1_short_kernel")(seq),
+            K.layers.Conv1DTranspose(2, 3, strides=2, output_padding=1, name="t1_output_padding")(seq),
+            K.layers.Conv3DTranspose(2, 2, strides=2, name="t3_valid")(vol),
+            K.layers.Conv3DTranspose(2, 3, strides=(1, 2, 2), padding="same", name="t3_same")(vol),
+            K.layers.Conv3DTranspose(2, 1, strides=2, name="t3_short_kernel")(vol),
+            K.layers.Conv3DTranspose(2, 3, strides=2, padding="same", output_padding=1, name="t3_output_padding")(vol),
+        ]
+        if K.__name__ == "keras":  # tf.keras has no DepthwiseConv1D / SeparableConv1D with these names
+            out.append(K.layers.DepthwiseConv1D(3, depth_multiplier=2, padding="same", name="depthwise_1d")(seq))
+        out.append(K.layers.SeparableConv1D(4, 3, strides=2, name="separable_1d")(seq))
+        return out
+    return functional(K, [(5, 3), (3, 4, 2, 2)], body)
+
+
+def reshaping(K):
+    """The 1D/3D cropping, padding and upsampling layers, adaptive pooling (Keras 3), the
+    activation layers tfjs computes differently, and layers that are the identity at inference."""
+    def body(K, seq, vol):
+        out = [
+            K.layers.Cropping1D((1, 2), name="crop_1d")(seq),
+            K.layers.ZeroPadding1D((2, 1), name="pad_1d")(seq),
+            K.layers.UpSampling1D(3, name="up_1d")(seq),
+            K.layers.Cropping3D(((1, 0), (0, 1), (1, 1)), name="crop_3d")(vol),
+            K.layers.ZeroPadding3D((1, 2, 0), name="pad_3d")(vol),
+            K.layers.UpSampling3D((2, 1, 2), name="up_3d")(vol),
+            K.layers.SpatialDropout3D(0.4, name="spatial_dropout_3d")(vol),
+            K.layers.ELU(alpha=0.4, name="elu")(seq),
+            K.layers.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.3, name="relu")(seq),
+            K.layers.Softmax(axis=1, name="softmax_time")(seq),
+            K.layers.ActivityRegularization(l1=0.1, name="activity_regularization")(seq),
+            K.layers.RandomFlip(name="random_flip")(vol[:, 0]),
+            K.layers.RandomRotation(0.2, name="random_rotation")(vol[:, 0]),
+        ]
+        if K.__name__ == "keras":
+            out += [
+                K.layers.AdaptiveAveragePooling1D(2, name="adaptive_average_1d")(seq),
+                K.layers.AdaptiveMaxPooling3D((2, 3, 2), name="adaptive_max_3d")(vol),
+                K.layers.Identity(name="identity")(seq),
+                K.layers.SpectralNormalization(K.layers.Dense(3), name="spectral_normalization")(seq),
+            ]
+        return out
+    return functional(K, [(6, 3), (3, 4, 5, 2)], body)
+
+
+def preprocessing(K):
+    """Preprocessing layers at inference: Resizing (crop and pad to aspect ratio), CenterCrop,
+    CategoryEncoding, Discretization, IntegerLookup with its vocabulary in the config."""
+    def body(K, image, ids, values):
+        out = [
+            K.layers.Resizing(5, 9, name="resize")(image),
+            K.layers.Resizing(4, 4, crop_to_aspect_ratio=True, name="resize_crop")(image),
+            K.layers.Resizing(5, 3, interpolation="nearest", name="resize_nearest")(image),
+            K.layers.CenterCrop(3, 4, name="center_crop")(image),
+            K.layers.CategoryEncoding(num_tokens=6, output_mode="multi_hot", name="multi_hot")(ids),
+            K.layers.CategoryEncoding(num_tokens=6, output_mode="count", name="count")(ids),
+            K.layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.7], name="discretize")(values),
+            K.layers.IntegerLookup(vocabulary=[1, 2, 3], name="lookup")(ids),
+        ]
+        if K.__name__ == "keras":
+            out.append(K.layers.Resizing(5, 5, pad_to_aspect_ratio=True, name="resize_pad")(image))
+        return out
+    return functional(K, [(6, 8, 3), (3,), (4,)], body, dtypes=["float32", "int32", "float32"], fill=False)
+
+
+def reversible_embedding(K):
+    """Keras 3's ReversibleEmbedding, tied and untied, called forward."""
+    def body(K, ids):
+        return [K.layers.ReversibleEmbedding(10, 4, name="tied")(ids),
+                K.layers.ReversibleEmbedding(10, 3, tie_weights=False, name="untied")(ids)]
+    return functional(K, [(6,)], body, dtypes=["int32"])
+
+
 CASES = {
     "k3_transformer": ("keras3", transformer),
     "tfk_transformer": ("tf_keras", transformer),
@@ -140,6 +251,17 @@ CASES = {
     "tfk_activations": ("tf_keras", activations),
     "k3_subtract": ("keras3", subtract),
     "tfk_subtract": ("tf_keras", subtract),
+    "k3_masks_recorded": ("keras3", masks_recorded),
+    "tfk_masks_recorded": ("tf_keras", masks_recorded),
+    "k3_recurrent_cells": ("keras3", recurrent_cells),
+    "tfk_recurrent_cells": ("tf_keras", recurrent_cells),
+    "k3_transposed_convolutions": ("keras3", transposed_convolutions),
+    "tfk_transposed_convolutions": ("tf_keras", transposed_convolutions),
+    "k3_reshaping": ("keras3", reshaping),
+    "tfk_reshaping": ("tf_keras", reshaping),
+    "k3_preprocessing": ("keras3", preprocessing),
+    "tfk_preprocessing": ("tf_keras", preprocessing),
+    "k3_reversible_embedding": ("keras3", reversible_embedding),
 }
 for name, build in cases_ops.OPERATIONS.items():
     framework = "keras3" if name.startswith("keras.ops") else "tf_keras"

@@ -9,12 +9,14 @@
  *
  * keras2tfjs' compat layers (src/layers/compat/), which the converter puts where tfjs' own class
  * computes differently, go back to the Keras class they stand for: CausalConv1D → Conv1D
- * (padding='causal'), ResetAfterGRU (and tfjs' RNN around ResetAfterGRUCell, which models
- * converted before ResetAfterGRU hold) → GRU(reset_after=True),
+ * (padding='causal'), ResetAfterGRU → GRU(reset_after=True), tfjs' RNN around a cell →
+ * RNN(cell), ResetAfterGRUCell → GRUCell(reset_after=True),
  * BilinearUpSampling2D → UpSampling2D(interpolation='bilinear'), Normalization → Normalization.
  * Facts checked against Keras 3.15 source (`keras/src/layers/**`) and its own saved files.
  */
 import type { Json, JsonObject } from './objects.js';
+import { convLstm2d, convTransposeOf, depthwise1d, integerLookup, pairOf, resizing, separable1d, softmaxAxis } from './compat_configs.js';
+import { genericRnn } from './recurrent_cells.js';
 import { additiveAttention, attention, einsumDense, groupedQueryAttention, groupNormalization, multiHeadAttention, rmsNormalization, unitNormalization } from './attention_configs.js';
 import {
   act, con, conv, convTranspose, dataFormat, depthwise, get, globalPooling, GLOROT_UNIFORM, init, normalization, ONES, pooling,
@@ -35,28 +37,38 @@ export interface Keras3LayerSpec {
   registeredName: string | null;
   /** Keras writes `build_config` only for layers built from an input shape (see layer.py). */
   buildConfig: boolean;
+  /** Keras writes an empty `build_config` (IntegerLookup: its lookup table is built in __init__). */
+  emptyBuildConfig?: boolean;
   /** tfjs weight names (the part after the layer name) in Keras' variable order. */
   variables: string[];
   /** Variables Keras keeps as int64 where tfjs (which has no int64) holds int32: counters. */
   int64Variables?: string[];
   /** Keras keeps RNN weights on the cell: `layers/lstm/cell/vars/0..2`. */
   cellVariables?: boolean;
+  /** A StackedRNNCells' weights: `cell/cells/<cell name>/vars/0..2`, tfjs' `RNNCell_<i>/kernel`, .... */
+  stackedCells?: boolean;
   /** Merge layers take one positional list of tensors (`"args": [[kt1, kt2]]`). */
   listInput?: boolean;
   /** The class-specific config keys (the base name/trainable/dtype are added by the caller). */
   config(src: LayerSource): JsonObject;
-  /** SpatialDropout writes its own short base: {rate, seed, name, dtype: "<string>"}, no trainable. */
+  /** SpatialDropout and Discretization write their own short base: {..., name, dtype: "<string>"}, no trainable. */
   plainBase?: boolean;
   /**
    * Call arguments Keras records in every functional node of this class: `training: false` for
    * layers whose `call` defaults `training=False`, `mask: null` for those taking a `mask`.
    */
-  nodeKwargs?: { training?: boolean; mask?: boolean };
+  nodeKwargs?: { training?: boolean; mask?: boolean; trainingDefault?: boolean };
+  /**
+   * For a layer that stands for several Keras classes (InferenceIdentity): its Keras class,
+   * whether Keras writes its build_config, and the call arguments Keras records.
+   */
+  perLayer?: (layer: { kerasClass?: string }) => Pick<Keras3LayerSpec, 'className' | 'buildConfig' | 'nodeKwargs'> | null;
   /**
    * Wrappers hold whole layers: Bidirectional writes `layer` and `backward_layer` (weights under
-   * forward_layer/ and backward_layer/), TimeDistributed writes `layer` (weights under layer/).
+   * forward_layer/ and backward_layer/), TimeDistributed writes `layer` (weights under layer/),
+   * SpectralNormalization too (its own vars: the wrapped kernel again, then vector_u).
    */
-  wrapper?: 'bidirectional' | 'time_distributed';
+  wrapper?: 'bidirectional' | 'time_distributed' | 'spectral_normalization';
   /**
    * Weights kept on sublayers (MultiHeadAttention's EinsumDense projections): each group
    * `<group>/vars` (attr name = the sublayer's name) holds the listed tfjs weights in order;
@@ -83,6 +95,8 @@ function spec(className: string, buildConfig: boolean, variables: string[], conf
 const RECURRENT_VARS = ['kernel', 'recurrent_kernel', 'bias'];
 const TRAINING = { training: true };
 const MASK = { mask: true };
+/** Keras 3's preprocessing layers default `training=True` and record it. */
+const TRAINING_TRUE = { training: true, trainingDefault: true };
 const TRAINING_MASK = { training: true, mask: true };
 
 const SPECS: Keras3LayerSpec[] = [
@@ -197,6 +211,7 @@ const SPECS: Keras3LayerSpec[] = [
   spec('LSTM', true, RECURRENT_VARS, recurrent('lstm'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
   spec('GRU', true, RECURRENT_VARS, recurrent('gru'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
   spec('SimpleRNN', true, RECURRENT_VARS, recurrent('simple'), { cellVariables: true, nodeKwargs: TRAINING_MASK }),
+  spec('ConvLSTM2D', true, RECURRENT_VARS, convLstm2d, { cellVariables: true, nodeKwargs: TRAINING_MASK }),
   spec('ReLU', false, [], (s) => ({ max_value: get(s.config, 'max_value', null), negative_slope: 0, threshold: 0 })),
   spec('LeakyReLU', false, [], (s) => ({ negative_slope: get(s.config, 'alpha', 0.3) })),
   spec('ELU', false, [], (s) => ({ alpha: get(s.config, 'alpha', 1) })),
@@ -219,12 +234,12 @@ const SPECS: Keras3LayerSpec[] = [
     cellVariables: true,
     nodeKwargs: TRAINING_MASK,
   }),
-  // The same GRU in a model converted before ResetAfterGRU existed (tfjs' generic RNN).
-  spec('GRU', true, RECURRENT_VARS, recurrent('gru', true), {
-    tfjsClass: 'RNN(ResetAfterGRUCell)',
-    cellVariables: true,
-    nodeKwargs: TRAINING_MASK,
-  }),
+  // keras.layers.RNN around a cell (recurrent_cells.ts). RNN(ResetAfterGRUCell) is also what
+  // models converted before ResetAfterGRU existed hold for a GRU: the same computation.
+  ...['LSTMCell', 'GRUCell', 'ResetAfterGRUCell', 'SimpleRNNCell'].map((cell) =>
+    spec('RNN', true, RECURRENT_VARS, genericRnn, { tfjsClass: `RNN(${cell})`, cellVariables: true, nodeKwargs: TRAINING_MASK })),
+  ...['KerasStackedRNNCells', 'StackedRNNCells'].map((stack) =>
+    spec('RNN', true, RECURRENT_VARS, genericRnn, { tfjsClass: `RNN(${stack})`, stackedCells: true, nodeKwargs: TRAINING_MASK })),
   spec('Normalization', true, ['mean', 'variance', 'count'], normalization, { int64Variables: ['count'] }),
   spec('EinsumDense', true, ['kernel', 'bias'], einsumDense),
   spec('MultiHeadAttention', true, [], multiHeadAttention, { sublayers: attentionSublayers(''), roleCall: 'mha', shapesDict: true }),
@@ -236,12 +251,83 @@ const SPECS: Keras3LayerSpec[] = [
   spec('GroupNormalization', true, ['gamma', 'beta'], groupNormalization),
   spec('UnitNormalization', false, [], unitNormalization),
   spec('RMSNormalization', true, ['scale'], rmsNormalization),
+  // keras2tfjs' layers for Keras classes tfjs lacks or computes otherwise.
+  spec('Conv1DTranspose', true, ['kernel', 'bias'], convTransposeOf(1)),
+  spec('Conv3DTranspose', true, ['kernel', 'bias'], convTransposeOf(3), { tfjsClass: 'KerasConv3DTranspose' }),
+  spec('DepthwiseConv1D', true, ['depthwise_kernel', 'bias'], depthwise1d),
+  spec('SeparableConv1D', true, ['depthwise_kernel', 'pointwise_kernel', 'bias'], separable1d),
+  spec('Conv3D', true, ['kernel', 'bias'], conv(3)),
+  spec('AveragePooling3D', false, [], pooling(3)),
+  spec('MaxPooling3D', false, [], pooling(3)),
+  spec('Cropping1D', true, [], (s) => ({ cropping: pairOf(s.config.cropping) })),
+  spec('Cropping3D', true, [], (s) => ({ cropping: s.config.cropping, data_format: dataFormat(s) })),
+  spec('ZeroPadding1D', true, [], (s) => ({ padding: pairOf(s.config.padding), data_format: dataFormat(s) })),
+  spec('ZeroPadding3D', true, [], (s) => ({ padding: s.config.padding, data_format: dataFormat(s) })),
+  spec('UpSampling1D', true, [], (s) => ({ size: Array.isArray(s.config.size) ? s.config.size[0] : s.config.size })),
+  spec('UpSampling3D', true, [], (s) => ({ size: tuple(s.config.size, 3), data_format: dataFormat(s) })),
+  ...['AdaptiveAveragePooling1D', 'AdaptiveAveragePooling2D', 'AdaptiveAveragePooling3D', 'AdaptiveMaxPooling1D', 'AdaptiveMaxPooling2D', 'AdaptiveMaxPooling3D']
+    .map((name) => spec(name, true, [], (s) => ({ output_size: s.config.output_size, data_format: dataFormat(s) }))),
+  ...['SpatialDropout2D', 'SpatialDropout3D'].map((name) =>
+    spec(name, false, [], (s) => ({ rate: s.config.rate, seed: get(s.config, 'seed', null), data_format: dataFormat(s) }), {
+      plainBase: true,
+      nodeKwargs: TRAINING,
+    })),
+  spec('ELU', false, [], (s) => ({ alpha: get(s.config, 'alpha', 1) }), { tfjsClass: 'KerasELU' }),
+  spec('ReLU', false, [], (s) => ({
+    max_value: get(s.config, 'max_value', null), negative_slope: get(s.config, 'negative_slope', 0), threshold: get(s.config, 'threshold', 0),
+  }), { tfjsClass: 'KerasReLU' }),
+  spec('Softmax', false, [], (s) => ({ axis: softmaxAxis(s.config.axis) }), { tfjsClass: 'KerasSoftmax', nodeKwargs: MASK }),
+  spec('Resizing', true, [], resizing, { tfjsClass: 'KerasResizing', nodeKwargs: TRAINING_TRUE }),
+  spec('CenterCrop', true, [], (s) => ({ data_format: dataFormat(s), height: s.config.height, width: s.config.width }), {
+    tfjsClass: 'KerasCenterCrop', nodeKwargs: TRAINING_TRUE,
+  }),
+  spec('AutoContrast', true, [], (s) => ({ data_format: dataFormat(s), value_range: get(s.config, 'value_range', [0, 255]) }), { nodeKwargs: TRAINING_TRUE }),
+  spec('CategoryEncoding', true, [], (s) => ({ num_tokens: s.config.num_tokens, output_mode: get(s.config, 'output_mode', 'multi_hot') }), {
+    tfjsClass: 'KerasCategoryEncoding',
+  }),
+  spec('Discretization', true, [], (s) => ({
+    bin_boundaries: s.config.bin_boundaries, num_bins: null, epsilon: 0.01, output_mode: get(s.config, 'output_mode', 'int'), sparse: false,
+  }), { plainBase: true }),
+  spec('IntegerLookup', true, [], integerLookup, { emptyBuildConfig: true }),
+  spec('ReversibleEmbedding', true, ['embeddings', 'reverse_embeddings'], (s) => ({
+    input_dim: s.config.input_dim,
+    output_dim: s.config.output_dim,
+    embeddings_initializer: init(s, 'embeddings_initializer', { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } }),
+    embeddings_regularizer: null,
+    activity_regularizer: null,
+    embeddings_constraint: null,
+    mask_zero: get(s.config, 'mask_zero', false),
+    quantization_config: null,
+    tie_weights: get(s.config, 'tie_weights', true),
+    reverse_dtype: null,
+    logit_soft_cap: get(s.config, 'logit_soft_cap', null),
+  })),
+  {
+    // The identity at inference (augmentation, Identity, ActivityRegularization): the Keras class
+    // and config it kept, written back as they were.
+    ...spec('InferenceIdentity', true, [], (s) => {
+      // tf.keras' random layers also record their generator's settings, which Keras 3 refuses.
+      const { rng_type: _rng, force_generator: _force, ...own } = (s.layer as unknown as { kerasConfig: JsonObject }).kerasConfig;
+      return own;
+    }),
+    tfjsClass: 'InferenceIdentity',
+    perLayer: (layer) => {
+      // tf.keras' RandomHeight and RandomWidth have no Keras 3 class.
+      if (layer.kerasClass === 'RandomHeight' || layer.kerasClass === 'RandomWidth') return null;
+      const plain = layer.kerasClass === 'Identity' || layer.kerasClass === 'ActivityRegularization';
+      return { className: String(layer.kerasClass), buildConfig: !plain, nodeKwargs: plain ? {} : TRAINING_TRUE };
+    },
+  },
   // The wrapped layers are written by model_config.ts / weights.ts (they recurse).
   spec('Bidirectional', true, [], (s) => ({ merge_mode: s.config.merge_mode === undefined ? 'concat' : s.config.merge_mode }), {
     wrapper: 'bidirectional',
     nodeKwargs: MASK,
   }),
   spec('TimeDistributed', true, [], () => ({}), { wrapper: 'time_distributed', nodeKwargs: MASK }),
+  spec('SpectralNormalization', true, ['vector_u'], (s) => ({ power_iterations: get(s.config, 'power_iterations', 1) }), {
+    wrapper: 'spectral_normalization',
+    nodeKwargs: TRAINING,
+  }),
   // keras2tfjs' own layer: the Python twin lives in python/keras2tfjs/manual_dropout.py and
   // registers itself as keras2tfjs>ManualDropout; like Dropout it is built at construction.
   {
@@ -310,7 +396,10 @@ export function tfjsClassKey(layer: { getClassName(): string }): string {
 
 /** The spec for a tfjs layer, or undefined when keras2tfjs cannot write it. */
 export function specForLayer(layer: { getClassName(): string }): Keras3LayerSpec | undefined {
-  return BY_TFJS_CLASS.get(tfjsClassKey(layer));
+  const spec = BY_TFJS_CLASS.get(tfjsClassKey(layer));
+  if (!spec?.perLayer) return spec;
+  const own = spec.perLayer(layer as { kerasClass?: string });
+  return own ? { ...spec, ...own } : undefined;
 }
 
 /** Every tfjs layer class keras2tfjs can export, for error messages and docs. */

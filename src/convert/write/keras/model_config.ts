@@ -16,7 +16,7 @@
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
-import { exportableClasses, specForLayer, tfjsClassKey } from './layer_table.js';
+import { exportableClasses, specForLayer, tfjsClassKey, type Keras3LayerSpec } from './layer_table.js';
 import { dtypePolicy, regularizer, type Json, type JsonObject, type Where } from './objects.js';
 import { isOperationLayer, operationEntry } from './operations.js';
 import { assignKerasNames, kerasName } from './names.js';
@@ -44,7 +44,7 @@ interface TfjsWrapper {
 }
 
 /** tfjs' recurrent layers; a generic RNN is written only when its cell has a Keras form (keras3_layers). */
-const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ResetAfterGRU']);
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ResetAfterGRU', 'ConvLSTM2D']);
 
 /** The parts of a tfjs container (LayersModel / Sequential) we read. */
 interface TfjsContainer {
@@ -249,11 +249,12 @@ function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, nu
     );
   }
   const kwargs: JsonObject = {};
-  // Keras records `training` (False unless the tfjs call fixed it, e.g. apply(x, {training: true}))
+  // Keras records `training` (its call default, False but True for preprocessing layers, unless the
+  // tfjs call fixed it, e.g. apply(x, {training: true}))
   // and `mask` (null: Keras recomputes masks from Masking/Embedding on load) for layers taking them.
   const explicitTraining = node.callArgs?.training;
   if (typeof explicitTraining === 'boolean') kwargs.training = explicitTraining;
-  else if (spec?.nodeKwargs?.training) kwargs.training = false;
+  else if (spec?.nodeKwargs?.training) kwargs.training = spec.nodeKwargs.trainingDefault === true;
   if (spec?.nodeKwargs?.mask || isSequential(layer) || isFunctional(layer)) kwargs.mask = null;
   return { args, kwargs };
 }
@@ -280,7 +281,7 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   if (!spec) {
     throw new Keras2TfjsError(
       ErrorCode.UNKNOWN_LAYER,
-      `${file}: layer '${layer.name}' (class ${className}) has no Keras 3 form keras2tfjs can write; rebuild the model from the classes it can write: ${exportableClasses().join(', ')}`,
+      `${file}: layer '${layer.name}' (class ${className}${kerasClassOf(layer)}) has no Keras 3 form keras2tfjs can write; rebuild the model from the classes it can write: ${exportableClasses().join(', ')}`,
       where,
     );
   }
@@ -315,6 +316,7 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   const entry = kerasObjectDict(spec.module, spec.className, full, spec.registeredName);
   if (spec.shapesDict) entry.build_config = shapesDict(config, inputShape);
   else if (spec.roleCall === 'dense') entry.build_config = denseAttentionInputShape(config, inputShape);
+  else if (spec.emptyBuildConfig) entry.build_config = {};
   else if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
   return entry;
 }
@@ -355,9 +357,10 @@ function mayCarryMask(node: TfjsNode): boolean {
 }
 
 /** The layers inside Bidirectional (forward + backward RNN) or TimeDistributed, as Keras nests them. */
-function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json, kind: 'bidirectional' | 'time_distributed', file: string): JsonObject {
+function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json, kind: NonNullable<Keras3LayerSpec['wrapper']>, file: string): JsonObject {
   const wrapped = layer as unknown as TfjsWrapper;
   const inner = config.layer as { class_name: string; config: JsonObject };
+  if (kind === 'spectral_normalization' && wrapped.layer) return { layer: serializeLayer(wrapped.layer, inner.config, inputShape, file) };
   if (kind === 'time_distributed' && wrapped.layer) {
     // The wrapped layer sees one time step: the input shape without its time axis.
     const stepShape = Array.isArray(inputShape) ? [inputShape[0], ...inputShape.slice(2)] : null;
@@ -384,6 +387,12 @@ function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json
     layer: direction(wrapped.forwardLayer, 'forward_', forwardGoesBackwards),
     backward_layer: direction(wrapped.backwardLayer, 'backward_', !forwardGoesBackwards),
   };
+}
+
+/** For a layer standing for a Keras class (InferenceIdentity), that class. */
+function kerasClassOf(layer: TfjsLayer): string {
+  const kerasClass = (layer as unknown as { kerasClass?: string }).kerasClass;
+  return kerasClass ? `, for Keras' ${kerasClass}` : '';
 }
 
 /** tfjs leaves `dtype` unset on layers built without one: they compute in float32. */

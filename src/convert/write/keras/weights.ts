@@ -76,6 +76,14 @@ function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = keras
     writeLayer(wrapped.layer, childGroup(group, 'layer'), file);
     return;
   }
+  if (spec.wrapper === 'spectral_normalization' && wrapped.layer) {
+    writeLayer(wrapped.layer, childGroup(group, 'layer'), file);
+    // Keras keeps the wrapped kernel (or embeddings) as its own first variable too.
+    const kernel = wrapped.layer.weights.find((w) => /^(kernel|embeddings)$/.test(shortName(w.originalName ?? w.name)));
+    const vectorU = layer.weights.find((w) => shortName(w.originalName ?? w.name) === 'vector_u');
+    [kernel, vectorU].forEach((w, i) => w && vars.datasets.set(String(i), dataset(w)));
+    return;
+  }
   if (spec.sublayers) {
     // Weights on sublayers (attention projections): one group each, named as Keras names them.
     const byName = new Map(layer.weights.map((w) => [shortName(w.originalName ?? w.name, 2), w]));
@@ -87,13 +95,32 @@ function writeLayer(layer: TfjsLayer, group: H5Group, file: string, name = keras
     }
     return;
   }
+  if (spec.stackedCells) {
+    const stack = (layer as unknown as { cell: { name: string; cells: Array<{ name: string }> } }).cell;
+    const byName = new Map(layer.weights.map((w) => [shortName(w.originalName ?? w.name, 2), w]));
+    const cellGroup = childGroup(group, 'cell');
+    childGroup(cellGroup, 'vars').attrs.set('name', stack.name);
+    stack.cells.forEach((cell, i) => {
+      const cellVars = childGroup(childGroup(childGroup(cellGroup, 'cells'), cell.name), 'vars');
+      cellVars.attrs.set('name', cell.name);
+      spec.variables.map((v) => byName.get(`RNNCell_${i}/${v}`)).filter((w) => w !== undefined).forEach((w, j) => cellVars.datasets.set(String(j), dataset(w)));
+    });
+    return;
+  }
   let target = vars;
   if (spec.cellVariables) {
     // The RNN layer keeps an empty vars group; its cell (named after its class) holds the weights.
     target = childGroup(childGroup(group, 'cell'), 'vars');
-    target.attrs.set('name', toSnakeCase(`${spec.className}Cell`));
+    target.attrs.set('name', cellName(layer, spec));
   }
   orderedWeights(layer, spec, file).forEach((ds, i) => target.datasets.set(String(i), ds));
+}
+
+/** The name Keras gives an RNN's cell: LSTM's 'lstm_cell', ConvLSTM2D's 'conv_lstm_cell', RNN's own cell's. */
+function cellName(layer: TfjsLayer, spec: Keras3LayerSpec): string {
+  if (spec.className === 'RNN') return (layer as unknown as { cell: { name: string } }).cell.name;
+  if (spec.className === 'ConvLSTM2D') return 'conv_lstm_cell';
+  return toSnakeCase(`${spec.className}Cell`);
 }
 
 /**
