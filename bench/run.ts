@@ -11,15 +11,16 @@
  * Every measurement runs in its own process (see lib/section.ts); a failed part is recorded in
  * the summary's `errors` and the run goes on; the exit code is 1 if any part failed.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { runConvertBench } from './lib/convert_bench.js';
+import { LARGE_FILES, runConvertBench } from './lib/convert_bench.js';
 import { runDropoutBench, runMaskStreamBench } from './lib/dropout_bench.js';
 import { collectVersions, machineInfo } from './lib/machine.js';
 import { OFFICIAL_PYTHON } from './lib/official.js';
-import { CACHE_DIR } from './lib/paths.js';
+import { CACHE_DIR, SUMMARY_JSON } from './lib/paths.js';
 import { ensureTfjsNode } from './lib/tfjs_node_setup.js';
 import { evaluateTargets, writeBenchmarksMd, writeSummary, type Summary } from './lib/report.js';
+import { runScaleBench } from './lib/scale_bench.js';
 import { runTrainBench } from './lib/train_bench.js';
 
 export interface RunOptions {
@@ -36,7 +37,7 @@ function parseArgs(argv: string[]): RunOptions {
     if (arg === '--quick') opts.quick = true;
     else if (arg.startsWith('--only=')) opts.only = new Set(arg.slice('--only='.length).split(','));
     else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [-- --only=dropout,mask,convert,train]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [-- --only=dropout,mask,convert,scale,train]\n');
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${arg}' (try --help)`);
   }
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   const dropout = wants('dropout') ? runDropoutBench(opts.quick, tfjsNode.available, logError) : null;
   const mask = wants('mask') ? runMaskStreamBench(opts.quick, tfjsNode.available, logError) : null;
   const convert = wants('convert') ? runConvertBench(opts.quick, logError) : null;
+  // Gigabyte models: generated and converted in the full bench only (minutes).
+  const scale = wants('scale') && !opts.quick ? runScaleBench(LARGE_FILES.keras3Keras, logError) : null;
   const train = wants('train') ? runTrainBench(opts.quick, tfjsNode.available, logError) : null;
   const summary: Summary = {
     mode: opts.quick ? 'quick' : 'full',
@@ -72,17 +75,38 @@ async function main(): Promise<void> {
     dropout_overhead: dropout,
     mask_stream: mask,
     convert,
+    scale,
     train,
     tfjs_node: tfjsNode,
     targets: [],
     errors,
   };
+  if (opts.only !== null) keepEarlierParts(summary, opts.only);
   summary.targets = evaluateTargets(summary);
   summary.duration_s = Math.round((performance.now() - started) / 100) / 10;
   writeSummary(summary);
   writeBenchmarksMd(summary);
   process.stderr.write(`bench: done in ${summary.duration_s} s; bench/results/summary.json and BENCHMARKS.md written\n`);
   if (errors.length > 0) process.exitCode = 1;
+}
+
+/**
+ * With --only, the parts not run keep their results from the previous summary.json (and say
+ * when they were measured), so a partial run does not erase the rest of the table.
+ */
+function keepEarlierParts(summary: Summary, only: Set<string>): void {
+  if (!existsSync(SUMMARY_JSON)) return;
+  const previous = JSON.parse(readFileSync(SUMMARY_JSON, 'utf8')) as Summary;
+  const parts = { dropout: 'dropout_overhead', mask: 'mask_stream', convert: 'convert', scale: 'scale', train: 'train' } as const;
+  const kept: string[] = [];
+  for (const [part, key] of Object.entries(parts)) {
+    if (only.has(part) || previous[key] == null) continue;
+    (summary as unknown as Record<string, unknown>)[key] = previous[key];
+    kept.push(part);
+  }
+  const from = previous.kept_from ?? { parts: [], generated_at: previous.generated_at };
+  summary.kept_from = kept.length > 0 ? { parts: kept, generated_at: from.generated_at ?? previous.generated_at } : undefined;
+  summary.errors.push(...previous.errors.filter((e) => kept.includes(e.part.split('/')[0])));
 }
 
 main().catch((e: unknown) => {

@@ -33,7 +33,6 @@ const REQUIRED_PACKAGES = new Set([
   '@tensorflow/tfjs-node', // optional: a missing package rejects the dynamic import, as before
   'cli-progress',
   'fflate',
-  'pickleparser',
   'protobufjs',
 ]);
 

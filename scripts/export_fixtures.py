@@ -15,7 +15,6 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -46,6 +45,9 @@ CASES = [
     ("mask_streams_jax", "jax", False),
     ("imdb_npz", "tensorflow", True),
     ("trajectories", "tensorflow", True),
+    ("resume_state", "tensorflow", False),
+    ("parity_kit_tf", "tensorflow", False),
+    ("parity_kit_jax", "jax", False),
 ]
 
 
@@ -138,17 +140,19 @@ def check_case_json(folder, name, backend):
         raise SystemExit(f"{name}/case.json says backend {case['backend']!r}, ran with {backend!r}")
 
 
-def versions(python):
-    """Versions of everything that shapes the bytes, read in a subprocess like the cases."""
+def versions_and_cpu(python):
+    """Versions of everything that shapes the bytes, and this machine's CPU (through the
+    keras2tfjs package, which parity fixtures record it with), read in a subprocess like the cases."""
     code = (
         "import json, sys\n"
         "from importlib.metadata import version\n"
         "import jax\n"
+        "from keras2tfjs.parity.environment import made_on\n"
         "v = {'python': sys.version.split()[0]}\n"
         "for name in ('numpy', 'tensorflow', 'keras', 'tf_keras', 'jax', 'h5py'):\n"
         "    v[name] = version(name)\n"
         "v['jax_threefry_partitionable'] = bool(jax.config.jax_threefry_partitionable)\n"
-        "print(json.dumps(v))\n"
+        "print(json.dumps({'versions': v, 'made_on': made_on()}))\n"
     )
     out = subprocess.run(
         [python, "-c", code], cwd=REPO, env=case_environment("jax"),
@@ -178,10 +182,11 @@ def write_manifest(root, python):
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         case = json.loads((folder / "case.json").read_text())
         cases[folder.name] = {"description": case["description"], "backend": case["backend"]}
+    found = versions_and_cpu(python)
     manifest = {
         # The CPU decides the last bits of TensorFlow's floats (scripts/fixture_compare.py).
-        "made_on": made_on_here(),
-        "versions": versions(python),
+        "made_on": found["made_on"],
+        "versions": found["versions"],
         "cases": cases,
         "files": [
             {"path": rel, "sha256": sha256(root / rel), "bytes": (root / rel).stat().st_size}
@@ -239,24 +244,6 @@ def compare_manifests(committed, fresh, tolerated):
     return problems
 
 
-def made_on_here():
-    """This machine's CPU, as recorded in MANIFEST.json's made_on and named in mismatches."""
-    model, flags = platform.processor() or platform.machine(), set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name":
-                model = value.strip()
-            elif key.strip() == "flags":
-                flags = set(value.split())
-                break
-    except OSError:
-        pass
-    isa = [name for flag, name in (("avx2", "AVX2"), ("fma", "FMA"), ("avx512f", "AVX-512"),
-                                   ("avx512_bf16", "AVX512-BF16"), ("amx_tile", "AMX")) if flag in flags]
-    return {"cpu": model, "machine": platform.machine(), "isa": isa}
-
-
 def describe_cpu(made_on):
     if not made_on:
         return "an unrecorded CPU"
@@ -305,7 +292,7 @@ def main():
                 problems += manifest_problems
             elapsed = time.monotonic() - started
             committed_cpu = describe_cpu(json.loads((FIXTURES / "MANIFEST.json").read_text()).get("made_on"))
-            here_cpu = describe_cpu(made_on_here())
+            here_cpu = describe_cpu(json.loads((staging / "MANIFEST.json").read_text()).get("made_on"))
             if drift:
                 print("versions differ from the ones the fixtures were made with (reproduction is only "
                       "promised for python/requirements.txt):\n  " + "\n  ".join(drift))

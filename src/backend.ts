@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installWasmKernels, wasmKernelInstalled } from './wasm_backend/install.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -50,6 +51,7 @@ export async function registerWasm(): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const pkgDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   wasm.setWasmPaths(join(pkgDir, 'dist') + '/');
+  installWasmKernels(); // keras2tfjs' faster and missing wasm kernels (src/wasm_backend)
   wasmRegistered = true;
 }
 
@@ -109,7 +111,8 @@ async function pickBackend(forced: BackendName | undefined): Promise<BackendChoi
   }
   try {
     await useBackend('wasm');
-    return { name: 'wasm', reason: `backend: wasm (${nodeWhy})` };
+    const kernels = wasmKernelInstalled('BatchMatMul') ? " with keras2tfjs' SIMD training kernels" : '';
+    return { name: 'wasm', reason: `backend: wasm${kernels} (${nodeWhy})` };
   } catch (e) {
     await useBackend('cpu');
     return { name: 'cpu', reason: `backend: cpu (${nodeWhy}; wasm did not start: ${firstLine(e)})` };

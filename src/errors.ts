@@ -17,6 +17,14 @@ export const ErrorCode = {
   CORRUPT_FILE: 'CORRUPT_FILE',
   /** Writing the output failed; nothing was left half-written. */
   WRITE_FAILED: 'WRITE_FAILED',
+  /** The input is a device, a pipe or a socket (also through a symlink): only regular files are read. */
+  NOT_A_FILE: 'NOT_A_FILE',
+  /**
+   * Reading the input would cost more than its budget allows: it decodes (inflates, expands) to
+   * far more bytes than it stores, or declares sizes no genuine file has. The message names the
+   * option that raises the budget when the file is genuine.
+   */
+  RESOURCE_LIMIT: 'RESOURCE_LIMIT',
 
   // --- converter input ---
   /** The input is none of the formats we read (.keras zip, HDF5, SavedModel dir). */
@@ -60,12 +68,77 @@ export class Keras2TfjsError extends Error {
   readonly layer?: string;
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
-    super(message);
+    // Every message, file and layer is bounded here, whoever built it: a hostile file can make
+    // a name of any length, and an error must stay a readable line (and a small --json object).
+    super(boundMessage(message));
     this.name = 'Keras2TfjsError';
     this.code = code;
-    this.file = context.file;
-    this.layer = context.layer;
+    this.file = context.file === undefined ? undefined : boundName(context.file, MAX_PATH_CHARS);
+    this.layer = context.layer === undefined ? undefined : boundName(context.layer);
   }
+}
+
+// --- bounded messages: one place caps what a file can make an error say -------------------
+
+/**
+ * A name quoted in a message (layer, class, function, member: any run of characters without a
+ * space) keeps this many characters. Real names are far shorter; paths longer than this are cut too.
+ */
+export const MAX_NAME_CHARS = 256;
+/** A path keeps this many (paths legitimately run longer than names). */
+const MAX_PATH_CHARS = 1024;
+/** A whole message keeps this many: the start (what and where) and the end (the fix). */
+export const MAX_MESSAGE_CHARS = 2000;
+/** How many items a summarized list shows before its count. */
+export const LIST_SHOWN = 5;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+export function boundName(text: string, max = MAX_NAME_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}…(${text.length - max} more characters)`;
+}
+
+/**
+ * The message as a bounded line: any run of characters without a space (a quoted name, a long
+ * value) keeps its first MAX_NAME_CHARS, then the whole is cut in the middle if still too long,
+ * keeping its start (file, what) and its end (the fix).
+ */
+export function boundMessage(text: string): string {
+  // Names first (so a cut name still says how long it was), then escaping, then the length.
+  const out = oneLine(cutLongRuns(text));
+  if (out.length <= MAX_MESSAGE_CHARS) return out;
+  const tail = Math.floor(MAX_MESSAGE_CHARS / 3);
+  const head = MAX_MESSAGE_CHARS - tail;
+  return `${out.slice(0, head)} …(${out.length - head - tail} characters left out)… ${out.slice(-tail)}`;
+}
+
+/**
+ * Every run of non-space characters longer than MAX_NAME_CHARS cut by `boundName`. A loop, not
+ * a regular expression: a regex over a 20 MB run exhausts the engine's backtracking stack.
+ */
+function cutLongRuns(text: string): string {
+  let out = '';
+  let runStart = 0;
+  let copied = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i < text.length && !isSpace(text.charCodeAt(i))) continue;
+    if (i - runStart > MAX_NAME_CHARS) {
+      out += text.slice(copied, runStart) + boundName(text.slice(runStart, i));
+      copied = i;
+    }
+    runStart = i + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0xfeff;
+}
+
+/** `['a', 'b', ...]` as "a, b, c, d, e, … 995 more": the first few, then the count. */
+export function summarizeList(items: readonly unknown[], shown = LIST_SHOWN, separator = ', '): string {
+  const head = items.slice(0, shown).map(String);
+  return items.length > shown ? `${head.join(separator)}${separator}… ${items.length - shown} more` : head.join(separator);
 }
 
 /**
@@ -80,8 +153,11 @@ export function invalidArgument(name: string, expected: string, received: unknow
 }
 
 function formatValue(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (typeof v === 'string') return `'${boundName(v)}'`;
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, LIST_SHOWN).map(formatValue).join(', ');
+    return v.length > LIST_SHOWN ? `[${shown}, … ${v.length - LIST_SHOWN} more]` : `[${shown}]`;
+  }
   if (v === null) return 'None';
   if (v === undefined) return 'undefined';
   return String(v);
@@ -99,7 +175,7 @@ export function displayName(file: string): string {
 }
 
 export function convertError(code: ErrorCode, file: string, message: string, layer?: string): Keras2TfjsError {
-  return new Keras2TfjsError(code, oneLine(`${displayName(file)}: ${message}`), { file, layer });
+  return new Keras2TfjsError(code, `${displayName(file)}: ${message}`, { file, layer });
 }
 
 /**
@@ -115,5 +191,7 @@ export function oneLine(text: string): string {
 /** The message of anything thrown, first line only (for wrapping third-party errors). */
 export function firstLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  // Only the start is looked at: a third-party message can be as long as what it quotes.
+  const start = text.length > MAX_MESSAGE_CHARS * 4 ? text.slice(0, MAX_MESSAGE_CHARS * 4) : text;
+  return boundMessage(start.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error');
 }

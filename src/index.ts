@@ -1,6 +1,8 @@
 // The whole public API of keras2tfjs, and nothing else.
 // Says so, loudly, when the app has a second @tensorflow/tfjs-core (ManualDropout would land in the wrong one).
 import './tfjs_copies.js';
+// Gives tfjs' wasm backend keras2tfjs' training kernels (src/wasm_backend/install.ts).
+import './wasm_backend/install.js';
 
 export { Keras2TfjsError, ErrorCode } from './errors.js';
 export type { ErrorContext } from './errors.js';
@@ -37,6 +39,9 @@ export {
 export type { CrossentropyOptions, KerasLossFn } from './train/losses.js';
 export { convert, convertToDirectory, loadKerasModel } from './convert/convert.js';
 export type { ConvertOptions, ConversionReport, ConvertResult, ConvertedLayer, LoadKerasModelOptions } from './convert/convert.js';
+export { verifyParity } from './parity/verify_parity.js';
+export type { ParityCheck, ParityReport, VerifyParityOptions, NotRecorded, NotCompared } from './parity/verify_parity.js';
+export { formatParityReport } from './parity/report_table.js';
 export { inspect } from './convert/inspect.js';
 export type { InspectOptions, InspectReport, InspectedLayer, InspectedLambda } from './convert/inspect.js';
 export { parseLambdaMapping } from './convert/normalize/layer_map.js';

@@ -14,7 +14,11 @@ describe('backend selection', () => {
     expect(choice.reason).not.toContain('\n');
     expect(info.mock.calls).toEqual([[`keras2tfjs: ${choice.reason}`]]);
     // tfjs-node is optional: its absence is the normal case, not an error message.
-    if (choice.name === 'wasm') expect(choice.reason).toBe('backend: wasm (the optional tfjs-node is not installed; see docs/tfjs-node.md)');
+    if (choice.name === 'wasm') {
+      expect(choice.reason).toBe(
+        "backend: wasm with keras2tfjs' SIMD training kernels (the optional tfjs-node is not installed; see docs/tfjs-node.md)",
+      );
+    }
   });
 
   it('quiet: the line is only returned', async () => {

@@ -1,7 +1,7 @@
 /**
  * A tfjs-layers Dataset of shuffled (x, y) batches cut in JavaScript: each batch's rows are
  * copied from the typed arrays into a fresh tensor. `model.fit` instead gathers every batch
- * with tf.gather, which the wasm backend does slowly (the bench measures both).
+ * with tf.gather (on wasm by keras2tfjs' row-copy kernel; the bench measures both).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -24,7 +24,10 @@ function permutation(rows: number, seed: number): Uint32Array {
   return order;
 }
 
-export function shuffledBatches(x: Float32Array, y: Float32Array, rows: number, cols: number, batchSize: number) {
+/** `shape`: x's shape, rows first; y holds one value per row. */
+export function shuffledBatches(x: Float32Array, y: Float32Array, shape: number[], batchSize: number) {
+  const rows = shape[0];
+  const cols = x.length / rows;
   let epoch = 0;
   return {
     size: Math.ceil(rows / batchSize),
@@ -43,7 +46,7 @@ export function shuffledBatches(x: Float32Array, y: Float32Array, rows: number, 
             yb[r] = y[row];
           }
           start += n;
-          return { done: false, value: { xs: tf.tensor2d(xb, [n, cols]), ys: tf.tensor2d(yb, [n, 1]) } };
+          return { done: false, value: { xs: tf.tensor(xb, [n, ...shape.slice(1)]), ys: tf.tensor2d(yb, [n, 1]) } };
         },
       };
     },

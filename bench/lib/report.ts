@@ -7,9 +7,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import type { ConvertSummary } from './convert_bench.js';
 import type { DropoutOverhead, MaskStream } from './dropout_bench.js';
 import type { MachineInfo } from './machine.js';
+import type { ScaleSummary } from './scale_bench.js';
 import type { TfjsNodeStatus } from './tfjs_node_setup.js';
 import type { TrainSummary } from './train_bench.js';
 import { BENCHMARKS_MD, RESULTS_DIR, SUMMARY_JSON } from './paths.js';
+import { median } from './stats.js';
 
 export interface Target {
   name: string;
@@ -27,10 +29,14 @@ export interface Summary {
   dropout_overhead: DropoutOverhead | null;
   mask_stream: MaskStream | null;
   convert: ConvertSummary | null;
+  /** Gigabyte models against cp (full bench only). */
+  scale: ScaleSummary | null;
   train: TrainSummary | null;
   tfjs_node: TfjsNodeStatus;
   targets: Target[];
   errors: Array<{ part: string; error: string }>;
+  /** Parts an `--only` run did not measure, carried over from the run of `generated_at`. */
+  kept_from?: { parts: string[]; generated_at: string };
 }
 
 export const BEGIN_MARKER = '<!-- bench:results:begin (written by npm run bench; edits inside are overwritten) -->';
@@ -59,6 +65,7 @@ export function evaluateTargets(s: Summary): Target[] {
       ? c.large_model_seconds / c.large_model_read_floor_seconds
       : null;
   const t = s.train?.ratio ?? null;
+  const huge = s.scale?.cases.find((c) => c.file.endsWith('keras3_5gb.keras')) ?? null;
   return [
     {
       name: 'ManualDropout (default rng) vs tf.layers.dropout, wasm, [512, 4096]',
@@ -80,12 +87,40 @@ export function evaluateTargets(s: Summary): Target[] {
       met: floorRatio === null ? null : floorRatio <= 2,
     },
     {
+      name: '5 GB .keras conversion (whole process): peak RSS',
+      target: '<= largest tensor + 256 MB',
+      measured: huge === null ? 'n/a' : `${fmt(huge.convert_peak_rss_mb)} MB (bound ${fmt(huge.rss_bound_mb)} MB)`,
+      met: huge === null ? null : huge.convert_peak_rss_mb <= huge.rss_bound_mb,
+    },
+    {
+      name: '5 GB .keras conversion (whole process) vs cp of the file',
+      target: '<= 2x the copy time',
+      measured: huge === null ? 'n/a' : `${fmt(huge.ratio_vs_cp)}x`,
+      met: huge === null ? null : huge.ratio_vs_cp <= 2,
+    },
+    {
       name: `TypeScript training (best backend: ${s.train?.best_backend ?? 'n/a'}) vs Python Keras`,
       target: '>= 0.8x samples/s',
       measured: t === null ? 'n/a' : `${fmt(t)}x`,
       met: t === null ? null : t >= 0.8,
     },
+    ...trainingTargets(s),
   ];
+}
+
+/** Issue 17: wasm ≥ 0.5× Keras on both models, tfjs-node ≥ 1× (samples/s, model.fit, same run). */
+function trainingTargets(s: Summary): Target[] {
+  const ratio = (model: 'seed' | 'conv', key: string) => s.train?.models[model]?.ratios[key] ?? null;
+  const targets: Array<[string, 'seed' | 'conv', string, number]> = [
+    ['TypeScript on wasm (Node) vs Python Keras, seed model', 'seed', 'node wasm', 0.5],
+    ['TypeScript on wasm (Node) vs Python Keras, conv model', 'conv', 'node wasm', 0.5],
+    ['TypeScript on tfjs-node vs Python Keras, seed model', 'seed', 'node tensorflow', 1],
+    ['TypeScript on tfjs-node vs Python Keras, conv model', 'conv', 'node tensorflow', 1],
+  ];
+  return targets.map(([name, model, key, min]) => {
+    const r = ratio(model, key);
+    return { name, target: `>= ${min}x samples/s`, measured: r === null ? 'n/a' : `${fmt(r)}x`, met: r === null ? null : r >= min };
+  });
 }
 
 /** Writes summary.json atomically (a .tmp file renamed into place). */
@@ -109,7 +144,8 @@ export function resultsMarkdown(s: Summary): string {
   };
   parts.push(
     `Measured ${s.generated_at.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${s.mode === 'quick' ? ' -- --quick' : ''}\` ` +
-      `(${s.mode}, ${s.duration_s} s), keras2tfjs ${v['keras2tfjs']} @ ${v['git_commit'] ?? '?'}.`,
+      `(${s.mode}, ${s.duration_s} s), keras2tfjs ${v['keras2tfjs']} @ ${v['git_commit'] ?? '?'}.` +
+      (s.kept_from ? ` Parts not run this time (${s.kept_from.parts.join(', ')}) are from the run of ${s.kept_from.generated_at.slice(0, 16).replace('T', ' ')} UTC.` : ''),
     '',
     `**Machine:** ${s.machine.cpu_model}, ${s.machine.cores} cores, ${s.machine.memory_gb} GB RAM, ${s.machine.os}; ` +
       `1-minute load average ${s.machine.load_average_1m.start} at the start, ${s.machine.load_average_1m.end} at the end ` +
@@ -223,29 +259,52 @@ export function resultsMarkdown(s: Summary): string {
     if (c.notes.length > 0) parts.push('', ...c.notes.map((n) => `- ${n}`));
   }
 
-  if (s.train) {
-    const t = s.train;
-    const rows: string[][] = [];
-    if (t.keras) rows.push([`Python Keras ${t.keras.keras} (TensorFlow ${t.keras.tensorflow})`, fmt(t.samples_per_s_keras, 4), '1']);
-    for (const [backend, r] of Object.entries(t.per_backend)) {
-      rows.push([`TypeScript, ${backend}`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
-    }
-    for (const [backend, r] of Object.entries(t.dataset_feed)) {
-      rows.push([`TypeScript, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
-    }
-    if (t.tfjs_optimizer_on_best_backend) {
-      const r = t.tfjs_optimizer_on_best_backend;
-      rows.push([`TypeScript, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), t.samples_per_s_keras ? fmt(r.samples_per_s / t.samples_per_s_keras) : 'n/a']);
-    }
+  if (s.scale) {
+    const rows = s.scale.cases.map((c) => [
+      `${c.file} (${(c.bytes / 1e9).toFixed(2)} GB, largest tensor ${(c.largest_tensor_bytes / 1e6).toFixed(0)} MB)`,
+      `${fmt(c.cp_seconds)} (${fmt(c.cp_peak_rss_mb)} MB)`,
+      `${fmt(c.convert_seconds)} (${fmt(c.convert_peak_rss_mb)} MB)`,
+      `${fmt(c.ratio_vs_cp)}x`,
+      `${fmt(c.rss_bound_mb)} MB`,
+      `${c.rounds}`,
+    ]);
     parts.push(
       '',
-      '### Training: seed model, batch 512, samples/s',
+      '### Scale: `keras2tfjs convert` vs `cp` of the same file, whole processes',
       '',
-      table(['side', 'samples/s', 'vs Keras'], rows),
+      'Alternating rounds (cp, convert; then convert, cp; ...) after one untimed read of the file; seconds and peak RSS are medians and maxima of the rounds, the ratio the median of per-round ratios.',
       '',
-      `Fastest epoch of each side (least disturbed by outside load): TypeScript on ${t.best_backend ?? 'n/a'} / Keras = ${fmt(t.ratio_fastest_epochs)}. ` +
-        `Python Keras runs: ${t.keras_runs_samples_per_s.map((v) => fmt(v, 4)).join(', ')} samples/s.`,
+      table(['input', 'cp: s (peak RSS)', 'keras2tfjs convert: s (peak RSS)', 'convert / cp', 'RSS bound', 'rounds'], rows),
     );
+    if (s.scale.notes.length > 0) parts.push('', ...s.scale.notes.map((n) => `- ${n}`));
+  }
+
+  if (s.train) {
+    const t = s.train;
+    for (const m of Object.values(t.models)) {
+      const keras = m.samples_per_s_keras;
+      const vs = (v: number) => (keras ? fmt(v / keras) : 'n/a');
+      // CPU seconds per 1,000 samples (all threads): unlike samples/s, outside load does not move it.
+      const cpu = (r: { epoch_cpu_seconds?: number[]; rows: number }) =>
+        r.epoch_cpu_seconds && r.epoch_cpu_seconds.length > 0 ? fmt((median(r.epoch_cpu_seconds) / r.rows) * 1000) : 'n/a';
+      const rows: string[][] = [];
+      if (m.keras) rows.push([`Python Keras ${m.keras.keras} (TensorFlow ${m.keras.tensorflow}), 2 threads`, fmt(keras, 4), '1', cpu(m.keras)]);
+      for (const [backend, r] of Object.entries(m.node)) rows.push([`TypeScript, Node, ${backend}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), cpu(r)]);
+      for (const [backend, r] of Object.entries(m.browser)) {
+        const simd = r.keras2tfjs_wasm_kernels && r.keras2tfjs_simd_module !== false;
+        const where = backend === 'webgl' ? 'webgl on SwiftShader (CPU)' : `wasm${simd ? '' : " (without keras2tfjs' SIMD kernels)"}`;
+        rows.push([`TypeScript, Chromium ${r.browser}, ${where}`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), 'n/a']);
+      }
+      if (m.model === 'seed') {
+        for (const [backend, r] of Object.entries(t.dataset_feed)) rows.push([`TypeScript, Node, ${backend}, fitDataset on batches cut in JavaScript`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), cpu(r)]);
+        const r = t.tfjs_optimizer_on_best_backend;
+        if (r) rows.push([`TypeScript, Node, ${r.backend}, tfjs' own RMSProp (not Keras-exact)`, fmt(r.samples_per_s, 4), vs(r.samples_per_s), cpu(r)]);
+      }
+      const title = m.model === 'seed' ? 'seed model (IMDB Dense 16-16-1 on 10,000 multi-hot inputs), batch 512' : 'small conv model (28×28×1, Conv 16 → pool → Conv 32 → pool → Dense 10), batch 128';
+      parts.push('', `### Training: ${title}, samples/s`, '', table(['side', 'samples/s', 'vs Keras', 'CPU s per 1k samples'], rows), '');
+      parts.push(`Python Keras runs: ${m.keras_runs_samples_per_s.map((v) => fmt(v, 4)).join(', ')} samples/s.`);
+      if (m.model === 'seed') parts.push(`Fastest epoch of each side (least disturbed by outside load): TypeScript on ${t.best_backend ?? 'n/a'} / Keras = ${fmt(t.ratio_fastest_epochs)}.`);
+    }
   }
 
   if (s.errors.length > 0) {

@@ -74,6 +74,18 @@ def rewrite_keras_weights(source, target, change):
     return target
 
 
+def test_made_on_records_the_cpu_and_is_not_compared(tmp_path):
+    """A parity fixture's parity.json names the CPU that made it (`made_on`, like MANIFEST.json):
+    another CPU writes another name there; everything beside it is still compared."""
+    base = {"made_on": {"cpu": "AMD EPYC", "isa": ["AVX2"]}, "backend": "tensorflow", "rows": 16}
+    (tmp_path / "a.json").write_text(json.dumps(base))
+    (tmp_path / "b.json").write_text(json.dumps({**base, "made_on": {"cpu": "Intel Xeon", "isa": ["AVX2", "AMX"]}}))
+    assert fc.compare_by_content(tmp_path / "a.json", tmp_path / "b.json") is None
+    (tmp_path / "c.json").write_text(json.dumps({**base, "rows": 17}))
+    with pytest.raises(fc.Mismatch, match="rows"):
+        fc.compare_by_content(tmp_path / "a.json", tmp_path / "c.json")
+
+
 def test_keras_archive_weights_compared_by_value(tmp_path):
     source = FIXTURES / "seed_lambda" / "model.keras"
 
@@ -113,3 +125,16 @@ def test_every_cpu_dependent_pattern_of_the_fixtures_names_files_that_exist():
 def test_the_streams_cases_declare_nothing_cpu_dependent():
     for case in ("mask_streams_tf", "mask_streams_jax", "imdb_synthetic", "npy_formats", "imdb_npz"):
         assert fc.cpu_dependent_patterns(FIXTURES / case / "case.json") == [], case
+
+
+def test_a_weight_the_parity_fixture_declares_not_comparable_is_checked_for_shape_and_finiteness_only(tmp_path):
+    folder = FIXTURES / "parity_kit_tf" / "bias_before_bn"
+    noisy = folder / "resume" / "weights" / "0001.npy"  # dense/bias, right before BatchNormalization
+    assert "BatchNormalization" in fc.not_comparable_reason(noisy)
+    assert fc.not_comparable_reason(folder / "resume" / "weights" / "0000.npy") is None
+    values = np.load(noisy)
+    assert fc.compare_by_content(noisy, npy(tmp_path / "far.npy", values + 1.0)) is None
+    with pytest.raises(fc.Mismatch):
+        fc.compare_by_content(noisy, npy(tmp_path / "short.npy", values[:1]))
+    with pytest.raises(fc.Mismatch):
+        fc.compare_by_content(noisy, npy(tmp_path / "nan.npy", values * np.nan))

@@ -21,6 +21,8 @@ export interface ConvertCommand {
   config?: string;
   quantize?: QuantizeDtype;
   shardSizeMb?: number;
+  /** `--max-decode-ratio`: the library's `maxDecodeRatio` option. */
+  maxDecodeRatio?: number;
   json: boolean;
 }
 export interface InspectCommand {
@@ -32,6 +34,7 @@ export interface InspectCommand {
   rng?: RngBackend;
   /** Architecture for a weights-only file. */
   config?: string;
+  maxDecodeRatio?: number;
   json: boolean;
 }
 export interface DemoCommand {
@@ -40,11 +43,17 @@ export interface DemoCommand {
   args: string[];
   json: boolean;
 }
+export interface VerifyCommand {
+  command: 'verify';
+  /** Arguments after `verify`, parsed by the verify command (verify_command.ts). */
+  args: string[];
+  json: boolean;
+}
 export interface InfoCommand {
   command: 'help' | 'version';
   json: boolean;
 }
-export type Command = ConvertCommand | InspectCommand | DemoCommand | InfoCommand;
+export type Command = ConvertCommand | InspectCommand | DemoCommand | VerifyCommand | InfoCommand;
 
 /** A command line we cannot run: exit status 2, with the usage line for `command`. */
 export class UsageError extends Error {
@@ -58,7 +67,7 @@ export class UsageError extends Error {
   }
 }
 
-const COMMANDS = ['convert', 'inspect', 'demo'] as const;
+const COMMANDS = ['convert', 'inspect', 'demo', 'verify'] as const;
 const QUANTIZE: readonly QuantizeDtype[] = ['float16', 'uint8', 'uint16'];
 const RNGS: readonly RngBackend[] = ['tensorflow', 'jax'];
 
@@ -70,6 +79,7 @@ const CONVERT_OPTIONS = {
   config: { type: 'string' },
   quantize: { type: 'string' },
   'shard-size-mb': { type: 'string' },
+  'max-decode-ratio': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -79,6 +89,7 @@ const INSPECT_OPTIONS = {
   rng: { type: 'string' },
   backend: { type: 'string' },
   config: { type: 'string' },
+  'max-decode-ratio': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -101,6 +112,8 @@ export function parseCommandLine(argv: string[]): Command {
       return parseInspect(rest, json);
     case 'demo':
       return { command: 'demo', args: rest, json };
+    case 'verify':
+      return { command: 'verify', args: rest, json };
   }
 }
 
@@ -143,7 +156,14 @@ function parseConvert(args: string[], json: boolean): ConvertCommand {
     if (raw.trim() === '' || !Number.isFinite(mb) || mb <= 0) throw usage(`--shard-size-mb expects a positive number of MiB, got '${raw}'`);
     cmd.shardSizeMb = mb;
   }
+  if (values['max-decode-ratio'] !== undefined) cmd.maxDecodeRatio = decodeRatio(values['max-decode-ratio'], json, 'convert');
   return cmd;
+}
+
+function decodeRatio(raw: string, json: boolean, command: string): number {
+  const ratio = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(ratio) || ratio <= 0) throw new UsageError(`--max-decode-ratio expects a positive number, got '${raw}'`, command, json);
+  return ratio;
 }
 
 function parseInspect(args: string[], json: boolean): InspectCommand {
@@ -160,6 +180,7 @@ function parseInspect(args: string[], json: boolean): InspectCommand {
   if (values.backend !== undefined) throw misplacedBackend(values.backend, 'inspect', json);
   if (values.rng !== undefined) cmd.rng = oneOf(values.rng, RNGS, '--rng', json, 'inspect');
   if (values.config !== undefined) cmd.config = nonEmptyConfig(values.config, json, 'inspect');
+  if (values['max-decode-ratio'] !== undefined) cmd.maxDecodeRatio = decodeRatio(values['max-decode-ratio'], json, 'inspect');
   return cmd;
 }
 
@@ -187,7 +208,8 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
  * (so the CLI and the API accept the same text); a malformed or repeated flag is a usage error.
  */
 export function parseLambdaFlags(flags: string[], json = false, command = 'convert'): LambdaMappings {
-  const out: LambdaMappings = {};
+  // No prototype: a Lambda may be named 'toString' or '__proto__' like any other.
+  const out: LambdaMappings = Object.create(null);
   for (const flag of flags) {
     let name: string;
     let target: LambdaMappings[string];
@@ -197,7 +219,7 @@ export function parseLambdaFlags(flags: string[], json = false, command = 'conve
       if (e instanceof Keras2TfjsError) throw new UsageError(e.message, command, json);
       throw e;
     }
-    if (name in out) throw new UsageError(`--lambda ${name} is given twice`, command, json);
+    if (Object.hasOwn(out, name)) throw new UsageError(`--lambda ${name} is given twice`, command, json);
     out[name] = target;
   }
   return out;

@@ -20,6 +20,7 @@ export async function runConvert(cmd: ConvertCommand, io: CliIo): Promise<number
   if (cmd.config) options.config = cmd.config;
   if (cmd.quantize) options.quantize = cmd.quantize;
   if (cmd.shardSizeMb !== undefined) options.shardSizeBytes = Math.max(1, Math.round(cmd.shardSizeMb * MIB));
+  if (cmd.maxDecodeRatio !== undefined) options.maxDecodeRatio = cmd.maxDecodeRatio;
   let report: ConversionReport;
   try {
     report = await convertToDirectory(cmd.input, cmd.outDir, options);

@@ -12,6 +12,7 @@ export async function runInspect(cmd: InspectCommand, io: CliIo): Promise<number
   const options: InspectOptions = { lambdas: cmd.lambdas, exactDropout: cmd.exactDropout };
   if (cmd.rng) options.rng = cmd.rng;
   if (cmd.config) options.config = cmd.config;
+  if (cmd.maxDecodeRatio !== undefined) options.maxDecodeRatio = cmd.maxDecodeRatio;
   // inspect builds the converted model in tfjs to compute output shapes: it needs a backend
   // (tfjs-node if installed, else wasm, else cpu; KERAS2TFJS_BACKEND forces one).
   await chooseBackend({ quiet: true });

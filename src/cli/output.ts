@@ -2,7 +2,7 @@
  * How the command talks: one-line errors on stderr (`keras2tfjs: <message> [<CODE>]`),
  * or, with --json, exactly one JSON object on stdout.
  */
-import { Keras2TfjsError } from '../errors.js';
+import { Keras2TfjsError, boundMessage } from '../errors.js';
 import { UsageError } from './args.js';
 import { usageFor } from './usage.js';
 
@@ -40,13 +40,15 @@ export function printJson(io: CliIo, value: unknown): void {
 /** Reports `e` the way the user asked and returns the exit status. */
 export function reportError(io: CliIo, e: unknown, json: boolean): number {
   if (e instanceof UsageError) {
-    if (json) printJson(io, jsonError(USAGE_CODE, e.message));
-    io.stderr.write(`keras2tfjs: ${e.message}\n${usageFor(e.command)}\n`);
+    const message = boundMessage(e.message);
+    if (json) printJson(io, jsonError(USAGE_CODE, message));
+    io.stderr.write(`keras2tfjs: ${message}\n${usageFor(e.command)}\n`);
     return EXIT_USAGE;
   }
   const known = e instanceof Keras2TfjsError;
   const code = known ? e.code : INTERNAL_CODE;
-  const message = oneLine(known ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`);
+  // A Keras2TfjsError's message is bounded where it is made; anything else is bounded here.
+  const message = known ? oneLine(e.message) : boundMessage(oneLine(`internal error: ${e instanceof Error ? e.message : String(e)}`));
   if (json) {
     printJson(io, jsonError(code, message, known ? e.file : undefined, known ? e.layer : undefined));
   } else {

@@ -37,6 +37,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./inspect_command.js')).runInspect(cmd, io);
       case 'demo':
         return await (await import('./demo.js')).runDemo(cmd.args, io);
+      case 'verify':
+        return await (await import('./verify_command.js')).runVerify(cmd.args, io);
     }
   } catch (e) {
     return reportError(io, e, cmd.json);

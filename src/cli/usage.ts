@@ -5,21 +5,26 @@
 
 export const USAGE_LINES = [
   'keras2tfjs convert <input> <outDir> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax]',
-  '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N] [--json]',
-  'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax] [--config <file>] [--json]',
+  '                   [--config <model.json|config.json>] [--quantize float16|uint8|uint16] [--shard-size-mb N]',
+  '                   [--max-decode-ratio N] [--json]',
+  'keras2tfjs inspect <input> [--lambda <name>=<Class>[:<json>]]... [--exact-dropout] [--rng tensorflow|jax] [--config <file>]',
+  '                   [--max-decode-ratio N] [--json]',
   'keras2tfjs demo [--imdb <imdb.npz>] [--epochs N] [--seed N] [--out <dir>] [--backend cpu|wasm|tensorflow] [--json]',
+  'keras2tfjs verify <model> <fixtureDir> [--lambda <name>=<Class>[:<json>]]... [--json]',
 ];
 
 /** The short usage line for one command (or all of them). */
 export function usageFor(command?: string): string {
   const lines =
     command === 'convert'
-      ? USAGE_LINES.slice(0, 2)
+      ? USAGE_LINES.slice(0, 3)
       : command === 'inspect'
-        ? [USAGE_LINES[2]]
+        ? USAGE_LINES.slice(3, 5)
         : command === 'demo'
-          ? [USAGE_LINES[3]]
-          : USAGE_LINES;
+          ? [USAGE_LINES[5]]
+          : command === 'verify'
+            ? [USAGE_LINES[6]]
+            : USAGE_LINES;
   return `usage: ${lines.join('\n       ')}`;
 }
 
@@ -34,12 +39,18 @@ Commands:
   inspect <input>            List the layers, output shapes, parameter counts, source format,
                              Keras version, every Lambda with how it would be mapped, and
                              whether the model converts (and if not, why). Takes the same
-                             --lambda, --exact-dropout, --rng and --config as convert.
+                             --lambda, --exact-dropout, --rng, --config and
+                             --max-decode-ratio as convert.
   demo                       The main job on the bundled model: convert the Python-trained seed
                              model (its dropout Lambda → ManualDropout), check parity with Python
                              Keras in both learning phases, fine-tune with and without dropout,
                              chart the losses, predict with dropout off and with MC dropout, and
                              export back to .keras. --imdb trains on the real Keras IMDB file.
+  verify <model> <fixtureDir>
+                             Check a model (Keras file, tfjs model.json folder) against a parity
+                             fixture keras2tfjs.export_parity_fixture wrote in Python: inference,
+                             training-phase outputs and dropout masks, resumed training. Prints
+                             each check's max |Δ| and tolerance; exit 0 if all pass, 1 if any fails.
 
 Options (convert, and inspect where they apply):
   --lambda <name>=<Class>[:<json>]
@@ -54,6 +65,9 @@ Options (convert, and inspect where they apply):
   --quantize float16|uint8|uint16
                              Store weights quantized (smaller files, approximate values).
   --shard-size-mb N          Largest weight shard, in MiB (default 4).
+  --max-decode-ratio N       Reading may decode (inflate, expand) to N times the input's size,
+                             at least 128 MiB (default 100): the guard against decompression
+                             bombs. Raise it for a genuine file with very compressible weights.
 
 Options (all):
   --json                     Print one JSON object on stdout (the report, or {"error": {...}}).

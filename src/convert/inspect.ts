@@ -4,16 +4,18 @@
  * shape and parameter count, every Lambda with what can be read of its function and the
  * `--lambda` flag that would map it, and, if the model cannot convert yet, the precise reason.
  */
-import { io } from '@tensorflow/tfjs-core';
-import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { Keras2TfjsError } from '../errors.js';
-import { convertSource, type ConvertOptions } from './convert.js';
-import type { SourceFormat, SourceModel, SourceWeight } from './intermediate.js';
+import { elementCount } from '../formats/stored_array.js';
+import { ownValue } from '../name_table.js';
+import { planFromSource, type ConvertOptions } from './convert.js';
+import type { IntermediateModel, SourceFormat, SourceModel, SourceWeight } from './intermediate.js';
 import { describeLambda, stripPackage, suggestedLambdaFlag, tfjsClassName, isRegisteredLayer, type LambdaTarget } from './normalize/layer_map.js';
 import type { MarshalConst } from '../formats/python/marshal.js';
 import { readSource } from './read/read_source.js';
+import { buildWithZeros } from './normalize/tfjs_build.js';
 
-export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'rng' | 'config' | 'fileName'>;
+export type InspectOptions = Pick<ConvertOptions, 'lambdas' | 'exactDropout' | 'rng' | 'config' | 'fileName' | 'maxDecodeRatio'>;
 
 export interface InspectedLayer {
   /** 'dense_1', or 'encoder/dense_1' inside a nested model. */
@@ -63,15 +65,24 @@ export interface InspectReport {
 
 type Config = Record<string, unknown>;
 
+/** Reads the file's structure only: no weight's values are read. */
 export async function inspect(input: string | Uint8Array, options: InspectOptions = {}): Promise<InspectReport> {
-  const source = await readSource(input, { config: options.config, fileName: options.fileName });
+  const source = await readSource(input, { config: options.config, fileName: options.fileName, maxDecodeRatio: options.maxDecodeRatio });
+  try {
+    return await inspectSource(source, options);
+  } finally {
+    await source.close();
+  }
+}
+
+async function inspectSource(source: Awaited<ReturnType<typeof readSource>>, options: InspectOptions): Promise<InspectReport> {
   const raw = rawLayers(source.modelConfig, []);
   const params = (path: string[]): number => parameterCount(source.layerWeights, path);
   const lambdas = raw
     .filter((l) => stripPackage(l.cls) === 'Lambda')
     .map((l) => {
       const info = describeLambda(l.path[l.path.length - 1], l.config);
-      const mapped = options.lambdas?.[info.layer] ?? (info.functionName ? options.lambdas?.[info.functionName] : undefined) ?? null;
+      const mapped = ownValue(options.lambdas, info.layer) ?? (info.functionName ? ownValue(options.lambdas, info.functionName) : undefined) ?? null;
       return {
         layer: l.path.join('/'),
         functionName: info.functionName,
@@ -93,15 +104,15 @@ export async function inspect(input: string | Uint8Array, options: InspectOption
     unknownClasses,
     hasTrainingConfig: source.trainingConfig !== null,
   };
-  let converted: Awaited<ReturnType<typeof convertSource>>;
+  let converted: Awaited<ReturnType<typeof planFromSource>>;
   try {
-    converted = await convertSource(source, options);
+    converted = await planFromSource(source, options);
   } catch (e) {
     if (!(e instanceof Keras2TfjsError)) throw e;
     const layers = raw.map((l) => ({ name: l.path.join('/'), sourceClass: stripPackage(l.cls), targetClass: null, outputShape: null, parameters: params(l.path) }));
     return { ...base, layers, totalParameters: layers.reduce((n, l) => n + l.parameters, 0), convertible: false, problem: { code: e.code, message: e.message }, warnings: [] };
   }
-  const shapes = await outputShapes(converted.artifacts);
+  const shapes = outputShapes(converted.model);
   const layers = converted.report.layers.map((l) => ({
     name: l.name,
     sourceClass: l.sourceClass,
@@ -125,7 +136,7 @@ export async function inspect(input: string | Uint8Array, options: InspectOption
  * the nested model's own group, named by the inner layer ('inner' → 'dense/kernel:0').
  */
 function parameterCount(layerWeights: SourceModel['layerWeights'], path: string[]): number {
-  const count = (weights: SourceWeight[]): number => weights.reduce((n, w) => n + w.data.length, 0);
+  const count = (weights: SourceWeight[]): number => weights.reduce((n, w) => n + elementCount(w.shape), 0);
   const exact = layerWeights.get(path.join('/'));
   if (exact) return count(exact);
   for (let owner = path.length - 1; owner > 0; owner--) {
@@ -156,9 +167,9 @@ function isObject(v: unknown): v is Config {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Builds the converted model in tfjs to read each layer's output shape, then frees it. */
-async function outputShapes(artifacts: io.ModelArtifacts): Promise<Map<string, InspectedLayer['outputShape']>> {
-  const model = await loadLayersModel(io.fromMemory(artifacts));
+/** Builds the converted model in tfjs (zero weights) to read each layer's output shape, then frees it. */
+function outputShapes(converted: IntermediateModel): Map<string, InspectedLayer['outputShape']> {
+  const model = buildWithZeros(converted.modelTopology);
   const out = new Map<string, InspectedLayer['outputShape']>();
   const visit = (m: LayersModel, prefix: string): void => {
     for (const layer of m.layers) {

@@ -9,9 +9,9 @@
  *
  * Readers never rewrite configs; Keras-specific rewrites live only in normalize/.
  */
-import type { StoredArray } from '../formats/stored_array.js';
+import type { StoredArray, WeightData, WeightDType } from '../formats/stored_array.js';
 
-export type { StoredArray, WeightDType } from '../formats/stored_array.js';
+export type { StoredArray, StoredValues, WeightData, WeightDType } from '../formats/stored_array.js';
 
 /** Which container the model came from (detected from content, not from the extension). */
 export type SourceFormat =
@@ -21,7 +21,7 @@ export type SourceFormat =
   | 'h5-weights' // weights-only HDF5 (needs the architecture from elsewhere)
   | 'savedmodel'; // tf.keras SavedModel directory with keras_metadata.pb
 
-/** A weight as the source file stores it, before tfjs naming. */
+/** A weight as the source file stores it, before tfjs naming; its values are read when asked. */
 export interface SourceWeight extends StoredArray {
   /**
    * The name the file gives it, if any: legacy h5 `weight_names` entries ('dense_1/kernel:0'),
@@ -50,12 +50,45 @@ export interface SourceModel {
    * Key = the layer path inside the model: 'dense_1', or 'outer_model/dense_1' for nested models.
    */
   layerWeights: Map<string, SourceWeight[]>;
+  /**
+   * Checks what can only be checked once the weights were read (a stored zip member's CRC-32),
+   * then releases the input (its open files). Call it after the last weight was read.
+   */
+  finish(): Promise<void>;
+  /** Releases the input without checking (after a failure); harmless after `finish`. */
+  close(): Promise<void>;
+  /** The optimizer's saved variables, when the file holds them (absent or null: none). */
+  optimizerWeights?: SourceOptimizerWeights | null;
 }
 
-/** A weight ready for tfjs: named exactly as tfjs' LayersModel.loadWeights matches it. */
-export interface NamedWeight extends StoredArray {
+/**
+ * An optimizer's variables as the file stores them, in the file's order, untouched: Keras 3
+ * `optimizer/vars/0..` (unnamed: iterations, learning rate, then the slots), legacy h5
+ * `optimizer_weights` in `weight_names` order ('Adam/m/dense/kernel:0', 'Adam/dense/kernel/m:0',
+ * 'adam/dense_kernel_momentum'), a SavedModel's optimizer variables (their checkpoint names).
+ * src/train/optimizer_state.ts reads the layouts.
+ */
+export interface SourceOptimizerWeights {
+  /** The optimizer's name as the file records it (Keras 3 `vars` attribute), or null. */
+  name: string | null;
+  weights: SourceWeight[];
+}
+
+/** A reader's result before the caller attaches how to finish with the input. */
+export type SourceContent = Omit<SourceModel, 'finish' | 'close'>;
+
+/** A weight ready for tfjs: named exactly as tfjs' LayersModel.loadWeights matches it; values read when asked. */
+export interface NamedWeight extends StoredArray<WeightData> {
   /** '<layer name>/<variable name>', e.g. 'dense_1/kernel' (no ':0', no model prefix). */
   name: string;
+}
+
+/** A weight with its values in memory (what `convert` returns). */
+export interface LoadedWeight {
+  name: string;
+  shape: number[];
+  dtype: WeightDType;
+  data: WeightData;
 }
 
 /** How one Lambda (or custom class) layer was mapped, for the report and `inspect`. */
@@ -89,4 +122,14 @@ export interface IntermediateModel {
   mappings: LayerMapping[];
   /** Non-fatal notes for the user (dropped compile settings, NaN weights, ...). */
   warnings: string[];
+  /**
+   * The optimizer's saved variables, as the reader found them (null: the file holds none); read
+   * only when asked (ReadOptions.optimizerState), before the source is finished.
+   */
+  optimizerWeights?: SourceOptimizerWeights | null;
+}
+
+/** The intermediate model with every weight's values in memory (`convert`'s result). */
+export interface LoadedModel extends Omit<IntermediateModel, 'weights'> {
+  weights: LoadedWeight[];
 }

@@ -66,7 +66,7 @@ export async function runDemoWith(options: DemoOptions, io: CliIo): Promise<Demo
     if (!options.json) io.stdout.write(`${line}\n`);
   };
   // Everything the user gave is checked before any work: a wrong --imdb fails now, not after step 1.
-  const { data, source } = loadData(options);
+  const { data, source } = await loadData(options);
   prepareOutDir(options.outDir);
   const backend = await chooseBackend({ backend: options.backend, quiet: true });
   say(`keras2tfjs demo: the book's IMDB model, from Python Keras to TypeScript and back (${backend.reason})`);
@@ -200,10 +200,10 @@ function checkImdbFile(path: string): void {
   }
 }
 
-function loadData(options: DemoOptions): { data: ImdbData; source: string } {
+async function loadData(options: DemoOptions): Promise<{ data: ImdbData; source: string }> {
   if (options.imdb) {
     checkImdbFile(options.imdb);
-    return { data: loadImdbNpz(options.imdb, { numWords: INPUT_DIM }), source: `the real IMDB file ${options.imdb}` };
+    return { data: await loadImdbNpz(options.imdb, { numWords: INPUT_DIM }), source: `the real IMDB file ${options.imdb}` };
   }
   return { data: loadSyntheticImdb(), source: 'the bundled synthetic IMDB-like set (not real reviews)' };
 }

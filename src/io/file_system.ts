@@ -8,11 +8,13 @@
  * Loading checks what it reads and names the file that is missing or corrupt.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { constants as fsConstants } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { readdir, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../errors.js';
+import { UnsafeJsonError, jsonProblem, parseBoundedJson } from '../formats/bounded_json.js';
+import { createTemporaryDirectory, discardTemporaryDirectory, publishDirectory, removeCreatedParents } from './atomic_directory.js';
+import { nameTable } from '../name_table.js';
+import { totalBytesOf, writeNewFile, writeShards, type WeightBytes } from './shard_writer.js';
 
 type ModelArtifacts = tf.io.ModelArtifacts;
 type ModelJSON = tf.io.ModelJSON;
@@ -44,9 +46,6 @@ export interface WriteArtifactsOptions {
   durable?: boolean;
 }
 
-/** Shards written at once: the file system writes them on libuv's threads (4 by default). */
-const PARALLEL_WRITES = 4;
-
 /**
  * Writes `artifacts` (what `model.save` hands to a handler, or what the converter built)
  * to `dir` as model.json + weight shards, atomically. An existing `dir` is replaced only
@@ -62,13 +61,14 @@ export async function writeArtifactsToDirectory(
 }
 
 /**
- * writeArtifactsToDirectory with the weight bytes given as `weightParts` (laid end to end, in
- * manifest order; any views) instead of `artifacts.weightData`: the converter writes shards
- * straight from the weights' own memory.
+ * writeArtifactsToDirectory with the weight bytes given as `weights` (laid end to end, in
+ * manifest order) instead of `artifacts.weightData`: parts in memory (any views), or a stream
+ * of pieces that the converter produces as it reads the input, written into shards as they
+ * come. model.json is written after the last piece, from `artifacts` as they are then.
  */
 export async function writeModelDirectory(
   artifacts: ModelArtifacts,
-  weightParts: Uint8Array[],
+  weights: WeightBytes,
   dir: string,
   options: WriteArtifactsOptions = {},
 ): Promise<tf.io.SaveResult> {
@@ -96,33 +96,29 @@ export async function writeModelDirectory(
   const createdParent = await mkdirOrFail(parent);
   let tmp: string | undefined;
   try {
-    tmp = await makeTempDir(parent, basename(target));
-    const totalBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
-    const shardNames = shardFileNames(totalBytes, shardSize);
+    // Owned, removed on signals, stale ones of dead processes swept (io/atomic_directory.ts).
+    tmp = await createTemporaryDirectory(target);
+    const shardNames = shardFileNames(totalBytesOf(weights), shardSize);
+    const durable = options.durable ?? true;
+    await writeShards(tmp, shardNames, shardSize, weights, durable);
     const manifest: tf.io.WeightsManifestConfig = [
       { paths: shardNames, weights: artifacts.weightSpecs ?? [] },
     ];
-    const durable = options.durable ?? true;
-    const dirPath = tmp;
-    await forEachInParallel(shardNames.length, PARALLEL_WRITES, (k) => {
-      const start = k * shardSize;
-      const end = Math.min(start + shardSize, totalBytes);
-      return writeNewFile(join(dirPath, shardNames[k]), viewsOf(weightParts, start, end), durable);
-    });
     for (const [name, content] of Object.entries(extraFiles)) {
       await writeNewFile(join(tmp, name), content, durable);
     }
     // model.json last: a reader never sees a manifest whose shards are not all written.
     await writeNewFile(join(tmp, MODEL_JSON), JSON.stringify(modelJsonFor(artifacts, manifest)), durable);
-    await swapIntoPlace(tmp, target);
+    // Under the target's lock: concurrent writers publish one after the other, last one wins.
+    await publishDirectory(tmp, target, () => checkReplaceable(target, Object.keys(extraFiles)));
     tmp = undefined;
   } catch (e) {
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-    if (createdParent) await rm(createdParent, { recursive: true, force: true });
+    if (tmp) await discardTemporaryDirectory(tmp);
+    // Only empty folders: another run may have written its output into them meanwhile.
+    if (createdParent) await removeCreatedParents(parent, createdParent);
     throw asWriteError(e, target);
   }
-  const weightDataBytes = weightParts.reduce((n, b) => n + b.byteLength, 0);
-  return { modelArtifactsInfo: { ...tf.io.getModelArtifactsInfoForJSON(artifacts), weightDataBytes } };
+  return { modelArtifactsInfo: { ...tf.io.getModelArtifactsInfoForJSON(artifacts), weightDataBytes: totalBytesOf(weights) } };
 }
 
 /**
@@ -174,7 +170,8 @@ export function fileSystem(dir: string, options: WriteArtifactsOptions = {}): tf
 
 // ---------------------------------------------------------------- saving helpers
 
-function shardFileNames(totalBytes: number, shardSize: number): string[] {
+/** The shard files of `totalBytes` of weights cut at `shardSize`, in order. */
+export function shardFileNames(totalBytes: number, shardSize: number): string[] {
   const n = Math.ceil(totalBytes / shardSize);
   return Array.from({ length: n }, (_, k) => `group1-shard${k + 1}of${n}.bin`);
 }
@@ -207,7 +204,12 @@ async function checkReplaceable(target: string, extraNames: string[]): Promise<v
       { file: target },
     );
   }
-  for (const entry of await readdir(target, { withFileTypes: true })) {
+  // Another writer may be swapping the target right now: gone is as good as absent.
+  const entries = await readdir(target, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  for (const entry of entries) {
     const ours = entry.isFile() && (entry.name === MODEL_JSON || SHARD_NAME.test(entry.name) || extraNames.includes(entry.name));
     if (!ours) {
       throw new Keras2TfjsError(
@@ -228,96 +230,10 @@ async function mkdirOrFail(dir: string): Promise<string | undefined> {
   }
 }
 
-/** Writes and fsyncs one file, so the rename that publishes the directory publishes whole files. */
 /** weightData (one buffer, a list of buffers, or none) as a list of buffers. */
 function weightBuffers(data: tf.io.ModelArtifacts['weightData']): ArrayBuffer[] {
   if (data === undefined) return [];
   return Array.isArray(data) ? data : [data];
-}
-
-/**
- * Bytes [start, end) of the parts laid end to end, as views into them: shards are written
- * from the weights' own memory instead of from copies.
- */
-function viewsOf(parts: Uint8Array[], start: number, end: number): Uint8Array[] {
-  const views: Uint8Array[] = [];
-  let offset = 0;
-  for (const b of parts) {
-    const from = Math.max(start, offset);
-    const to = Math.min(end, offset + b.byteLength);
-    if (from < to) views.push(b.subarray(from - offset, to - offset));
-    offset += b.byteLength;
-    if (offset >= end) break;
-  }
-  return views;
-}
-
-/** Writes `content` (text, bytes, or byte parts in order) to a new file and syncs it. */
-async function writeNewFile(path: string, content: string | Uint8Array | Uint8Array[], durable: boolean): Promise<void> {
-  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o666);
-  try {
-    if (typeof content === 'string') await handle.writeFile(content);
-    else await writeAll(handle, Array.isArray(content) ? content : [content]);
-    if (durable) await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** One writev per shard (its parts are views of the weights), repeated until every byte is written. */
-async function writeAll(handle: FileHandle, parts: Uint8Array[]): Promise<void> {
-  let rest = parts.filter((p) => p.byteLength > 0);
-  while (rest.length > 0) {
-    let { bytesWritten } = await handle.writev(rest);
-    // A short write (rare on files; e.g. the disk filled up mid-way): continue after it.
-    while (rest.length > 0 && bytesWritten >= rest[0].byteLength) {
-      bytesWritten -= rest[0].byteLength;
-      rest = rest.slice(1);
-    }
-    if (rest.length > 0) rest[0] = rest[0].subarray(bytesWritten);
-  }
-}
-
-/**
- * Runs `task(0 .. count-1)` with at most `width` running at once. After a failure no new task
- * starts, and the first error is thrown only once every started task has settled, so the
- * caller's clean-up never races a write still in flight.
- */
-async function forEachInParallel(count: number, width: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const lane = async (): Promise<void> => {
-    while (failure === null && next < count) {
-      const index = next++;
-      try {
-        await task(index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
-  if (failure !== null) throw (failure as { error: unknown }).error;
-}
-
-/** Publishes `tmp` as `target`; an old `target` is moved aside first and restored if that fails. */
-async function swapIntoPlace(tmp: string, target: string): Promise<void> {
-  const exists = await stat(target).then(() => true, () => false);
-  if (!exists) {
-    await rename(tmp, target);
-    return;
-  }
-  const old = await mkdtemp(join(dirname(target), `.${basename(target)}.old-`));
-  const aside = join(old, 'previous');
-  await rename(target, aside);
-  try {
-    await rename(tmp, target);
-  } catch (e) {
-    await rename(aside, target);
-    await rm(old, { recursive: true, force: true });
-    throw e;
-  }
-  await rm(old, { recursive: true, force: true });
 }
 
 function asWriteError(e: unknown, target: string): Keras2TfjsError {
@@ -360,9 +276,9 @@ async function readOrFail(path: string): Promise<Buffer> {
 function parseModelJson(path: string, bytes: Buffer): ModelJSON {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = parseBoundedJson(bytes.toString('utf8'));
   } catch (e) {
-    throw corrupt(path, `not valid JSON (${firstLine(e)})`);
+    throw corrupt(path, e instanceof UnsafeJsonError ? jsonProblem(e) : `not valid JSON (${firstLine(e)})`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw corrupt(path, 'is not a JSON object');
@@ -397,7 +313,7 @@ function shardPath(dir: string, jsonPath: string, p: string): string {
   return join(dir, rel);
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = {
+const BYTES_PER_ELEMENT: Readonly<Record<string, number>> = nameTable({
   float32: 4,
   int32: 4,
   bool: 1,
@@ -405,7 +321,7 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
   uint8: 1,
   uint16: 2,
   float16: 2,
-};
+});
 
 /** Bytes a group's weights occupy, or null when a string weight makes the size data-dependent. */
 function expectedGroupBytes(weights: WeightsManifestEntry[]): number | null {
@@ -458,21 +374,4 @@ function corrupt(path: string, what: string): Keras2TfjsError {
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
-}
-
-/**
- * A fresh, private-named folder beside the target, made with mkdir so that it takes the mode the
- * user's umask gives new folders (mkdtemp makes 0700: a model folder renamed into place would stay
- * unreadable to a web server running as another user).
- */
-async function makeTempDir(parent: string, base: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const path = join(parent, `.${base}.tmp-${randomBytes(6).toString('hex')}`);
-    try {
-      await mkdir(path, { mode: 0o777 });
-      return path;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 8) throw e;
-    }
-  }
 }

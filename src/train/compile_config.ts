@@ -12,7 +12,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import type { KerasConfig, KerasOptimizer } from './keras_optimizer.js';
-import { lossFromKeras, metricFromKeras, type LossKind, type TfjsLoss } from './loss_config.js';
+import { lossFromKeras, metricFromKeras, tfjsMetric, type LossKind, type TfjsLoss } from './loss_config.js';
 import { optimizerFromKerasConfig } from './optimizer_config.js';
 
 export interface KerasCompileResult {
@@ -35,7 +35,7 @@ export function compileFromKerasConfig(model: LayersModel, kerasCompileConfig: u
   // tfjs resolves each entry of a loss array by itself, so names and functions may be mixed;
   // its typings only admit arrays of one kind.
   const loss = result.loss as Parameters<LayersModel['compile']>[0]['loss'];
-  model.compile({ optimizer: result.optimizer, loss, metrics: result.metrics });
+  model.compile({ optimizer: result.optimizer, loss, metrics: result.metrics.map(tfjsMetric) });
   return result;
 }
 
@@ -88,7 +88,7 @@ function lossesPerOutput(loss: unknown, outputNames: string[]): unknown[] {
   if (loss !== null && typeof loss === 'object' && !('class_name' in loss)) {
     const byName = loss as KerasConfig;
     return outputNames.map((name) => {
-      if (!(name in byName)) throw new Keras2TfjsError(ErrorCode.BAD_CONFIG, `loss has no entry for output '${name}'`);
+      if (!Object.hasOwn(byName, name)) throw new Keras2TfjsError(ErrorCode.BAD_CONFIG, `loss has no entry for output '${name}'`);
       return byName[name];
     });
   }

@@ -108,6 +108,11 @@ export abstract class KerasOptimizer extends Optimizer {
   /** Names of the slots this configuration keeps per variable, in Keras' order (e.g. ['momentum']). */
   protected abstract slotNames(): string[];
 
+  /** The slots `getWeights` / `setWeights` hold per variable, in their order (for restoring saved state). */
+  stateSlotNames(): string[] {
+    return this.slotNames();
+  }
+
   /**
    * Keras' `update_step` for one variable. Runs inside a tidy; `step` is Keras'
    * `iterations + 1` for this apply; `learningRate` is the float32 learning rate.

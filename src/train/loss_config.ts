@@ -2,6 +2,8 @@
  * Keras loss and metric identifiers (strings, Keras 3 serialized objects, Keras 2
  * `{class_name, config}` and `MeanMetricWrapper` entries) → what tfjs-layers' `compile` takes.
  */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { metrics as tfjsMetrics } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../errors.js';
 import type { KerasConfig } from './keras_optimizer.js';
 import {
@@ -10,6 +12,7 @@ import {
   kerasSparseCategoricalCrossentropy,
   type KerasLossFn,
 } from './losses.js';
+import { nameTable } from '../name_table.js';
 
 /** A loss for tfjs `compile`: a tfjs loss name or a function. */
 export type TfjsLoss = string | KerasLossFn;
@@ -24,7 +27,7 @@ export interface MappedLoss {
 }
 
 /** Keras loss names (snake_case function names, aliases, and class names lower-cased) → tfjs names with Keras' formula. */
-const SAME_FORMULA_IN_TFJS: Record<string, string> = {
+const SAME_FORMULA_IN_TFJS: Readonly<Record<string, string>> = nameTable({
   mean_squared_error: 'meanSquaredError',
   mse: 'meanSquaredError',
   meansquarederror: 'meanSquaredError',
@@ -40,9 +43,9 @@ const SAME_FORMULA_IN_TFJS: Record<string, string> = {
   log_cosh: 'logcosh',
   logcosh: 'logcosh',
   poisson: 'poisson',
-};
+});
 
-const CROSSENTROPIES: Record<string, LossKind> = {
+const CROSSENTROPIES: Readonly<Record<string, LossKind>> = nameTable({
   binary_crossentropy: 'binary',
   binarycrossentropy: 'binary',
   bce: 'binary',
@@ -51,7 +54,7 @@ const CROSSENTROPIES: Record<string, LossKind> = {
   cce: 'categorical',
   sparse_categorical_crossentropy: 'sparse',
   sparsecategoricalcrossentropy: 'sparse',
-};
+});
 
 /** Maps one Keras loss identifier. Throws UNSUPPORTED_SEMANTICS for losses tfjs would compute differently. */
 export function lossFromKeras(identifier: unknown, where = 'loss'): MappedLoss {
@@ -90,7 +93,7 @@ export function lossFromKeras(identifier: unknown, where = 'loss'): MappedLoss {
 }
 
 /** Keras metric names → tfjs metric names with the same per-batch formula. */
-const METRICS: Record<string, string> = {
+const METRICS: Readonly<Record<string, string>> = nameTable({
   binary_accuracy: 'binaryAccuracy',
   binaryaccuracy: 'binaryAccuracy',
   categorical_accuracy: 'categoricalAccuracy',
@@ -108,7 +111,7 @@ const METRICS: Record<string, string> = {
   binary_crossentropy: 'binaryCrossentropy',
   categorical_crossentropy: 'categoricalCrossentropy',
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
-};
+});
 
 /**
  * Maps one Keras metric identifier to a tfjs metric name, or null (and a `dropped` line) if
@@ -143,6 +146,26 @@ export function metricFromKeras(
   const mapped = METRICS[key];
   if (!mapped) dropped.push(`${where} '${name}': no tfjs equivalent`);
   return mapped ?? null;
+}
+
+/** A metric function for tfjs `compile`, tagged with its Keras name (exportKeras writes it back). */
+export type KerasMetricFn = ((yTrue: Tensor, yPred: Tensor) => Tensor) & { kerasIdentifier: string };
+
+/**
+ * tfjs-layers' `compile` resolves metric names through a table that lacks
+ * 'sparseCategoricalAccuracy' ("Unknown metric"), although the function exists
+ * (tf.metrics.sparseCategoricalAccuracy); compile gets the function instead.
+ */
+const sparseCategoricalAccuracy: KerasMetricFn = Object.assign(
+  function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+    return tfjsMetrics.sparseCategoricalAccuracy(yTrue, yPred);
+  },
+  { kerasIdentifier: 'sparse_categorical_accuracy' },
+);
+
+/** What tfjs `compile({metrics})` resolves for a metric name `metricFromKeras` returned. */
+export function tfjsMetric(name: string): string | KerasMetricFn {
+  return name === 'sparseCategoricalAccuracy' ? sparseCategoricalAccuracy : name;
 }
 
 /** A string, or `{class_name, config}` (Keras 3 adds module/registered_name). */

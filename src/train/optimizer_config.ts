@@ -14,6 +14,7 @@ import { KerasAdamW } from './adamw.js';
 import type { KerasConfig, KerasOptimizer } from './keras_optimizer.js';
 import { KerasRMSprop } from './rmsprop.js';
 import { KerasSGD } from './sgd.js';
+import { nameTable } from '../name_table.js';
 
 export interface OptimizerFromConfig {
   optimizer: KerasOptimizer;
@@ -24,12 +25,12 @@ export interface OptimizerFromConfig {
 type OptimizerFactory = (config: KerasConfig) => KerasOptimizer;
 
 /** Keras class names (lower-cased) → how to build ours from the Keras config. */
-const FACTORIES: Record<string, OptimizerFactory> = {
+const FACTORIES: Readonly<Record<string, OptimizerFactory>> = nameTable({
   sgd: (c) => KerasSGD.fromConfig<KerasSGD>(KerasSGD, c),
   rmsprop: (c) => KerasRMSprop.fromConfig<KerasRMSprop>(KerasRMSprop, c),
   adam: (c) => KerasAdam.fromConfig<KerasAdam>(KerasAdam, c),
   adamw: (c) => KerasAdamW.fromConfig<KerasAdamW>(KerasAdamW, c),
-};
+});
 
 /**
  * Builds the optimizer a Keras config describes. Throws UNSUPPORTED_SEMANTICS for optimizer

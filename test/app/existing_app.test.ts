@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_INPUT, EXPECTED_PREDICTION, writePythonStyleModel } from './python_style_model.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,7 +46,7 @@ async function installPackage(appDir: string): Promise<void> {
 beforeAll(async () => {
   app = await mkdtemp(join(tmpdir(), 'keras2tfjs-app-'));
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'existing-app', private: true, type: 'module' }));
-  for (const f of ['existing_app.mjs', 'plain_app.mjs', 'load_from_disk.mjs']) await copyFile(join(here, f), join(app, f));
+  for (const f of ['existing_app.mjs', 'plain_app.mjs', 'load_from_disk.mjs', 'parity_app.mjs']) await copyFile(join(here, f), join(app, f));
   await installPackage(app);
   modelDir = join(app, 'model');
   await writePythonStyleModel(modelDir);
@@ -78,5 +79,25 @@ describe('an existing tfjs app', () => {
     const pkgJson = JSON.parse(await readFile(join(app, 'node_modules', 'keras2tfjs', 'package.json'), 'utf8'));
     expect(pkgJson.name).toBe('keras2tfjs');
     expect(existsSync(join(app, 'node_modules', 'keras2tfjs', 'dist', 'layers', 'manual_dropout.js'))).toBe(true);
+  });
+});
+
+describe("an app's own parity test (keras2tfjs/testing)", () => {
+  const kit = join(FIXTURES_DIR, 'parity_kit_tf');
+  const fixture = join(kit, 'fixture');
+  const parityApp = async (model: string) => {
+    const { stdout } = await run(process.execPath, [join(app, 'parity_app.mjs'), model, fixture], { cwd: app });
+    return JSON.parse(stdout.trim().split('\n').pop() as string);
+  };
+
+  it('expectParity passes for the model the fixture was made from', async () => {
+    expect(await parityApp(join(fixture, 'model.keras'))).toEqual({ pass: true, checks: 26 });
+  });
+
+  it('expectParity throws ParityMismatchError, with the table, for another model', async () => {
+    const out = await parityApp(join(kit, 'other_model.keras'));
+    expect(out.error).toBe('ParityMismatchError');
+    expect(out.firstLine).toBe('the model does not match Keras:');
+    expect(out.table).toMatch(/\n {2}inference: label +\S+ +1\.00e-5 +FAIL/);
   });
 });

@@ -131,7 +131,7 @@ describe('inspect, demo, help, version', () => {
 
   it('no command or an unknown one is a usage error', () => {
     expect(usageError([]).message).toBe('missing command');
-    expect(usageError(['convet', 'a', 'b']).message).toBe("unknown command 'convet' (expected convert, inspect, demo)");
+    expect(usageError(['convet', 'a', 'b']).message).toBe("unknown command 'convet' (expected convert, inspect, demo, verify)");
     expect(usageError(['--json', 'x']).json).toBe(true);
   });
 });

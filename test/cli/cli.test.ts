@@ -69,7 +69,7 @@ describe('help, version, usage errors (exit 2)', () => {
 
   it.each([
     [[], 'missing command'],
-    [['frobnicate'], "unknown command 'frobnicate' (expected convert, inspect, demo)"],
+    [['frobnicate'], "unknown command 'frobnicate' (expected convert, inspect, demo, verify)"],
     [['convert', 'model.keras'], 'missing <outDir>'],
     [['convert', 'a', 'b', '--quantize', 'int4'], "--quantize must be one of float16, uint8, uint16, got 'int4'"],
     [['inspect'], 'missing <input>'],

@@ -13,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convert, convertToDirectory } from '../../src/convert/convert.js';
+import { convert, convertToDirectory, loadKerasModel } from '../../src/convert/convert.js';
 import { parseLambdaMapping } from '../../src/convert/normalize/layer_map.js';
 import { Keras2TfjsError } from '../../src/errors.js';
+import { readHdf5Tree } from '../../src/formats/hdf5/direct/reader.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
 const DATA = new URL('./data/', import.meta.url).pathname;
@@ -156,6 +157,27 @@ describe('zip archives', () => {
     expect(err.message).toBe("flipped.keras: member 'config.json' fails its CRC-32 check; the archive is corrupt or truncated");
   });
 
+  it('a flipped byte inside a weight is found by the CRC-32 checked as the weights are read: nothing written, nothing loaded', async () => {
+    // Where the kernel of layer dense_1 lies in model.weights.h5 (its HDF5 structure stays intact).
+    const zip = new Uint8Array(KERAS);
+    const e = Object.fromEntries(entries(zip).map((x) => [x.name, x]))['model.weights.h5'];
+    const dataStart = e.local + 30 + e.nameLen + new DataView(zip.buffer).getUint16(e.local + 28, true);
+    const member = zip.slice(dataStart, dataStart + new DataView(zip.buffer).getUint32(e.central + 24, true));
+    const tree = await readHdf5Tree(member);
+    let object = tree.objects.get(tree.root)!;
+    for (const part of ['layers', 'dense_1', 'vars', '0']) object = tree.objects.get(object.members.get(part)!)!;
+    zip[dataStart + object.dataset!.storage!.pos + 5] ^= 0x01;
+    const path = file('flipped_weight.keras', zip);
+    const message = "flipped_weight.keras: member 'model.weights.h5' fails its CRC-32 check; the archive is corrupt or truncated";
+    expect((await refusal(path)).message).toBe(message);
+    const out = join(work, 'flipped-out');
+    const err = await convertToDirectory(path, out).then(() => null, (x: unknown) => x as Keras2TfjsError);
+    expect(err?.message).toBe(message);
+    expect(readdirSync(work).filter((n) => n.includes('flipped-out'))).toEqual([]);
+    const load = await loadKerasModel(path).then(() => null, (x: unknown) => x as Keras2TfjsError);
+    expect(load?.message).toBe(message);
+  });
+
   it("refuses member paths with '..' and absolute paths", async () => {
     const up = await refusal(file('up.keras', withZip((z, _dv, e) => rename(z, e['config.json'], '../fig.json'))));
     expect(up.code).toBe('BAD_ARCHIVE');
@@ -224,7 +246,7 @@ describe('HDF5 files', () => {
   it('refuses a model_config that is not JSON', async () => {
     const err = await refusal(file('badjson.h5', edited.badJson));
     expect(err.code).toBe('BAD_CONFIG');
-    expect(err.message).toBe("badjson.h5: the root attribute 'model_config' is not valid JSON");
+    expect(err.message).toBe("badjson.h5: the root attribute 'model_config' is not valid JSON (Unexpected end of JSON input)");
   });
 });
 

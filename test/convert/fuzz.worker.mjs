@@ -5,6 +5,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const load = (rel) => import(pathToFileURL(join(workerData.buildDir, rel)).href);
@@ -20,6 +22,10 @@ await tf.setBackend('cpu');
 setHdf5DeadlineBase(workerData.hdf5DeadlineBaseMs);
 
 const KNOWN_CODES = new Set(Object.values(ErrorCode));
+// The test asks for a full collection before a case when the process holds much memory, so that
+// a case's peak is its own cost, not garbage earlier cases left (see fuzz.test.ts, GC_ABOVE_MB).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
 
 /** A successful conversion must be one tfjs loads, with the parameters the report claims. */
 async function checkModel(handler, report) {
@@ -55,6 +61,11 @@ async function run({ input, outDir, options, fromMemory }) {
 }
 
 parentPort.on('message', async (job) => {
+  if (job.collect) {
+    collectGarbage();
+    parentPort.postMessage({ collected: true });
+    return;
+  }
   const { id, input } = job;
   try {
     const check = await run(job);
@@ -66,7 +77,8 @@ parentPort.on('message', async (job) => {
     } catch (e) {
       problem = `the converted model does not load in tfjs: ${e?.message ?? e}`;
     }
-    parentPort.postMessage(problem ? { id, outcome: 'bad-output', message: problem } : { id, outcome: 'converted' });
+    const heapUsed = getHeapStatistics().used_heap_size;
+    parentPort.postMessage(problem ? { id, outcome: 'bad-output', message: problem, heapUsed } : { id, outcome: 'converted', heapUsed });
   } catch (e) {
     const message = String(e?.message ?? e);
     // A clean error: a Keras2TfjsError with a known code, one line, starting with the input's
@@ -80,6 +92,7 @@ parentPort.on('message', async (job) => {
       name: e?.name ?? typeof e,
       message,
       stack: typed ? undefined : String(e?.stack ?? ''),
+      heapUsed: getHeapStatistics().used_heap_size,
     });
   }
 });

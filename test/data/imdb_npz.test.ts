@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
 import { loadImdbNpz } from '../../src/data/imdb_npz.js';
 import { NumpyRandomState } from '../../src/data/numpy_random_state.js';
@@ -31,12 +31,15 @@ function ragged(name: string): number[][] {
 
 describe('loadImdbNpz (Keras imdb.npz format)', () => {
   const args = fixtureCase<ImdbNpzCase>('imdb_npz').load_data_args;
-  const data = loadImdbNpz(fixturePath('imdb_npz', 'imdb_small.npz'), {
-    numWords: args.num_words,
-    seed: args.seed,
-    startChar: args.start_char,
-    oovChar: args.oov_char,
-    indexFrom: args.index_from,
+  let data: Awaited<ReturnType<typeof loadImdbNpz>>;
+  beforeAll(async () => {
+    data = await loadImdbNpz(fixturePath('imdb_npz', 'imdb_small.npz'), {
+      numWords: args.num_words,
+      seed: args.seed,
+      startChar: args.start_char,
+      oovChar: args.oov_char,
+      indexFrom: args.index_from,
+    });
   });
 
   it('gives the sequences keras.datasets.imdb.load_data gave, in the same shuffled order', () => {
@@ -55,15 +58,15 @@ describe('loadImdbNpz (Keras imdb.npz format)', () => {
     expect(Math.max(...all)).toBeLessThan(args.num_words);
   });
 
-  it('refuses a missing file and a zip without the IMDB members, naming the file', () => {
-    expect(() => loadImdbNpz('/nonexistent/imdb.npz')).toThrow(/\/nonexistent\/imdb\.npz not found/);
+  it('refuses a missing file and a zip without the IMDB members, naming the file', async () => {
+    await expect(loadImdbNpz('/nonexistent/imdb.npz')).rejects.toThrow(/\/nonexistent\/imdb\.npz not found/);
     const dir = mkdtempSync(join(tmpdir(), 'k2t-imdb-'));
     try {
       const path = join(dir, 'bad.npz');
       writeFileSync(path, zipSync({ 'other.npy': new Uint8Array([1, 2, 3]) }));
       let caught: unknown;
       try {
-        loadImdbNpz(path);
+        await loadImdbNpz(path);
       } catch (e) {
         caught = e;
       }

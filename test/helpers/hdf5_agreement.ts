@@ -2,7 +2,9 @@
  * The comparison behind the direct HDF5 reader's agreement tests (test/formats/hdf5 on our own
  * files, test/corpus on the third-party corpus): both readers, the direct (pure TypeScript) one
  * and the HDF5 library (h5wasm), must give the same whole tree: member names and kinds,
- * attribute names and values, and every dataset's shape, dtype and values (or the same refusal).
+ * attribute names and values, and every dataset's shape, dtype and values (or the same refusal);
+ * and the direct reader gives the same again when the file is read by ranges (as from disk) and
+ * through an asynchronous-only source (as from a browser Blob), and in pieces.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -11,10 +13,14 @@ import { unzipSync } from 'fflate';
 import { expect } from 'vitest';
 import { isHdf5, openDirectHdf5, openWasmHdf5, type Hdf5File } from '../../src/formats/hdf5/open_hdf5.js';
 import { Keras2TfjsError } from '../../src/errors.js';
+import { MemorySource, type ByteSource } from '../../src/io/byte_source.js';
+import type { StoredValues } from '../../src/formats/stored_array.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TEST_DATA = join(ROOT, 'test/convert/data');
 export const LARGE_BENCH_MODELS = join(ROOT, 'bench/.cache/large');
+/** Real weights rewritten by h5py as chunked datasets (test/formats/hdf5/make_chunked_hdf5.py). */
+export const CHUNKED_DATA = join(ROOT, 'test/formats/hdf5/chunked');
 /**
  * Groups hard-linked into a lattice (2^40 paths): walking every path is exactly what both readers
  * must refuse to do, so there is no whole tree to compare (hdf5_linked_groups.test.ts tests it).
@@ -68,13 +74,24 @@ function outcome<T>(read: () => T): T | { refused: string } {
   }
 }
 
+/** The outcome of reading a dataset: its description and values, or the refusal. */
+async function arrayOutcome(h5: Hdf5File, path: string): Promise<{ shape: number[]; dtype: string; sourceDtype: string; data: StoredValues } | { refused: string }> {
+  try {
+    const a = h5.array(path);
+    return { shape: a.shape, dtype: a.dtype, sourceDtype: a.sourceDtype, data: await a.read() };
+  } catch (e) {
+    if (e instanceof Keras2TfjsError) return { refused: `${e.code}: ${e.message}` };
+    throw e;
+  }
+}
+
 /**
  * Walks the direct reader's tree and asks the same of h5wasm at every step; returns the number
  * of objects compared.
  */
-function compareTrees(direct: Hdf5File, wasm: Hdf5File): number {
+async function compareTrees(direct: Hdf5File, wasm: Hdf5File): Promise<number> {
   let objects = 0;
-  const visit = (path: string): void => {
+  const visit = async (path: string): Promise<void> => {
     objects++;
     expect(wasm.has(path), `has ${path}`).toBe(direct.has(path));
     expect(wasm.isGroup(path), `isGroup ${path}`).toBe(direct.isGroup(path));
@@ -85,44 +102,73 @@ function compareTrees(direct: Hdf5File, wasm: Hdf5File): number {
       expect(outcome(() => wasm.attr(path, name)), `attr ${path} ${name}`).toEqual(outcome(() => direct.attr(path, name)));
     }
     if (direct.isDataset(path)) {
-      const a = outcome(() => direct.readArray(path));
-      const b = outcome(() => wasm.readArray(path));
-      if ('refused' in a) expect(b, `readArray ${path}`).toEqual(a);
+      const a = await arrayOutcome(direct, path);
+      const b = await arrayOutcome(wasm, path);
+      if ('refused' in a) expect(b, `array ${path}`).toEqual(a);
       else {
-        expect('refused' in b ? b : { ...b, data: null }, `readArray ${path}`).toEqual({ ...a, data: null });
+        expect('refused' in b ? b : { ...b, data: null }, `array ${path}`).toEqual({ ...a, data: null });
         if (!('refused' in b)) expect(sameBytes(a.data, b.data), `data ${path}`).toBe(true);
       }
       return;
     }
     const keys = direct.keys(path);
     expect(wasm.keys(path), `keys ${path}`).toEqual(keys);
-    for (const key of keys) visit(path === '/' ? `/${key}` : `${path}/${key}`);
+    for (const key of keys) await visit(path === '/' ? `/${key}` : `${path}/${key}`);
   };
-  visit('/');
+  await visit('/');
   // Paths that are not there, and a dataset asked for as a group.
   for (const missing of ['/no such member', '/no/such/path']) {
     expect(wasm.has(missing)).toBe(direct.has(missing));
     expect(wasm.attrNames(missing)).toEqual(direct.attrNames(missing));
     expect(outcome(() => wasm.keys(missing))).toEqual(outcome(() => direct.keys(missing)));
-    expect(outcome(() => wasm.readArray(missing))).toEqual(outcome(() => direct.readArray(missing)));
+    expect(await arrayOutcome(wasm, missing)).toEqual(await arrayOutcome(direct, missing));
   }
   return objects;
 }
 
-function forEachDataset(h5: Hdf5File, fn: (path: string) => void, path = '/'): void {
+async function forEachDataset(h5: Hdf5File, fn: (path: string) => Promise<void>, path = '/'): Promise<void> {
   if (h5.isDataset(path)) return fn(path);
-  for (const key of h5.keys(path)) forEachDataset(h5, fn, path === '/' ? `/${key}` : `${path}/${key}`);
+  for (const key of h5.keys(path)) await forEachDataset(h5, fn, path === '/' ? `/${key}` : `${path}/${key}`);
+}
+
+/** The dataset's values in pieces of `bytes`, laid end to end. */
+async function inPieces(h5: Hdf5File, path: string, bytes: number): Promise<StoredValues> {
+  const a = h5.array(path);
+  const parts: StoredValues[] = [];
+  for await (const p of a.pieces(bytes)) parts.push(p);
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+    at += p.byteLength;
+  }
+  // The pieces' own type (each piece has it): the whole read's type, which sameBytes compares.
+  const Type = (parts[0]?.constructor ?? (a.dtype === 'float32' ? Float32Array : Int32Array)) as new (b: ArrayBuffer) => StoredValues;
+  return new Type(out.buffer);
 }
 
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.constructor === b.constructor && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
+/** Bytes read as a file is: every read (sync or async) a copy of its own. */
+function freshReads(bytes: Uint8Array): ByteSource {
+  const copy = (at: number, n: number) => bytes.slice(at, at + n);
+  return { name: 'file', size: bytes.length, ownership: 'fresh', read: async (at, n) => copy(at, n), readSync: copy, close: async () => {} };
+}
+
+/** Bytes behind an asynchronous read only, like a browser Blob. */
+function asyncOnly(bytes: Uint8Array): ByteSource {
+  const memory = new MemorySource(bytes, 'blob', 'borrowed');
+  return { name: 'blob', size: memory.size, ownership: 'borrowed', read: (at, n) => memory.read(at, n), close: async () => {} };
+}
+
 export const tally = { direct: 0, fallback: 0 };
 
 export async function agree(source: Source): Promise<void> {
   const bytes = source.read();
-  const direct = openDirectHdf5(bytes, source.label);
+  const direct = await openDirectHdf5(bytes, source.label);
   const name = basename(source.label.split('!')[0]);
   if (direct === null) {
     tally.fallback++;
@@ -132,19 +178,24 @@ export async function agree(source: Source): Promise<void> {
   tally.direct++;
   expect(EXPECTED_FALLBACKS.has(name), `${source.label} should fall back`).toBe(false);
   const wasm = await openWasmHdf5(bytes, source.label);
+  // The same file read by ranges (as a file on disk is), and through an asynchronous-only source
+  // (as a browser Blob is): its structure read page by page, each object read again once its
+  // pages are in.
+  const asFile = (await openDirectHdf5(freshReads(bytes), source.label))!;
+  const asBlob = (await openDirectHdf5(asyncOnly(bytes), source.label))!;
   try {
-    expect(compareTrees(direct, wasm)).toBeGreaterThan(1);
-    // Bytes given away (a file read from disk): the same values, viewed in place where aligned.
-    const owned = openDirectHdf5(bytes.slice(), source.label, true)!;
-    forEachDataset(direct, (path) => {
-      const a = outcome(() => direct.readArray(path));
-      const b = outcome(() => owned.readArray(path));
-      if ('refused' in a || 'refused' in b) expect(b).toEqual(a);
-      else expect(sameBytes(a.data, b.data), `owned ${path}`).toBe(true);
+    expect(await compareTrees(direct, wasm)).toBeGreaterThan(1);
+    expect(await compareTrees(direct, asBlob)).toBeGreaterThan(1);
+    await forEachDataset(direct, async (path) => {
+      const a = await arrayOutcome(direct, path);
+      const b = await arrayOutcome(asFile, path);
+      if ('refused' in a || 'refused' in b) return expect(b).toEqual(a);
+      expect(sameBytes(a.data, b.data), `read by ranges ${path}`).toBe(true);
+      // In pieces (the writer's way): the same values, whatever the piece size.
+      expect(sameBytes(await inPieces(direct, path, 1000), a.data), `pieces ${path}`).toBe(true);
     });
   } finally {
     wasm.close();
     direct.close();
   }
 }
-

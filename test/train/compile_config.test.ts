@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { switchBackend } from '../helpers/backends.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { compileFromKerasConfig, kerasCompileArgs } from '../../src/train/compile_config.js';
+import { tfjsMetric, type KerasMetricFn } from '../../src/train/loss_config.js';
 import { KerasAdam } from '../../src/train/adam.js';
 import { KerasAdamW } from '../../src/train/adamw.js';
 import { KerasRMSprop } from '../../src/train/rmsprop.js';
@@ -114,6 +115,19 @@ describe('compileFromKerasConfig', () => {
     expect(accuracyFor(1, 'mse')).toEqual(['binaryAccuracy']);
     expect(accuracyFor(5, 'sparse_categorical_crossentropy')).toEqual(['sparseCategoricalAccuracy']);
     expect(accuracyFor(5, 'categorical_crossentropy')).toEqual(['categoricalAccuracy']);
+  });
+
+  it("a sparse loss with 'accuracy' compiles: tfjs' metric table has no 'sparseCategoricalAccuracy', compile gets its function", () => {
+    const m = model(3);
+    compileFromKerasConfig(m, { optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    expect(m.metricsNames).toEqual(['loss', 'sparseCategoricalAccuracy']);
+    const metric = tfjsMetric('sparseCategoricalAccuracy') as KerasMetricFn;
+    expect(metric.kerasIdentifier).toBe('sparse_categorical_accuracy');
+    const labels = tf.tensor2d([[0], [2], [1]]);
+    const probabilities = tf.tensor2d([[0.8, 0.1, 0.1], [0.1, 0.2, 0.7], [0.6, 0.3, 0.1]]);
+    expect(Array.from(metric(labels, probabilities).dataSync())).toEqual([1, 1, 0]);
+    tf.dispose([labels, probabilities]);
+    m.dispose();
   });
 
   it('reads legacy Keras 2 optimizer configs (lr, decay)', () => {

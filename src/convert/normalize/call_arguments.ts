@@ -7,6 +7,7 @@
  * config records (`call_inputs`: 'query+value' for mha(x, x)), and the call's settings become config keys
  * (`use_causal_mask`, `return_attention_scores`). Every call of one layer must agree on both.
  */
+import { nameTable, ownValue } from '../../name_table.js';
 import { isObject } from './values.js';
 
 type Config = Record<string, unknown>;
@@ -35,15 +36,15 @@ const DENSE_ATTENTION: Signature = {
   ignored: ['training'],
 };
 
-const SIGNATURES: Record<string, Signature> = {
+const SIGNATURES: Readonly<Record<string, Signature>> = nameTable({
   MultiHeadAttention: MHA,
   GroupedQueryAttention: MHA,
   Attention: DENSE_ATTENTION,
   AdditiveAttention: DENSE_ATTENTION,
-};
+});
 
 export function hasCallSignature(className: string): boolean {
-  return className in SIGNATURES;
+  return ownValue(SIGNATURES, className) !== undefined;
 }
 
 export interface CallNodes {
@@ -90,7 +91,8 @@ function namedArguments(node: unknown, sig: Signature): Config | null {
  * (a message clause) when its calls cannot be expressed.
  */
 export function callNodes(className: string, layer: string, nodes: unknown[], layerNames: Set<string>): CallNodes | { problem: string } {
-  const sig = SIGNATURES[className];
+  const sig = ownValue(SIGNATURES, className);
+  if (!sig) return { problem: `layer '${layer}' has class '${className}', which has no call signature` };
   let roles: string[] | null = null;
   let settings: Config | null = null;
   const calls: Ref[][] = [];

@@ -8,6 +8,7 @@
  * Part of normalize/model_config.
  */
 import type { ValueContext } from './values.js';
+import { nameTable } from '../../name_table.js';
 
 type Config = Record<string, unknown>;
 
@@ -29,7 +30,7 @@ export function isKeras1Config(className: string, config: Config, kerasMajor: nu
 const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN']);
 
 /** Keras 1 class names that Keras 2 renamed. */
-const CLASS_RENAMES: Record<string, string> = {
+const CLASS_RENAMES: Readonly<Record<string, string>> = nameTable({
   Convolution1D: 'Conv1D',
   Convolution2D: 'Conv2D',
   Convolution3D: 'Conv3D',
@@ -37,7 +38,7 @@ const CLASS_RENAMES: Record<string, string> = {
   AtrousConvolution2D: 'Conv2D',
   Deconvolution2D: 'Conv2DTranspose',
   SeparableConvolution2D: 'SeparableConv2D',
-};
+});
 
 /** Returns the Keras 2 class name and config for a Keras 1 layer (config is a fresh copy). */
 export function translateKeras1(className: string, input: Config, ctx: ValueContext): { className: string; config: Config } {

@@ -9,6 +9,8 @@
  *   - the Python twin `keras2tfjs>ManualDropout` becomes ManualDropout with the same config;
  *   - Keras `Dropout` stays tfjs `Dropout`, unless `exactDropout`, which makes it ManualDropout
  *     drawing its masks from the source backend's stream (rng 'tensorflow' or 'jax') and seed;
+ *     with `exactDropout`, `SpatialDropout1D/2D/3D` become ManualDropout too, with the noise
+ *     shape Keras draws them over (one mask value per sample and channel);
  *   - anything else is unknown: collected, so one error can list every missing class.
  */
 import { serialization } from '@tensorflow/tfjs-core';
@@ -16,9 +18,11 @@ import { layers as tflayers } from '@tensorflow/tfjs-layers';
 import '../../layers/manual_dropout.js';
 // Layers keras2tfjs adds for Keras semantics tfjs lacks (registered on import).
 import '../../layers/compat/index.js';
-import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import { ErrorCode, Keras2TfjsError, summarizeList } from '../../errors.js';
+import { jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { LayerMapping } from '../intermediate.js';
 import { summarizeLambdaCode, type CodeSummary } from '../../formats/python/marshal.js';
+import { nameTable, ownValue } from '../../name_table.js';
 
 /** What a Lambda (or any layer, by name) maps to: a registered tfjs class and its config. */
 export interface LambdaTarget {
@@ -63,7 +67,7 @@ const MANUAL_DROPOUT = 'ManualDropout';
  * Keras class names that name a tfjs class under another name (Keras 2 internal or Keras 3
  * spellings). Only exact equivalents belong here.
  */
-const RENAMED: Record<string, string> = {
+const RENAMED: Readonly<Record<string, string>> = nameTable({
   BatchNormalizationV1: 'BatchNormalization',
   BatchNormalizationV2: 'BatchNormalization',
   UnifiedLSTM: 'LSTM',
@@ -91,7 +95,7 @@ const RENAMED: Record<string, string> = {
   GlobalMaxPool3D: 'GlobalMaxPooling3D',
   // Keras 3 exports GroupedQueryAttention as keras.layers.GroupQueryAttention (.keras files say so).
   GroupQueryAttention: 'GroupedQueryAttention',
-};
+});
 
 /** `package>Name` (Keras' registered names) → `Name`. */
 export function stripPackage(className: string): string {
@@ -101,7 +105,8 @@ export function stripPackage(className: string): string {
 
 /** True if tfjs can deserialize a layer of this class right now (built in or registered). */
 export function isRegisteredLayer(className: string): boolean {
-  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  // tfjs' registry is a plain object: 'toString' would find Object.prototype's.
+  const entry = ownValue(serialization.SerializationMap.getMap().classNameMap, className);
   if (!entry) return false;
   const ctor = entry[0] as unknown as { prototype: unknown };
   return ctor.prototype instanceof tflayers.Layer;
@@ -119,11 +124,11 @@ export function tfjsClassName(sourceClass: string): string {
  */
 export function mapLayer(sourceClass: string, layerName: string, config: Config, opts: LayerMapOptions): MapResult {
   const plain = stripPackage(sourceClass);
-  const byName = opts.lambdas?.[layerName];
+  const byName = ownValue(opts.lambdas, layerName);
 
   if (plain === 'Lambda') {
     const info = describeLambda(layerName, config);
-    const target = byName ?? (info.functionName ? opts.lambdas?.[info.functionName] : undefined);
+    const target = byName ?? (info.functionName ? ownValue(opts.lambdas, info.functionName) : undefined);
     if (!target) return { kind: 'lambda', info };
     return mappedTo(target, sourceClass, layerName, config, info.functionName, opts);
   }
@@ -139,8 +144,14 @@ export function mapLayer(sourceClass: string, layerName: string, config: Config,
     const target = manualDropoutConfig(config, opts.rng);
     return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
   }
+  const spatialNoise = spatialNoiseShape(plain, config);
+  if (spatialNoise && opts.exactDropout) {
+    const target = manualDropoutConfig({ ...config, noise_shape: spatialNoise }, opts.rng);
+    return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
+  }
   if (INFERENCE_IDENTITY.has(plain)) return { kind: 'keep', className: 'InferenceIdentity', config: inferenceIdentityConfig(plain, config) };
-  if (plain in REPLACED) return { kind: 'keep', className: REPLACED[plain], config };
+  const replaced = ownValue(REPLACED, plain);
+  if (replaced) return { kind: 'keep', className: replaced, config };
   const className = tfjsClassName(sourceClass);
   if (isRegisteredLayer(className)) return { kind: 'keep', className, config };
   return { kind: 'unknown', sourceClass: plain };
@@ -152,12 +163,12 @@ export function mapLayer(sourceClass: string, layerName: string, config: Config,
  * its Conv3DTranspose runs a kernel tfjs-backend-wasm gets wrong):
  * keras2tfjs' versions, exported back under the Keras name.
  */
-const REPLACED: Record<string, string> = {
+const REPLACED: Readonly<Record<string, string>> = nameTable({
   Resizing: 'KerasResizing',
   CenterCrop: 'KerasCenterCrop',
   CategoryEncoding: 'KerasCategoryEncoding',
   Conv3DTranspose: 'KerasConv3DTranspose',
-};
+});
 
 /**
  * Keras layers that are the identity when a model predicts: random augmentation (applied only in
@@ -213,6 +224,18 @@ function mapped(className: string, config: Config, sourceClass: string, layerNam
     config,
     mapping: { layer: layerName, sourceClass, functionName: fn, targetClass: className, targetConfig: config },
   };
+}
+
+/**
+ * Keras' SpatialDropout noise shapes (`_get_noise_shape`): the batch and channel axes keep the
+ * input's size (null), every spatial axis is 1, so a whole feature map is kept or dropped.
+ */
+function spatialNoiseShape(plain: string, config: Config): Array<number | null> | null {
+  const spatialAxes = { SpatialDropout1D: 1, SpatialDropout2D: 2, SpatialDropout3D: 3 }[plain];
+  if (spatialAxes === undefined) return null;
+  const ones = new Array<number>(spatialAxes).fill(1);
+  if (spatialAxes > 1 && config.data_format === 'channels_first') return [null, null, ...ones];
+  return [null, ...ones, null];
 }
 
 /**
@@ -297,17 +320,15 @@ export function shellWord(text: string): string {
 function codeHint(code: CodeSummary | null): string {
   if (!code) return '';
   const parts: string[] = [];
-  if (code.names.length) parts.push(`uses ${code.names.join(', ')}`);
+  if (code.names.length) parts.push(`uses ${summarizeList(code.names)}`);
   const consts = code.consts.filter((c) => c !== null && typeof c !== 'boolean' && !(typeof c === 'string' && c.length > 24));
-  if (consts.length) parts.push(`constants ${consts.map((c) => JSON.stringify(c)).join(', ')}`);
+  if (consts.length) parts.push(`constants ${summarizeList(consts.map((c) => JSON.stringify(c)))}`);
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
 /** Layer names for a message: all of a few, else the first ones and how many more. */
 export function layerList(layers: string[]): string {
-  if (layers.length === 1) return `layer '${layers[0]}'`;
-  const shown = layers.slice(0, 3).map((l) => `'${l}'`).join(', ');
-  return layers.length <= 3 ? `layers ${shown}` : `layers ${shown} and ${layers.length - 3} more`;
+  return layers.length === 1 ? `layer '${layers[0]}'` : `layers ${summarizeList(layers.map((l) => `'${l}'`))}`;
 }
 
 /** The message clause for an unknown class, with how to provide it. */
@@ -331,9 +352,9 @@ export function parseLambdaMapping(spec: string): [string, LambdaTarget] {
   if (m[3] !== undefined && m[3] !== '') {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(m[3]);
-    } catch {
-      throw badMapping(spec, `the config after ':' must be a JSON object; ${usage}`);
+      parsed = parseBoundedJson(m[3]);
+    } catch (e) {
+      throw badMapping(spec, `the config after ':' must be a JSON object (it ${jsonProblem(e)}); ${usage}`);
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badMapping(spec, `the config must be a JSON object; ${usage}`);
     config = parsed as Record<string, unknown>;

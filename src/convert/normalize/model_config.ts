@@ -13,7 +13,7 @@
  * every missing class, unmapped Lambda and unsupported setting in one message.
  */
 import { ErrorCode } from '../../errors.js';
-import { convertError } from '../../errors.js';
+import { convertError, summarizeList } from '../../errors.js';
 import type { LayerMapping } from '../intermediate.js';
 import {
   describeUnknownClass,
@@ -147,9 +147,6 @@ function bad(file: string, message: string, layer?: string) {
   return convertError(ErrorCode.BAD_CONFIG, file, message, layer);
 }
 
-/** At most this many problems are spelled out; the rest are counted. */
-const PROBLEMS_SHOWN = 5;
-
 function throwProblems(ctx: Ctx): void {
   const p = ctx.problems;
   const clauses: string[] = [];
@@ -161,14 +158,7 @@ function throwProblems(ctx: Ctx): void {
   const unknown = p.unknown.size > 0 || p.operations.length > 0;
   const code = unknown ? ErrorCode.UNKNOWN_LAYER : p.lambdas.length > 0 ? ErrorCode.UNMAPPED_LAMBDA : ErrorCode.UNSUPPORTED_SEMANTICS;
   const firstLayer = p.unknown.size > 0 ? [...p.unknown.values()][0][0] : p.lambdas[0]?.layer;
-  throw convertError(code, ctx.opts.file, summarize(clauses), firstLayer);
-}
-
-/** The first few problems, then how many more: one line a user can read. */
-export function summarize(clauses: string[]): string {
-  if (clauses.length <= PROBLEMS_SHOWN) return clauses.join('; ');
-  const rest = clauses.length - PROBLEMS_SHOWN;
-  return `${clauses.slice(0, PROBLEMS_SHOWN).join('; ')}; and ${rest} more problem${rest === 1 ? '' : 's'} (${clauses.length} in all; \`keras2tfjs inspect\` lists every layer)`;
+  throw convertError(code, ctx.opts.file, summarizeList(clauses, 3, '; '), firstLayer);
 }
 
 // ------------------------------------------------------------------------------- models

@@ -208,7 +208,7 @@ export function tfFunctionCall(fn: string, first: Stored, kwargs: Record<string,
   // Entries read plain strings ('CONSTANT', 'NHWC'); the result is encoded again for tfjs.
   const values = decodeStrings({ ...kwargs, [entry.params[0]]: first }) as Record<string, Stored>;
   const p: Params = (name, fallback) => {
-    if (name in values && values[name] !== undefined) return values[name];
+    if (Object.hasOwn(values, name) && values[name] !== undefined) return values[name];
     if (fallback === undefined) throw new MissingArgument(name);
     return fallback;
   };

@@ -20,11 +20,12 @@
  * Every message ends with what to do about it.
  */
 import { engine, ready } from '@tensorflow/tfjs-core';
-import { models } from '@tensorflow/tfjs-layers';
+import { models, type LayersModel } from '@tensorflow/tfjs-layers';
 import { useBackend } from '../../backend.js';
 import { ErrorCode } from '../../errors.js';
 import { convertError, firstLine } from '../../errors.js';
 import type { NamedWeight } from '../intermediate.js';
+import { buildWithZeros } from './tfjs_build.js';
 
 type Config = Record<string, unknown>;
 /** A normalized model: `{class_name, config}` as tfjs deserializes it. */
@@ -221,16 +222,19 @@ interface BuiltModel {
 }
 
 /**
- * Builds the topology in tfjs (without the weights), checks that it has exactly the converted
- * weights (names and shapes, as tfjs' loader matches them), and disposes it. BAD_CONFIG if tfjs
- * refuses the topology, WEIGHT_MISMATCH if its weights differ. Runs on the app's tfjs backend;
- * if none is registered, starts `startBackend` (cpu if wasm fails).
+ * Builds the topology in tfjs as tfjs' loader does (tfjs_build.ts: variables at zero, no
+ * weights read), checks that it has exactly the converted weights (names and shapes, as tfjs'
+ * loader matches them), and disposes it, or with `keep` returns it (loadKerasModel fills it).
+ * BAD_CONFIG if tfjs refuses the topology, WEIGHT_MISMATCH if its weights differ. Runs on the
+ * app's tfjs backend; if none is registered, starts `startBackend` (cpu if wasm fails).
  */
-export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[], startBackend: StartBackend = 'cpu'): Promise<void> {
+export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[], startBackend?: StartBackend): Promise<void>;
+export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[], startBackend: StartBackend, keep: true): Promise<LayersModel>;
+export async function checkTfjsBuild(file: string, topology: Topology, weights: NamedWeight[], startBackend: StartBackend = 'cpu', keep = false): Promise<LayersModel | void> {
   await ensureBackend(startBackend);
-  let model: BuiltModel;
+  let model: LayersModel;
   try {
-    model = (await deserialize(withZerosInitializers(topology) as Config)) as BuiltModel;
+    model = buildWithZeros(topology);
   } catch (e) {
     const culprit = await refusedLayer(topology);
     if (culprit) {
@@ -239,10 +243,13 @@ export async function checkTfjsBuild(file: string, topology: Topology, weights: 
     throw convertError(ErrorCode.BAD_CONFIG, file, `tfjs cannot build the converted model (${firstLine(e)}); ${FIX}`);
   }
   try {
-    compareWeights(file, topology, model.weights, weights);
-  } finally {
+    compareWeights(file, topology, model.weights as BuiltModel['weights'], weights);
+  } catch (e) {
     model.dispose();
+    throw e;
   }
+  if (keep) return model;
+  model.dispose();
 }
 
 /** The weights tfjs built vs the converted ones: the first difference, naming its layer. */
@@ -299,17 +306,6 @@ async function ensureBackend(preferred: StartBackend): Promise<void> {
     await started.ready;
   }
   await ready();
-}
-
-/** A deep copy where every `*_initializer` is Zeros: building then draws no random numbers. */
-function withZerosInitializers(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withZerosInitializers);
-  if (!isObject(v)) return v;
-  const out: Config = {};
-  for (const [k, x] of Object.entries(v)) {
-    out[k] = k.endsWith('_initializer') && x !== null ? { class_name: 'Zeros', config: {} } : withZerosInitializers(x);
-  }
-  return out;
 }
 
 /**

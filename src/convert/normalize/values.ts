@@ -11,6 +11,8 @@
  */
 import { KERAS_ONLY_ACTIVATIONS } from '../../layers/compat/activations/keras_activations.js';
 
+import { nameTable, ownValue } from '../../name_table.js';
+
 type Config = Record<string, unknown>;
 
 export interface ValueContext {
@@ -74,8 +76,18 @@ export function dtypeName(value: unknown, ctx: ValueContext): string | undefined
     return 'float32';
   }
   if (name === 'int64') return 'int32';
+  if (!KERAS_DTYPES.has(name)) {
+    ctx.unsupported(`${ctx.where} has the dtype '${name}', which is not a Keras dtype`);
+    return 'float32';
+  }
   return name;
 }
+
+/** Keras' dtype names (keras/src/backend/common/dtypes.py ALLOWED_DTYPES, floats handled above). */
+const KERAS_DTYPES = new Set([
+  'float32', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int4', 'bool', 'string', 'complex64', 'complex128',
+  'float8_e4m3fn', 'float8_e5m2',
+]);
 
 // ---------------------------------------------------------------------------- activations
 
@@ -104,7 +116,8 @@ export function activationName(value: unknown, ctx: ValueContext, key: string): 
     // Keras 1/2: clip(0.2x + 0.5, 0, 1), as tfjs' hardSigmoid; Keras 3: relu6(x + 3) / 6, keras2tfjs' own.
     return ctx.kerasMajor <= 2 ? 'hard_sigmoid' : 'keras3_hard_sigmoid';
   }
-  if (plain in KERAS_ONLY_ACTIVATIONS) return KERAS_ONLY_ACTIVATIONS[plain];
+  const kerasOnly = ownValue(KERAS_ONLY_ACTIVATIONS, plain);
+  if (kerasOnly !== undefined) return kerasOnly;
   if (plain === 'glu') {
     // glu halves its axis; tfjs layers take an activation to keep their output shape.
     ctx.unsupported(`${ctx.where} uses the ${key} 'glu', which halves the last axis; tfjs layers assume an activation keeps their output's shape (keras.ops.glu after the layer converts)`);
@@ -117,7 +130,7 @@ export function activationName(value: unknown, ctx: ValueContext, key: string): 
 // --------------------------------------------------------------------------- initializers
 
 /** Keras initializer names (classes, snake_case aliases, Keras 1 strings) → tfjs class name. */
-const INITIALIZERS: Record<string, string> = {
+const INITIALIZERS: Readonly<Record<string, string>> = nameTable({
   Zeros: 'Zeros', zeros: 'Zeros', zero: 'Zeros',
   Ones: 'Ones', ones: 'Ones', one: 'Ones',
   Constant: 'Constant', constant: 'Constant',
@@ -133,10 +146,10 @@ const INITIALIZERS: Record<string, string> = {
   LecunUniform: 'LeCunUniform', LeCunUniform: 'LeCunUniform', lecun_uniform: 'LeCunUniform',
   Orthogonal: 'Orthogonal', OrthogonalInitializer: 'Orthogonal', orthogonal: 'Orthogonal',
   Identity: 'Identity', IdentityInitializer: 'Identity', identity: 'Identity',
-};
+});
 
 /** Config keys each tfjs initializer reads (others are dropped). */
-const INITIALIZER_KEYS: Record<string, string[]> = {
+const INITIALIZER_KEYS: Readonly<Record<string, string[]>> = nameTable({
   Constant: ['value'],
   RandomNormal: ['mean', 'stddev', 'seed'],
   RandomUniform: ['minval', 'maxval', 'seed'],
@@ -146,13 +159,13 @@ const INITIALIZER_KEYS: Record<string, string[]> = {
   LeCunNormal: ['seed'], LeCunUniform: ['seed'],
   Orthogonal: ['gain', 'seed'],
   Identity: ['gain'],
-};
+});
 
 /** Keras 1 string initializers carried their parameters implicitly. */
-const KERAS1_INIT_DEFAULTS: Record<string, Config> = {
+const KERAS1_INIT_DEFAULTS: Readonly<Record<string, Config>> = nameTable({
   uniform: { minval: -0.05, maxval: 0.05, seed: null },
   normal: { mean: 0, stddev: 0.05, seed: null },
-};
+});
 
 export function initializer(value: unknown, ctx: ValueContext, key: string): Config | null {
   if (value === null || value === undefined) return null;
@@ -224,19 +237,19 @@ function num(v: unknown): number {
 
 // ---------------------------------------------------------------------------- constraints
 
-const CONSTRAINTS: Record<string, string> = {
+const CONSTRAINTS: Readonly<Record<string, string>> = nameTable({
   MaxNorm: 'MaxNorm', max_norm: 'MaxNorm', maxnorm: 'MaxNorm',
   NonNeg: 'NonNeg', non_neg: 'NonNeg', nonneg: 'NonNeg',
   UnitNorm: 'UnitNorm', unit_norm: 'UnitNorm', unitnorm: 'UnitNorm',
   MinMaxNorm: 'MinMaxNorm', min_max_norm: 'MinMaxNorm',
-};
+});
 
-const CONSTRAINT_KEYS: Record<string, string[]> = {
+const CONSTRAINT_KEYS: Readonly<Record<string, string[]>> = nameTable({
   MaxNorm: ['max_value', 'axis'],
   NonNeg: [],
   UnitNorm: ['axis'],
   MinMaxNorm: ['min_value', 'max_value', 'rate', 'axis'],
-};
+});
 
 export function constraint(value: unknown, ctx: ValueContext, key: string): Config | null {
   if (value === null || value === undefined) return null;

@@ -8,18 +8,24 @@
  *   directory with config.json                             → 'keras-dir'
  *   directory with saved_model.pb                          → 'savedmodel'
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
-import { isHdf5, withHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceFormat } from '../intermediate.js';
+import type { ByteSource } from '../../io/byte_source.js';
+import { isHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
 import { hasKeras3Layout } from './keras_archive.js';
-import { isZip, ZipArchive } from '../../formats/zip/zip_archive.js';
+import { isZip, type ZipArchive } from '../../formats/zip/zip_archive.js';
 
-/** 'zip', 'hdf5' or null from the first bytes. */
-export function sniffBytes(bytes: Uint8Array): 'zip' | 'hdf5' | null {
-  if (isZip(bytes)) return 'zip';
-  if (isHdf5(bytes)) return 'hdf5';
+/** Where HDF5 looks for its signature: 0, then 512, 1024, 2048, ... (a user block before it). */
+const HDF5_SIGNATURE_LIMIT = 1 << 21;
+
+/** 'zip', 'hdf5' or null, from the source's first bytes (and HDF5's possible signature places). */
+export async function sniffSource(source: ByteSource): Promise<'zip' | 'hdf5' | null> {
+  const head = await source.read(0, Math.min(source.size, 8));
+  if (isZip(head)) return 'zip';
+  for (let at = 0; at + 8 <= source.size && at <= HDF5_SIGNATURE_LIMIT; at = at === 0 ? 512 : at * 2) {
+    if (isHdf5(at === 0 ? head : await source.read(at, 8))) return 'hdf5';
+  }
   return null;
 }
 
@@ -50,34 +56,12 @@ export async function detectDirectory(dir: string): Promise<'keras-dir' | 'saved
   );
 }
 
-/** Format of raw bytes (an opened file). */
-export async function detectBytes(bytes: Uint8Array, file: string): Promise<SourceFormat> {
-  const kind = sniffBytes(bytes);
-  if (kind === 'zip') {
-    checkKerasZip(ZipArchive.open(bytes, file));
-    return 'keras-zip';
-  }
-  if (kind === 'hdf5') return withHdf5(bytes, file, classifyHdf5);
-  throw unknownBytes(bytes, file);
-}
-
-export function unknownBytes(bytes: Uint8Array, file: string): Error {
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 64)).trimStart();
+/** UNKNOWN_FORMAT for a source that is neither a zip nor HDF5 (with a hint for JSON files). */
+export async function unknownFormat(source: ByteSource, file: string): Promise<Error> {
+  const bytes = await source.read(0, Math.min(source.size, 64));
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes).trimStart();
   const hint = head.startsWith('{')
     ? ' (a JSON file: to convert weights with a separate architecture, pass the weights file as input and this JSON as `config`)'
     : '';
   return convertError(ErrorCode.UNKNOWN_FORMAT, file, `not a Keras model: neither a .keras zip, an HDF5 file, nor a model directory${hint}`);
-}
-
-/** Detects the format of a path (file or directory) or of bytes. */
-export async function detectFormat(input: string | Uint8Array, name = '<memory>'): Promise<SourceFormat> {
-  if (typeof input !== 'string') return detectBytes(input, name);
-  let isDir: boolean;
-  try {
-    isDir = (await stat(input)).isDirectory();
-  } catch {
-    throw convertError(ErrorCode.FILE_NOT_FOUND, input, 'no such file or directory');
-  }
-  if (isDir) return detectDirectory(input);
-  return detectBytes(new Uint8Array(await readFile(input)), input);
 }

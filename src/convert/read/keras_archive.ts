@@ -14,62 +14,114 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
-import { withHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import type { ByteSource } from '../../io/byte_source.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
+import type { DecodeBudget } from '../../formats/decode_budget.js';
+import { openHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
+import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 import { stripPackage } from '../normalize/layer_map.js';
 
 type Config = Record<string, unknown>;
 
-/** How to read the archive's members: from a zip or from a directory. */
 /** The archive member that holds the variables. */
 export const KERAS_WEIGHTS_MEMBER = 'model.weights.h5';
 
+/** config.json and metadata.json are read whole: no genuine one comes near this. */
+export const MAX_JSON_MEMBER_BYTES = 256 * 1024 * 1024;
+
+/** How to read the archive's members: from a zip or from a directory. */
 export interface ArchiveSource {
   format: 'keras-zip' | 'keras-dir';
-  /** The member's bytes, or null if absent. */
-  read(member: string): Promise<Uint8Array | null>;
+  /** Charged with everything decoded from the archive. */
+  budget: DecodeBudget;
+  /** A small member's whole bytes (at most `maxBytes`, else RESOURCE_LIMIT), or null if absent. */
+  read(member: string, maxBytes: number): Promise<Uint8Array | null>;
+  /** True if the member exists. */
+  has(member: string): Promise<boolean>;
   /**
-   * True when the buffers behind what `read` returns are ours (not the caller's input) and the
-   * archive is read no more after its weights: HDF5 may then take the weights' buffer whole.
+   * A member to read by ranges (the weights), or null if absent; its `verify` completes its
+   * integrity check once it has been read.
    */
-  movable: boolean;
+  open(member: string): Promise<(ByteSource & { verify(): Promise<void> }) | null>;
+  /** Releases what the archive holds open. */
+  close(): Promise<void>;
 }
 
-export async function readKerasArchive(file: string, src: ArchiveSource): Promise<SourceModel> {
-  const configBytes = await src.read('config.json');
-  if (!configBytes) throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'config.json': not a Keras model archive");
-  const modelConfig = parseJson(file, 'config.json', configBytes);
-  if (!isObject(modelConfig)) throw convertError(ErrorCode.BAD_CONFIG, file, "'config.json' is not a JSON object");
-  const metadataBytes = await src.read('metadata.json');
-  const metadata = metadataBytes ? parseJson(file, 'metadata.json', metadataBytes) : null;
-  const kerasVersion = isObject(metadata) && typeof metadata.keras_version === 'string' ? metadata.keras_version : null;
+/** Reads config, metadata and the weights' layout; the weights' values are read when asked. */
+export async function readKerasArchive(file: string, src: ArchiveSource, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
+  try {
+    const configBytes = await src.read('config.json', MAX_JSON_MEMBER_BYTES);
+    if (!configBytes) throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'config.json': not a Keras model archive");
+    const modelConfig = parseJson(file, 'config.json', configBytes);
+    if (!isObject(modelConfig)) throw convertError(ErrorCode.BAD_CONFIG, file, "'config.json' is not a JSON object");
+    const metadataBytes = await src.read('metadata.json', MAX_JSON_MEMBER_BYTES);
+    const metadata = metadataBytes ? parseJson(file, 'metadata.json', metadataBytes) : null;
+    const kerasVersion = isObject(metadata) && typeof metadata.keras_version === 'string' ? metadata.keras_version : null;
 
-  const weightsBytes = await src.read(KERAS_WEIGHTS_MEMBER);
-  if (!weightsBytes) {
-    if (await src.read('model.weights.npz')) {
-      throw convertError(ErrorCode.BAD_ARCHIVE, file, "the weights are stored as 'model.weights.npz'; save the model with the default weights format (h5) and convert that");
+    const weights = await src.open(KERAS_WEIGHTS_MEMBER);
+    if (!weights) {
+      if (await src.has('model.weights.npz')) {
+        throw convertError(ErrorCode.BAD_ARCHIVE, file, "the weights are stored as 'model.weights.npz'; save the model with the default weights format (h5) and convert that");
+      }
+      throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'model.weights.h5' in the archive; it is incomplete");
     }
-    throw convertError(ErrorCode.BAD_ARCHIVE, file, "no 'model.weights.h5' in the archive; it is incomplete");
+    const h5 = await openHdf5(weights, file, src.budget);
+    let layerWeights: Map<string, SourceWeight[]>;
+    let optimizerWeights: SourceOptimizerWeights | null;
+    try {
+      layerWeights = readKeras3Weights(h5, modelConfig);
+      optimizerWeights = options.optimizerState ? readKeras3OptimizerVars(h5) : null;
+    } catch (e) {
+      h5.close();
+      throw e;
+    }
+    const compile = modelConfig.compile_config;
+    const close = async () => {
+      h5.close();
+      await src.close();
+    };
+    return {
+      file,
+      format: src.format,
+      kerasVersion,
+      backend: null, // .keras archives do not record the backend
+      modelConfig,
+      trainingConfig: isObject(compile) && Object.keys(compile).length > 0 ? compile : null,
+      layerWeights,
+      optimizerWeights,
+      finish: async () => {
+        try {
+          await weights.verify();
+        } finally {
+          await close();
+        }
+      },
+      close,
+    };
+  } catch (e) {
+    await src.close();
+    throw e;
   }
-  // The weights are the last member read: when their buffer is ours, HDF5 may take it (no copy).
-  const layerWeights = await withHdf5(weightsBytes, file, (h5) => readKeras3Weights(h5, modelConfig), src.movable);
-  const compile = modelConfig.compile_config;
-  return {
-    file,
-    format: src.format,
-    kerasVersion,
-    backend: null, // .keras archives do not record the backend
-    modelConfig,
-    trainingConfig: isObject(compile) && Object.keys(compile).length > 0 ? compile : null,
-    layerWeights,
-  };
+}
+
+/** The optimizer's `optimizer/vars/0..N` (saving_lib saves the model's `optimizer` attribute there), or null. */
+export function readKeras3OptimizerVars(h5: Hdf5File): SourceOptimizerWeights | null {
+  const group = ['/optimizer/vars', '/optimizer\\vars'].find((g) => h5.isGroup(g));
+  if (!group) return null;
+  const indices = h5
+    .keys(group)
+    .filter((k) => /^\d+$/.test(k) && h5.isDataset(`${group}/${k}`))
+    .map(Number)
+    .sort((a, b) => a - b);
+  const weights = indices.map((i) => ({ ...h5.array(`${group}/${i}`), storedName: null }));
+  return { name: h5.stringAttr(group, 'name'), weights };
 }
 
 function parseJson(file: string, member: string, bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8').decode(bytes));
+    return parseBoundedJson(new TextDecoder('utf-8').decode(bytes));
   } catch (e) {
-    throw convertError(ErrorCode.BAD_CONFIG, file, `'${member}' is not valid JSON (${(e as Error).message})`);
+    throw convertError(ErrorCode.BAD_CONFIG, file, `'${member}' ${jsonProblem(e)}`);
   }
 }
 
@@ -128,6 +180,8 @@ function indexVars(h5: Hdf5File): VarIndex {
  * ('vars/0', 'cell/vars/1').
  */
 export function readKeras3Weights(h5: Hdf5File, modelConfig: Config): Map<string, SourceWeight[]> {
+  // The config may come from outside the archive (a weights-only file's --config): walked below.
+  checkJsonShape(h5.file, modelConfig, 'the model architecture');
   const index = indexVars(h5);
   const out = new Map<string, SourceWeight[]>();
   const visited = new Set<unknown>();
@@ -234,10 +288,8 @@ function readGroupVars(h5: Hdf5File, index: VarIndex, group: string): SourceWeig
   const prefix = `${group}/`;
   const paths = [...index.datasets.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   paths.sort(compareVarPaths);
-  return paths.map((rel) => {
-    const { shape, dtype, data } = h5.readArray(index.datasets.get(prefix + rel) as string);
-    return { storedName: rel, shape, dtype, data };
-  });
+  // Each with its source dtype, which decides in normalize what an integer dataset means.
+  return paths.map((rel) => ({ ...h5.array(index.datasets.get(prefix + rel) as string), storedName: rel }));
 }
 
 /** Own `vars` first, then attributes in saving_lib order (private `_x` last); indices numerically. */

@@ -3,7 +3,8 @@
  * written by Keras 1, Keras 2, tf.keras 2 and Keras 3:
  *
  *   full model     root attrs keras_version, backend, model_config (JSON), training_config (JSON);
- *                  /model_weights (attr layer_names) / <layer> (attr weight_names) / <weight name>
+ *                  /model_weights (attr layer_names) / <layer> (attr weight_names) / <weight name>;
+ *                  /optimizer_weights (attr weight_names) / <weight name>, when saved with the optimizer
  *   weights only   the same layer groups at the root, layer_names at the root; the architecture
  *                  comes from elsewhere (`config` option)
  *
@@ -12,11 +13,12 @@
  */
 import { ErrorCode } from '../../errors.js';
 import { convertError } from '../../errors.js';
+import { checkJsonShape, jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { Hdf5File } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import type { SourceContent, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
 
 /** Reads a full-model legacy file (root attribute `model_config`). */
-export function readLegacyH5(h5: Hdf5File): SourceModel {
+export function readLegacyH5(h5: Hdf5File, options: { optimizerState?: boolean } = {}): SourceContent {
   const modelConfig = jsonAttr(h5, 'model_config');
   if (!modelConfig || typeof modelConfig !== 'object' || Array.isArray(modelConfig)) {
     throw convertError(ErrorCode.BAD_CONFIG, h5.file, "the root attribute 'model_config' is not a JSON object");
@@ -31,11 +33,28 @@ export function readLegacyH5(h5: Hdf5File): SourceModel {
     modelConfig: modelConfig as Record<string, unknown>,
     trainingConfig: trainingConfig && typeof trainingConfig === 'object' ? (trainingConfig as Record<string, unknown>) : null,
     layerWeights: readLayerGroups(h5, weightsRoot),
+    optimizerWeights: options.optimizerState ? readOptimizerWeights(h5) : null,
   };
 }
 
+/** `/optimizer_weights/<name>` in `weight_names` order, or null when the file holds no optimizer state. */
+function readOptimizerWeights(h5: Hdf5File): SourceOptimizerWeights | null {
+  const group = '/optimizer_weights';
+  if (!h5.isGroup(group)) return null;
+  const names = h5.stringListAttr(group, 'weight_names') ?? [];
+  const weights: SourceWeight[] = names.map((weightName) => {
+    const path = join(group, weightName);
+    if (!h5.isDataset(path)) {
+      throw convertError(ErrorCode.BAD_HDF5, h5.file, `optimizer weight '${weightName}' is listed but '${path}' is missing`);
+    }
+    return { ...h5.array(path), storedName: weightName };
+  });
+  return { name: null, weights };
+}
+
 /** Reads a legacy weights-only file (root attribute `layer_names`) with the architecture given. */
-export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceModel {
+export function readLegacyWeights(h5: Hdf5File, modelConfig: Record<string, unknown>): SourceContent {
+  checkJsonShape(h5.file, modelConfig, 'the model architecture'); // given with --config, not parsed here
   return {
     file: h5.file,
     format: 'h5-weights',
@@ -51,9 +70,9 @@ function jsonAttr(h5: Hdf5File, name: string): unknown {
   const text = h5.stringAttr('/', name);
   if (text === null) return null;
   try {
-    return JSON.parse(text);
-  } catch {
-    throw convertError(ErrorCode.BAD_CONFIG, h5.file, `the root attribute '${name}' is not valid JSON`);
+    return parseBoundedJson(text);
+  } catch (e) {
+    throw convertError(ErrorCode.BAD_CONFIG, h5.file, `the root attribute '${name}' ${jsonProblem(e)}`);
   }
 }
 
@@ -75,8 +94,7 @@ function readLayerGroups(h5: Hdf5File, root: string): Map<string, SourceWeight[]
       if (!h5.isDataset(path)) {
         throw convertError(ErrorCode.BAD_HDF5, h5.file, `weight '${weightName}' of layer '${layer}' is listed but '${path}' is missing`, layer);
       }
-      const { shape, dtype, data } = h5.readArray(path);
-      return { storedName: weightName, shape, dtype, data };
+      return { ...h5.array(path), storedName: weightName }; // with its source dtype, for normalize
     });
     out.set(layer, weights);
   }

@@ -2,29 +2,49 @@
  * Input (path or bytes) → SourceModel: detects the format from content and hands it to the
  * right reader. Weights-only files get their architecture from the `config` option (a Keras
  * `config.json` / `model.to_json()` file, a tfjs `model.json`, or the parsed object).
+ *
+ * A file is opened as a `ByteSource` (src/io) and read by ranges: the structure now, each
+ * weight's values when the writer asks for them; the SourceModel holds the file open until its
+ * `finish` (or `close`). Everything decoded is charged to one decode budget for the input.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode } from '../../errors.js';
-import { checkKerasZip, classifyHdf5, detectDirectory, sniffBytes, unknownBytes } from './detect.js';
+import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import { checkKerasZip, classifyHdf5, detectDirectory, sniffSource, unknownFormat } from './detect.js';
 import { convertError, displayName } from '../../errors.js';
-import { ownBytes, readFileAligned } from '../../io/aligned_read.js';
-import { withHdf5 } from '../../formats/hdf5/open_hdf5.js';
-import type { SourceModel } from '../intermediate.js';
-import { KERAS_WEIGHTS_MEMBER, readKeras3Weights, readKerasArchive, type ArchiveSource } from './keras_archive.js';
+import { MemorySource, type ByteSource } from '../../io/byte_source.js';
+import { FileSource, openFileSource, readSmallFile, WHOLE_READ_MAX_BYTES } from '../../io/file_source.js';
+import { DecodeBudget, DEFAULT_DECODE_RATIO } from '../../formats/decode_budget.js';
+import { openHdf5, type Hdf5File } from '../../formats/hdf5/open_hdf5.js';
+import type { SourceContent, SourceModel } from '../intermediate.js';
+import { KERAS_WEIGHTS_MEMBER, MAX_JSON_MEMBER_BYTES, readKeras3Weights, readKerasArchive, type ArchiveSource } from './keras_archive.js';
 import { readLegacyH5, readLegacyWeights } from './legacy_h5.js';
 import { readSavedModel } from './saved_model.js';
-import { ZipArchive } from '../../formats/zip/zip_archive.js';
+import { isZip, memberDataOffset, ZipArchive } from '../../formats/zip/zip_archive.js';
 
 export interface ReadOptions {
   /** Architecture for weights-only files: a JSON file path or the parsed config. */
   config?: string | Record<string, unknown>;
   /** Name for messages when the input is bytes. */
   fileName?: string;
+  /** Decoding may produce this many times the input's size, at most (default 100; see DecodeBudget). */
+  maxDecodeRatio?: number;
+  /** The decode budget itself (tests read its counter); built from `maxDecodeRatio` otherwise. */
+  budget?: DecodeBudget;
+  /** Files up to this many bytes are read whole, larger ones by ranges (tests set 0). */
+  wholeReadMax?: number;
+  /**
+   * Also read the optimizer's saved variables (`optimizerWeights`), for resuming training. Off by
+   * default: a conversion does not need them, and damage there must not fail it.
+   */
+  optimizerState?: boolean;
 }
 
 export async function readSource(input: string | Uint8Array, options: ReadOptions = {}): Promise<SourceModel> {
-  if (typeof input !== 'string') return readBytes(input, options.fileName ?? '<memory>', options, false);
+  if (typeof input !== 'string') {
+    const name = options.fileName ?? '<memory>';
+    return readFromSource(new MemorySource(input, name, 'borrowed'), name, options);
+  }
   let isDir: boolean;
   try {
     isDir = (await stat(input)).isDirectory();
@@ -33,75 +53,144 @@ export async function readSource(input: string | Uint8Array, options: ReadOption
   }
   if (isDir) {
     const format = await detectDirectory(input);
-    if (format === 'savedmodel') return readSavedModel(input);
-    return readKerasArchive(input, directorySource(input));
+    if (format === 'savedmodel') return readSavedModel(input, options);
+    return readKerasArchive(input, directorySource(input, options), options);
   }
-  let bytes: Uint8Array;
+  const source = await openFileSource(input, {
+    wholeReadMax: options.wholeReadMax ?? WHOLE_READ_MAX_BYTES,
+    // Read whole, a .keras archive is placed so that its weights are aligned: used in place.
+    alignment: (head) => (isZip(head) ? memberDataOffset(head, KERAS_WEIGHTS_MEMBER) : null),
+  });
+  return readFromSource(source, input, options);
+}
+
+/** The input's decode budget: from the option, relative to `inputBytes`. */
+function budgetFor(inputBytes: number, options: ReadOptions): DecodeBudget {
+  return options.budget ?? new DecodeBudget(inputBytes, options.maxDecodeRatio ?? DEFAULT_DECODE_RATIO);
+}
+
+/** A .keras zip or an HDF5 file; `source` is closed on failure, and by the SourceModel otherwise. */
+async function readFromSource(source: ByteSource, file: string, options: ReadOptions): Promise<SourceModel> {
+  const budget = budgetFor(source.size, options);
   try {
-    // Placed so that a .keras archive's model.weights.h5 is aligned: its weights are then used in place.
-    bytes = await readFileAligned(input, KERAS_WEIGHTS_MEMBER);
+    const kind = await sniffSource(source);
+    if (kind === 'zip') {
+      const zip = await ZipArchive.open(source, file, budget);
+      checkKerasZip(zip);
+      return await readKerasArchive(file, zipSource(zip, source, budget), options);
+    }
+    if (kind !== 'hdf5') throw await unknownFormat(source, file);
+    const h5 = await openHdf5(source, file, budget);
+    try {
+      const content = await readHdf5Model(h5, file, options);
+      const close = async () => {
+        h5.close();
+        await source.close();
+      };
+      return { ...content, finish: close, close };
+    } catch (e) {
+      h5.close();
+      throw e;
+    }
   } catch (e) {
-    throw convertError(ErrorCode.FILE_NOT_FOUND, input, `cannot be read (${(e as Error).message})`);
+    await source.close();
+    throw e;
   }
-  return readBytes(bytes, input, options, true);
 }
 
-/** `ours`: the bytes were read here (not the caller's), so HDF5 may take them instead of a copy. */
-async function readBytes(bytes: Uint8Array, file: string, options: ReadOptions, ours: boolean): Promise<SourceModel> {
-  const kind = sniffBytes(bytes);
-  if (kind === 'zip') {
-    const zip = ZipArchive.open(bytes, file);
-    checkKerasZip(zip);
-    return readKerasArchive(file, zipSource(zip, ours));
+async function readHdf5Model(h5: Hdf5File, file: string, options: ReadOptions): Promise<SourceContent> {
+  if (classifyHdf5(h5) === 'h5-full') return readLegacyH5(h5, options);
+  if (options.config === undefined) {
+    throw convertError(
+      ErrorCode.WEIGHTS_ONLY, file,
+      'holds only weights (saved with save_weights), no architecture; pass the model\'s architecture with --config <model.json|config.json> (API: the `config` option), e.g. the JSON of model.to_json()',
+    );
   }
-  if (kind !== 'hdf5') throw unknownBytes(bytes, file);
-  return withHdf5(bytes, file, async (h5) => {
-    if (classifyHdf5(h5) === 'h5-full') return readLegacyH5(h5);
-    if (options.config === undefined) {
-      throw convertError(
-        ErrorCode.WEIGHTS_ONLY, file,
-        'holds only weights (saved with save_weights), no architecture; pass the model\'s architecture with --config <model.json|config.json> (API: the `config` option), e.g. the JSON of model.to_json()',
-      );
-    }
-    const config = await loadArchitecture(options.config, file);
-    if (h5.stringListAttr('/', 'layer_names') !== null) {
-      const source = readLegacyWeights(h5, config);
-      source.kerasVersion ??= typeof config.keras_version === 'string' ? config.keras_version : null;
-      source.backend ??= typeof config.backend === 'string' ? config.backend : null;
-      return source;
-    }
-    // Keras 3 `.weights.h5`: the saving_lib layout, which only the config can map.
-    return {
-      file,
-      format: 'h5-weights',
-      kerasVersion: typeof config.keras_version === 'string' ? config.keras_version : null,
-      backend: typeof config.backend === 'string' ? config.backend : null,
-      modelConfig: config,
-      trainingConfig: null,
-      layerWeights: readKeras3Weights(h5, config),
-    };
-  }, ours);
+  const config = await loadArchitecture(options.config, file);
+  if (h5.stringListAttr('/', 'layer_names') !== null) {
+    const content = readLegacyWeights(h5, config);
+    content.kerasVersion ??= typeof config.keras_version === 'string' ? config.keras_version : null;
+    content.backend ??= typeof config.backend === 'string' ? config.backend : null;
+    return content;
+  }
+  // Keras 3 `.weights.h5`: the saving_lib layout, which only the config can map.
+  return {
+    file,
+    format: 'h5-weights',
+    kerasVersion: typeof config.keras_version === 'string' ? config.keras_version : null,
+    backend: typeof config.backend === 'string' ? config.backend : null,
+    modelConfig: config,
+    trainingConfig: null,
+    layerWeights: readKeras3Weights(h5, config),
+  };
 }
 
-/** `ours`: the zip's bytes were read here, so its buffer may be given to HDF5 (then unusable). */
-function zipSource(zip: ZipArchive, ours: boolean): ArchiveSource {
-  return { format: 'keras-zip', read: async (m) => (zip.has(m) ? zip.read(m) : null), movable: ours };
+/** A .keras zip's members: small ones read whole, the weights by ranges straight from the archive. */
+function zipSource(zip: ZipArchive, source: ByteSource, budget: DecodeBudget): ArchiveSource {
+  return {
+    format: 'keras-zip',
+    budget,
+    read: async (m, maxBytes) => (zip.has(m) ? zip.read(m, maxBytes) : null),
+    has: async (m) => zip.has(m),
+    open: async (m) => (zip.has(m) ? zip.openMember(m) : null),
+    close: () => source.close(),
+  };
 }
 
-function directorySource(dir: string): ArchiveSource {
+/** An unzipped .keras folder: each member a file of its own (regular files only). */
+function directorySource(dir: string, options: ReadOptions): ArchiveSource {
+  const opened: ByteSource[] = [];
+  let budget: DecodeBudget | null = null;
+  const fail = (m: string, e: unknown): never => {
+    if (e instanceof Keras2TfjsError) throw e;
+    throw convertError(ErrorCode.FILE_NOT_FOUND, dir, `'${m}' cannot be read (${(e as Error).message})`);
+  };
   return {
     format: 'keras-dir',
-    movable: true, // each member is its own freshly read buffer
-    read: async (m) => {
+    get budget(): DecodeBudget {
+      // Relative to the weights file, the one input that matters for it.
+      return (budget ??= budgetFor(opened[0]?.size ?? 0, options));
+    },
+    read: async (m, maxBytes) => {
       try {
-        return ownBytes(await readFile(join(dir, m)));
+        const file = await FileSource.openIfExists(join(dir, m));
+        if (file === null) return null;
+        try {
+          if (file.size > maxBytes) {
+            throw convertError(ErrorCode.RESOURCE_LIMIT, dir, `'${m}' is ${file.size} bytes, more than the ${maxBytes} bytes such a file may have; this is not a genuine Keras model folder`);
+          }
+          return await file.read(0, file.size);
+        } finally {
+          await file.close();
+        }
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw convertError(ErrorCode.FILE_NOT_FOUND, dir, `'${m}' cannot be read (${(e as Error).message})`);
+        return fail(m, e);
       }
+    },
+    has: async (m) => {
+      const file = await FileSource.openIfExists(join(dir, m)).catch(() => null);
+      await file?.close();
+      return file !== null;
+    },
+    open: async (m) => {
+      let source: ByteSource | null;
+      try {
+        source = await FileSource.openIfExists(join(dir, m));
+      } catch (e) {
+        return fail(m, e);
+      }
+      if (source === null) return null;
+      opened.push(source);
+      return Object.assign(source, { verify: async () => {} });
+    },
+    close: async () => {
+      for (const s of opened.splice(0)) await s.close();
     },
   };
 }
+
+/** A config file for a weights-only input is read whole: no genuine one comes near this. */
+const MAX_CONFIG_FILE_BYTES = MAX_JSON_MEMBER_BYTES;
 
 /**
  * The model config from a `config` option: Keras `{class_name, config}` (config.json,
@@ -115,8 +204,9 @@ export async function loadArchitecture(config: string | Record<string, unknown>,
     where = displayName(config);
     let text: string;
     try {
-      text = await readFile(config, 'utf8');
-    } catch {
+      text = new TextDecoder('utf-8').decode(await readSmallFile(config, MAX_CONFIG_FILE_BYTES, 'model config'));
+    } catch (e) {
+      if (e instanceof Keras2TfjsError && e.code !== ErrorCode.FILE_NOT_FOUND) throw e;
       throw convertError(ErrorCode.FILE_NOT_FOUND, config, 'no such file (given as the architecture for a weights-only file)');
     }
     try {

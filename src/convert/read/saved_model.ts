@@ -9,15 +9,22 @@
  * weights, in `layer.weights` order, under its `variables` child. The checkpoint key names
  * alone are not enough: a variable is stored under the first path TensorFlow found to it,
  * which for RNN layers is often the model's `variables/<n>` or `trainable_variables/<n>`.
+ *
+ * The optimizer is the root's `optimizer` child: tf.keras 2.11+ optimizers list iterations and
+ * slots under `_variables/<i>`; legacy ones (OptimizerV2) keep `iter` and name each slot's
+ * variable in the graph's slot references.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
 import { displayName, oneLine } from '../../errors.js';
-import type { SourceModel, SourceWeight } from '../intermediate.js';
+import { readSmallFileIfExists } from '../../io/file_source.js';
+import { openTensorBundle } from '../../io/tensor_bundle_files.js';
+import type { SourceModel, SourceOptimizerWeights, SourceWeight } from '../intermediate.js';
+import { jsonProblem } from '../../formats/bounded_json.js';
 import { parseKerasJson } from './saved_model_json.js';
-import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
-import { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
+import { decodeMessage, utf8OrNull, type SavedObject, type TrackableObject, type TrackableObjectGraph } from '../../formats/tensorflow/saved_model_protos.js';
+import type { TensorBundle } from '../../formats/tensorflow/tensor_bundle.js';
 
 const KERAS_METADATA = 'keras_metadata.pb';
 const SAVED_MODEL_PB = 'saved_model.pb';
@@ -47,6 +54,11 @@ const ALIAS_CHILDREN = new Set([
   'layers',
 ]);
 const LAYER_CHILD = /^layer(_with_weights)?-(\d+)$/;
+/**
+ * keras_metadata.pb and saved_model.pb are read whole. saved_model.pb can hold a big model's
+ * traced graphs (and, for some, constants), so the limit is the most one typed array holds.
+ */
+const MAX_PROTO_BYTES = 2 ** 31 - 1;
 
 const RESAVE_FIX = 'load it in Python with tf.keras.models.load_model(dir), save it as a .keras or .h5 file, and convert that';
 const RECOPY_FIX = 'copy the complete SavedModel directory again';
@@ -88,7 +100,7 @@ interface KerasMetadata {
 }
 
 /** Reads the tf.keras SavedModel directory `dir`. */
-export async function readSavedModel(dir: string): Promise<SourceModel> {
+export async function readSavedModel(dir: string, options: { optimizerState?: boolean } = {}): Promise<SourceModel> {
   const sm: SavedModelDir = new SavedModelDir(dir);
   await requireDirectory(sm);
   const metadata = await readKerasMetadata(sm);
@@ -102,7 +114,15 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
       `the model${cls} has no layer graph in its config: it is a subclassed Keras model, whose architecture is Python code; rebuild it as a Sequential or Functional model in Python, load the weights into it, and save that`,
     );
   }
-  const layerWeights = await readLayerWeights(sm, metadata, modelConfig);
+  const bundle = await openTensorBundle(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
+  let read: Awaited<ReturnType<typeof readLayerWeights>>;
+  try {
+    read = await readLayerWeights(sm, bundle, metadata, modelConfig, options.optimizerState ?? false);
+  } catch (e) {
+    await bundle.close();
+    throw e;
+  }
+  const { layerWeights, optimizerWeights } = read;
   return {
     file: dir,
     format: 'savedmodel',
@@ -111,6 +131,10 @@ export async function readSavedModel(dir: string): Promise<SourceModel> {
     modelConfig,
     trainingConfig: isObject(root.training_config) ? root.training_config : null,
     layerWeights,
+    optimizerWeights,
+    // Each tensor's CRC-32C is checked as it is read.
+    finish: () => bundle.close(),
+    close: () => bundle.close(),
   };
 }
 
@@ -128,10 +152,11 @@ async function requireDirectory(sm: SavedModelDir): Promise<void> {
 
 async function readOptional(sm: SavedModelDir, file: string): Promise<Uint8Array | null> {
   try {
-    return await readFile(file);
+    return await readSmallFileIfExists(file, MAX_PROTO_BYTES, 'SavedModel protobuf', sm.shown(file));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `cannot be read (${(e as Error).message})`);
+    // Unreadable (permissions, I/O): said the SavedModel way; not a file, too large: as they are.
+    if (e instanceof Keras2TfjsError && e.code === ErrorCode.FILE_NOT_FOUND) return sm.fail(ErrorCode.BAD_SAVED_MODEL, file, `cannot be read (${e.message.replace(/^[^:]*: cannot be read \((.*)\)$/, '$1')})`);
+    throw e;
   }
 }
 
@@ -226,7 +251,7 @@ function metadataFrom(
     try {
       return parseKerasJson(text);
     } catch (e) {
-      return sm.fail(ErrorCode.CORRUPT_FILE, file, `${what} is not valid JSON (${(e as Error).message}); ${RECOPY_FIX}`);
+      return sm.fail(ErrorCode.CORRUPT_FILE, file, `${what} ${jsonProblem(e)}; ${RECOPY_FIX}`);
     }
   };
   const root = parse(rootText, "the root object's metadata");
@@ -259,8 +284,13 @@ function isObject(v: unknown): v is Json {
 // ---------------------------------------------------------------------------------------
 // Weights: walk the checkpoint's object graph from the model to each layer's variables
 
-async function readLayerWeights(sm: SavedModelDir, metadata: KerasMetadata, modelConfig: Json): Promise<Map<string, SourceWeight[]>> {
-  const bundle = await TensorBundle.open(sm.path(VARIABLES_PREFIX), { shownAs: sm.shown });
+async function readLayerWeights(
+  sm: SavedModelDir,
+  bundle: TensorBundle,
+  metadata: KerasMetadata,
+  modelConfig: Json,
+  withOptimizer: boolean,
+): Promise<{ layerWeights: Map<string, SourceWeight[]>; optimizerWeights: SourceOptimizerWeights | null }> {
   const indexFile = sm.path(`${VARIABLES_PREFIX}.index`);
   if (!bundle.info(OBJECT_GRAPH_KEY)) {
     sm.fail(
@@ -284,16 +314,59 @@ async function readLayerWeights(sm: SavedModelDir, metadata: KerasMetadata, mode
   for (const layer of located) {
     const weights: SourceWeight[] = [];
     for (const v of layer.variables) {
-      const array = await bundle.readArray(v.checkpointKey);
-      weights.push({ ...array, storedName: v.storedName });
+      weights.push({ ...bundle.array(v.checkpointKey), storedName: v.storedName });
     }
     if (weights.length > 0) out.set(layer.key, weights);
   }
-  return out;
+  return { layerWeights: out, optimizerWeights: withOptimizer ? await readOptimizerWeights(bundle, graph, located) : null };
+}
+
+/** The optimizer's variables: iterations first, then the slots (see the module comment); null if none. */
+async function readOptimizerWeights(bundle: TensorBundle, graph: TrackableObjectGraph, located: LocatedLayer[]): Promise<SourceOptimizerWeights | null> {
+  const optimizerId = graph.nodes[0]?.children.find((c) => c.localName === 'optimizer')?.nodeId;
+  const optimizer = optimizerId === undefined ? undefined : graph.nodes[optimizerId];
+  if (!optimizer) return null;
+  const valueOf = (id: number) => graph.nodes[id]?.attributes.find((a) => a.name === VARIABLE_VALUE);
+  const read = async (id: number, storedName: string): Promise<SourceWeight | null> => {
+    const attr = valueOf(id);
+    if (!attr || !bundle.info(attr.checkpointKey)) return null;
+    return { ...bundle.array(attr.checkpointKey), storedName };
+  };
+  const child = (node: TrackableObject, name: string) => node.children.find((c) => c.localName === name)?.nodeId;
+  const weights: SourceWeight[] = [];
+  const list = child(optimizer, '_variables');
+  if (list !== undefined) {
+    const entries = [...(graph.nodes[list]?.children ?? [])].sort((a, b) => Number(a.localName) - Number(b.localName));
+    for (const entry of entries) {
+      const weight = await read(entry.nodeId, valueOf(entry.nodeId)?.fullName ?? entry.localName);
+      if (weight) weights.push(weight);
+    }
+  } else {
+    const iter = child(optimizer, 'iter');
+    const iterations = iter === undefined ? null : await read(iter, 'iter');
+    if (iterations) weights.push(iterations);
+    // Slot blocks in the order the slots first appear, variables in the model's order.
+    const owner = new Map<number, string>();
+    for (const layer of located) for (const v of layer.variables) owner.set(v.nodeId, `${layer.key}/${v.storedName ?? v.nodeId}`);
+    const order = [...owner.keys()];
+    const slotNames = [...new Set(optimizer.slotVariables.map((s) => s.slotName))];
+    for (const slotName of slotNames) {
+      const refs = optimizer.slotVariables
+        .filter((s) => s.slotName === slotName && owner.has(s.originalVariableNodeId))
+        .sort((a, b) => order.indexOf(a.originalVariableNodeId) - order.indexOf(b.originalVariableNodeId));
+      for (const ref of refs) {
+        const weight = await read(ref.slotVariableNodeId, `${owner.get(ref.originalVariableNodeId)}/${slotName}`);
+        if (weight) weights.push(weight);
+      }
+    }
+  }
+  return weights.length > 0 ? { name: null, weights } : null;
 }
 
 interface LocatedVariable {
   checkpointKey: string;
+  /** The variable's node in the object graph (optimizer slots refer to it). */
+  nodeId: number;
   /** Path below the layer: 'kernel', 'cell/kernel', 'forward_layer/cell/bias'. */
   storedName: string | null;
 }
@@ -367,7 +440,7 @@ class GraphWalker {
     return ids.map((varId) => {
       const attr = this.node(varId).attributes.find((a) => a.name === VARIABLE_VALUE);
       if (!attr) this.bad(`object ${varId}, listed as a layer variable, has no stored value`);
-      return { checkpointKey: attr.checkpointKey, storedName: names.get(varId) ?? null };
+      return { checkpointKey: attr.checkpointKey, nodeId: varId, storedName: names.get(varId) ?? null };
     });
   }
 

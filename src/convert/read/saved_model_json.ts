@@ -4,25 +4,30 @@
  * (an encoding detail of this container; .h5 files store the same values as plain lists),
  * and Python's json module writes NaN and ±Infinity as bare words, which JSON.parse rejects.
  */
+import { UnsafeJsonError, parseBoundedJson } from '../../formats/bounded_json.js';
+import { nameTable } from '../../name_table.js';
 
-/** Parses tf.keras metadata JSON, decoding tuples/TensorShapes to lists. Throws SyntaxError. */
+/**
+ * Parses tf.keras metadata JSON, decoding tuples/TensorShapes to lists. Throws SyntaxError or
+ * UnsafeJsonError (the depth is checked before the recursive decoding below).
+ */
 export function parseKerasJson(text: string): unknown {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parseBoundedJson(text);
   } catch (first) {
-    if (!/NaN|Infinity/.test(text)) throw first;
-    parsed = JSON.parse(quoteNonFinite(text), (_k, v) => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v));
+    if (first instanceof UnsafeJsonError || !/NaN|Infinity/.test(text)) throw first;
+    parsed = parseBoundedJson(quoteNonFinite(text), (_k, v) => (typeof v === 'string' && v in NON_FINITE ? NON_FINITE[v] : v));
   }
   return decodeContainers(parsed);
 }
 
 /** Marked strings that stand for the non-finite numbers while JSON.parse runs. */
-const NON_FINITE: Record<string, number> = {
+const NON_FINITE: Readonly<Record<string, number>> = nameTable({
   '\u0000NaN': NaN,
   '\u0000Infinity': Infinity,
   '\u0000-Infinity': -Infinity,
-};
+});
 const NON_FINITE_TOKENS = ['-Infinity', 'Infinity', 'NaN'];
 
 /** Quotes bare NaN / Infinity / -Infinity tokens (outside strings) as marked strings. */

@@ -1,13 +1,12 @@
 /**
- * IntermediateModel → tfjs `ModelArtifacts` (what `model.json` + weight shards hold, in memory):
- * format 'layers-model', the normalized topology, one weight manifest with little-endian bytes
- * in layer order. Optionally quantized exactly as the Python tensorflowjs converter does
- * (`quantization.py`): float16, or affine uint8/uint16 with tfjs' `{dtype, min, scale}` and the
- * range nudged so 0 stays exact. The same input always gives the same bytes.
+ * IntermediateModel → tfjs `ModelArtifacts` (what `model.json` holds: format 'layers-model',
+ * the normalized topology, one weight manifest in layer order), and the quantization of weight
+ * values exactly as the Python tensorflowjs converter does (`quantization.py`): float16, or
+ * affine uint8/uint16 with tfjs' `{dtype, min, scale}` and the range nudged so 0 stays exact.
+ * The weights' bytes are produced by weight_encoder.ts. The same input always gives the same bytes.
  */
 import type { io } from '@tensorflow/tfjs-core';
-import { invalidArgument } from '../../errors.js';
-import type { IntermediateModel, NamedWeight } from '../intermediate.js';
+import type { IntermediateModel } from '../intermediate.js';
 
 /** The package version written into `convertedBy` (test/convert checks it matches package.json). */
 export const KERAS2TFJS_VERSION = '0.1.0';
@@ -15,35 +14,11 @@ export const KERAS2TFJS_VERSION = '0.1.0';
 export type QuantizeDtype = 'float16' | 'uint8' | 'uint16';
 export const QUANTIZE_DTYPES: readonly QuantizeDtype[] = ['float16', 'uint8', 'uint16'];
 
-export interface ArtifactOptions {
-  /** Store float32 weights as float16, or affine-quantized uint8/uint16 (int32 weights stay). */
-  quantize?: QuantizeDtype;
-}
-
-/** The converted model as tfjs ModelArtifacts, its weights in one buffer (`weightData`). */
-export function toModelArtifacts(model: IntermediateModel, options: ArtifactOptions = {}): io.ModelArtifacts {
-  const { artifacts, weightParts } = toArtifactParts(model, options);
-  return { ...artifacts, weightData: concatenate(weightParts) };
-}
-
 /**
- * The artifacts without `weightData`, and the encoded weights in manifest order as views
- * (of the model's own arrays where no encoding is needed): for writers that cut shards from
- * them directly, so 100 MB are not copied into one buffer first. Write them out before
- * changing the model's weights.
+ * The converted model as tfjs ModelArtifacts without its weight data: topology, format, and
+ * the weight manifest entries `specs` (weight_encoder.ts makes them, and the weights' bytes).
  */
-export function toArtifactParts(model: IntermediateModel, options: ArtifactOptions = {}): { artifacts: io.ModelArtifacts; weightParts: Uint8Array[] } {
-  const q = options.quantize;
-  if (q !== undefined && !QUANTIZE_DTYPES.includes(q)) {
-    throw invalidArgument('quantize', "'float16', 'uint8' or 'uint16'", q);
-  }
-  const specs: io.WeightsManifestEntry[] = [];
-  const weightParts: Uint8Array[] = [];
-  for (const w of model.weights) {
-    const { spec, bytes } = encodeWeight(w, q);
-    specs.push(spec);
-    weightParts.push(bytes);
-  }
+export function artifactsFor(model: Pick<IntermediateModel, 'modelTopology' | 'source' | 'trainingConfig'>, specs: io.WeightsManifestEntry[]): io.ModelArtifacts {
   const version = model.source.kerasVersion;
   const artifacts: io.ModelArtifacts = {
     modelTopology: model.modelTopology,
@@ -57,45 +32,8 @@ export function toArtifactParts(model: IntermediateModel, options: ArtifactOptio
     // the Keras compile settings travel as metadata for compileFromKerasConfig instead.
     artifacts.userDefinedMetadata = { kerasTrainingConfig: model.trainingConfig };
   }
-  return { artifacts, weightParts };
+  return artifacts;
 }
-
-/** The parts laid end to end in one new buffer. */
-export function concatenate(chunks: Uint8Array[]): ArrayBuffer {
-  const data = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    data.set(c, offset);
-    offset += c.byteLength;
-  }
-  return data.buffer;
-}
-
-function encodeWeight(w: NamedWeight, q: QuantizeDtype | undefined): { spec: io.WeightsManifestEntry; bytes: Uint8Array } {
-  const base = { name: w.name, shape: [...w.shape], dtype: w.dtype };
-  if (!q || w.dtype !== 'float32') return { spec: base, bytes: littleEndian(w.data) };
-  const data = w.data as Float32Array;
-  if (q === 'float16') {
-    const half = new Uint16Array(data.length);
-    for (let i = 0; i < data.length; i++) half[i] = floatToHalf(data[i]);
-    return { spec: { ...base, quantization: { dtype: 'float16' } }, bytes: littleEndian(half) };
-  }
-  const { values, min, scale } = affineQuantize(data, q);
-  return { spec: { ...base, quantization: { dtype: q, min, scale } }, bytes: littleEndian(values) };
-}
-
-/** Typed array bytes in little-endian order (the tfjs weight format), whatever the host. */
-function littleEndian(a: Float32Array | Int32Array | Uint16Array | Uint8Array): Uint8Array {
-  const view = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  // A view, not a copy: the writers copy each weight at most once (into one buffer, or a file).
-  if (HOST_LITTLE_ENDIAN || a.BYTES_PER_ELEMENT === 1) return view;
-  const bytes = view.slice();
-  const size = a.BYTES_PER_ELEMENT;
-  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
-  return bytes;
-}
-
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * The Python converter's affine quantization: scale = (max − min) / qmax; if 0 lies in

@@ -1,11 +1,13 @@
 /**
- * Decoding of what HDF5 stores to JS values: numeric dataset bytes to float32/int32 arrays
- * (half, bfloat16, big-endian and 64-bit sources included), and attribute values to `AttrValue`.
+ * Decoding of what HDF5 stores to JS values: numeric dataset bytes to float32 (floats of any
+ * width, bfloat16, big-endian sources included) or to their own integer typed array (exactly as
+ * stored, 64-bit as bigints; see stored_array.ts), and attribute values to `AttrValue`.
  * Shared by both readers (direct/direct_file.ts, h5wasm/h5wasm_file.ts).
  */
 import { H5T } from './direct/types.js';
 import type { AttrValue } from './hdf5_file.js';
 import type { DatasetMeta } from './h5wasm/worker.js';
+import type { StoredValues } from '../stored_array.js';
 
 export function decodeAttr(value: unknown): AttrValue {
   if (value === null || value === undefined) return null;
@@ -31,12 +33,24 @@ export function toStringList(v: AttrValue, fail: () => never): string[] {
   return fail();
 }
 
+/**
+ * What a numeric dataset of type `meta` is stored as ('float16', 'int64', 'bfloat16', ...), or
+ * null if it is not a numeric type decodeNumeric reads.
+ */
+export function sourceDtypeOf(meta: DatasetMeta, bfloat16: boolean): string | null {
+  const { type, size } = meta;
+  if ((type === H5T.OPAQUE || type === H5T.INTEGER) && size === 2 && bfloat16) return 'bfloat16';
+  if (type === H5T.FLOAT) return size === 2 || size === 4 || size === 8 ? `float${size * 8}` : null;
+  if (type === H5T.INTEGER) return size === 1 || size === 2 || size === 4 || size === 8 ? `${meta.signed ? 'int' : 'uint'}${size * 8}` : null;
+  return null;
+}
+
 export function decodeNumeric(
   raw: Uint8Array,
   meta: DatasetMeta,
   bfloat16: boolean,
   unsupported: () => never,
-): { dtype: 'float32' | 'int32'; data: Float32Array | Int32Array; sourceDtype: string } {
+): StoredValues {
   const { type, size } = meta;
   // `raw` is a buffer of its own (from the HDF5 thread, or sliced from the file), or a part of
   // file bytes the caller gave away: viewed in place where its alignment allows (a typed array
@@ -48,33 +62,22 @@ export function decodeNumeric(
     const u16 = view(Uint16Array);
     const u32 = new Uint32Array(u16.length);
     for (let i = 0; i < u16.length; i++) u32[i] = u16[i] << 16;
-    return { dtype: 'float32', data: new Float32Array(u32.buffer), sourceDtype: 'bfloat16' };
+    return new Float32Array(u32.buffer);
   }
   if (type === H5T.FLOAT) {
-    if (size === 4) return { dtype: 'float32', data: view(Float32Array), sourceDtype: 'float32' };
-    if (size === 8) return { dtype: 'float32', data: Float32Array.from(view(Float64Array)), sourceDtype: 'float64' };
-    if (size === 2) return { dtype: 'float32', data: halfToFloat(view(Uint16Array)), sourceDtype: 'float16' };
+    if (size === 4) return view(Float32Array);
+    if (size === 8) return Float32Array.from(view(Float64Array));
+    if (size === 2) return halfToFloat(view(Uint16Array));
     return unsupported();
   }
   if (type === H5T.INTEGER) {
     const signed = meta.signed;
-    const source = `${signed ? 'int' : 'uint'}${size * 8}`;
-    if (size === 8) {
-      const big = signed ? view(BigInt64Array) : view(BigUint64Array);
-      const out = new Int32Array(big.length);
-      for (let i = 0; i < big.length; i++) {
-        const v = Number(big[i]);
-        // Keras int64 variables (counters, iterations) fit int32 in practice; clamp rather than wrap.
-        out[i] = Math.max(-2147483648, Math.min(2147483647, v));
-      }
-      return { dtype: 'int32', data: out, sourceDtype: source };
-    }
-    const ints =
-      size === 4 ? (signed ? view(Int32Array) : view(Uint32Array))
+    // Exact, never wrapped or clamped: which dtype the variable gets is decided per variable.
+    return size === 8 ? (signed ? view(BigInt64Array) : view(BigUint64Array))
+      : size === 4 ? (signed ? view(Int32Array) : view(Uint32Array))
       : size === 2 ? (signed ? view(Int16Array) : view(Uint16Array))
       : size === 1 ? (signed ? view(Int8Array) : view(Uint8Array))
       : unsupported();
-    return { dtype: 'int32', data: Int32Array.from(ints as ArrayLike<number>), sourceDtype: source };
   }
   return unsupported();
 }

@@ -2,11 +2,11 @@
  * Read-only HDF5 access for Keras files, by one of two readers behind one interface (`Hdf5File`):
  *
  * - the direct reader (direct/*.ts), pure TypeScript, for the HDF5 files h5py writes for
- *   Keras with its default settings: no library to load, dataset bytes sliced straight from the
- *   file. It reads the whole structure when the file is opened, and hands the file to:
+ *   Keras: no library to load, files of any size read by ranges (the structure when the file
+ *   is opened, each dataset's bytes where they lie when asked). It hands the file to:
  * - h5wasm (the HDF5 C library compiled to wasm) as soon as the file uses anything it does not
  *   read (or is damaged), working entirely in memory: the bytes are written into h5wasm's
- *   in-memory file system, never to disk, and removed on close.
+ *   in-memory file system, never to disk, and removed on close (files up to 1 GiB).
  *
  * The library runs in a worker thread (h5wasm/thread.ts, h5wasm/worker.ts) with a deadline: a
  * damaged file can make HDF5 loop forever, and only a thread can be stopped. The reading logic
@@ -14,18 +14,22 @@
  *
  * Refused as Keras refuses them (saving_lib `safe_get_h5_group` / `safe_get_h5_dataset`), with
  * BAD_HDF5 naming the file and the path: soft links, external links, external (EFL) datasets,
- * virtual datasets, and "shape bombs" (a dataset declaring far more bytes than the file holds).
+ * virtual datasets; "shape bombs" and other values decoding to far more bytes than the file
+ * holds are refused by the decode budget (RESOURCE_LIMIT, formats/decode_budget.ts).
  * HDF5 never reads anything but our one file: the worker answers any other path "no such file".
  */
-import { openDirectHdf5 } from './direct/direct_file.js';
+import { ErrorCode, convertError } from '../../errors.js';
+import { MemorySource, type ByteSource } from '../../io/byte_source.js';
+import { DecodeBudget } from '../decode_budget.js';
+import { tryDirectHdf5 } from './direct/direct_file.js';
 import type { Hdf5File as Hdf5FileClass } from './hdf5_file.js';
 import { openWasmHdf5 } from './h5wasm/h5wasm_file.js';
 
 // The pieces behind this entry, importable from here as before the split.
 export { hdf5DeadlineMs, setHdf5DeadlineBase } from './h5wasm/deadline.js';
 export { halfToFloat } from './decode.js';
-export { openDirectHdf5 } from './direct/direct_file.js';
-export type { AttrValue } from './hdf5_file.js';
+export { openDirectHdf5, tryDirectHdf5 } from './direct/direct_file.js';
+export type { AttrValue, Hdf5Array } from './hdf5_file.js';
 export { joinPath } from './path.js';
 export { openWasmHdf5 } from './h5wasm/h5wasm_file.js';
 
@@ -40,15 +44,34 @@ export function isHdf5(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** Where the signature may be found: the first bytes a source must show `isHdf5`. */
+export const HDF5_SNIFF_BYTES = (1 << 21) + 8;
+
 /**
- * Opens `bytes` with the direct reader, or with h5wasm if the direct reader does not read this
- * file. With `move`, the caller promises not to use `bytes` nor anything else in their buffer
- * again: if h5wasm reads the file, the whole buffer is handed to its thread (detached here;
- * `bytes` may be a part of it, e.g. a stored zip member) instead of copied, which saves ~50 ms
- * on a 100 MB file. The HDF5 thread is only started when h5wasm is needed.
+ * The largest file handed to the HDF5 library (h5wasm): it reads a file only whole, in its
+ * memory. The direct reader reads files of any size by ranges.
  */
-export async function openHdf5(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
-  return openDirectHdf5(bytes, file, move) ?? openWasmHdf5(bytes, file, move);
+export const H5WASM_MAX_BYTES = 1 << 30;
+
+/**
+ * Opens `source` with the direct reader, or, if the direct reader does not read this file, with
+ * h5wasm (files up to H5WASM_MAX_BYTES, read whole into its memory; the HDF5 thread is only
+ * started then). Every value decoded is charged to `budget`.
+ */
+export async function openHdf5(input: ByteSource | Uint8Array, file: string, budget: DecodeBudget = DecodeBudget.unlimited()): Promise<Hdf5File> {
+  const source = input instanceof Uint8Array ? new MemorySource(input, file, 'borrowed') : input;
+  const direct = await tryDirectHdf5(source, file, budget);
+  if ('h5' in direct) return direct.h5;
+  if (source.size > H5WASM_MAX_BYTES) {
+    throw convertError(
+      ErrorCode.BAD_HDF5, file,
+      `uses ${direct.unsupported}, which only the HDF5 library reads, and it reads files only whole, up to ${H5WASM_MAX_BYTES} bytes (this one is ${source.size}); save the weights with h5py's default settings (Keras' own), or convert a smaller file`,
+    );
+  }
+  const bytes = await source.read(0, source.size);
+  // A buffer read for this alone can be moved to the HDF5 thread instead of copied.
+  const move = source.ownership === 'fresh';
+  return openWasmHdf5(bytes, file, budget, move);
 }
 
 /**
@@ -58,12 +81,9 @@ export async function openHdf5(bytes: Uint8Array, file: string, move = false): P
  */
 export type Hdf5File = Hdf5FileClass;
 
-/**
- * Opens, runs `fn`, always closes. `move`: the caller will not use `bytes` nor the rest of
- * their buffer again, so they are moved to the HDF5 thread rather than copied (see openHdf5).
- */
-export async function withHdf5<T>(bytes: Uint8Array, file: string, fn: (h5: Hdf5File) => T | Promise<T>, move = false): Promise<T> {
-  const h5 = await openHdf5(bytes, file, move);
+/** Opens, runs `fn`, always closes. */
+export async function withHdf5<T>(input: ByteSource | Uint8Array, file: string, fn: (h5: Hdf5File) => T | Promise<T>, budget?: DecodeBudget): Promise<T> {
+  const h5 = await openHdf5(input, file, budget);
   try {
     return await fn(h5);
   } finally {

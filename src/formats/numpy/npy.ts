@@ -7,6 +7,7 @@
  * Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  */
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
+import { nameTable } from '../../name_table.js';
 
 /** The dtypes we read and write, by numpy name. */
 export type NpyDtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool' | 'uint32';
@@ -31,7 +32,7 @@ interface DtypeInfo {
 }
 
 /** numpy `descr` strings we accept (little-endian, or byte order irrelevant for 1-byte types). */
-const BY_DESCR: Record<string, DtypeInfo> = {
+const BY_DESCR: Readonly<Record<string, DtypeInfo>> = nameTable({
   '<f4': { dtype: 'float32', itemSize: 4 },
   '<f8': { dtype: 'float64', itemSize: 8 },
   '<i4': { dtype: 'int32', itemSize: 4 },
@@ -39,7 +40,7 @@ const BY_DESCR: Record<string, DtypeInfo> = {
   '|u1': { dtype: 'uint8', itemSize: 1 },
   '|b1': { dtype: 'bool', itemSize: 1 },
   '<u4': { dtype: 'uint32', itemSize: 4 },
-};
+});
 const DESCR_OF: Record<NpyDtype, string> = {
   float32: '<f4',
   float64: '<f8',

@@ -74,24 +74,39 @@ function isCode(v: unknown): v is Code {
   return typeof v === 'object' && v !== null && (v as Code).kind === 'code';
 }
 
+/**
+ * The most names and constants a summary lists. A Lambda's own code has a handful; marshal's
+ * back-references let a small file make the same nested code object reachable 2^n ways, so
+ * the walk visits each code object once and stops listing at these counts.
+ */
+export const MAX_SUMMARY_ITEMS = 256;
+
 function summarize(code: Code): CodeSummary {
-  const names: string[] = [];
+  const names = new Set<string>();
   const consts: MarshalConst[] = [];
+  const visited = new Set<Code>();
+  const addConst = (k: MarshalConst) => {
+    if (consts.length < MAX_SUMMARY_ITEMS) consts.push(k);
+  };
+  // Recursion depth is bounded by the reader's MAX_DEPTH; `visited` bounds the work by the
+  // number of distinct code objects, i.e. by the size of the data.
   const visit = (c: Code): void => {
-    for (const n of c.names) if (typeof n === 'string' && !names.includes(n)) names.push(n);
+    if (visited.has(c)) return;
+    visited.add(c);
+    for (const n of c.names) if (typeof n === 'string' && names.size < MAX_SUMMARY_ITEMS) names.add(n);
     for (const k of c.consts) {
       if (isCode(k)) visit(k);
-      else if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || k === null) consts.push(k);
-      else if (Array.isArray(k)) for (const x of k) if (typeof x === 'string' || typeof x === 'number') consts.push(x);
+      else if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || k === null) addConst(k);
+      else if (Array.isArray(k)) for (const x of k.slice(0, MAX_SUMMARY_ITEMS)) if (typeof x === 'string' || typeof x === 'number') addConst(x);
     }
   };
   visit(code);
   return {
     name: code.name,
     filename: code.filename,
-    names,
+    names: [...names],
     consts,
-    varnames: code.varnames.filter((v): v is string => typeof v === 'string'),
+    varnames: code.varnames.filter((v): v is string => typeof v === 'string').slice(0, MAX_SUMMARY_ITEMS),
   };
 }
 

@@ -88,9 +88,15 @@ root.add(message('SerializedTensor', [
   ['fullName', 2, 'string'],
   ['checkpointKey', 3, 'string'],
 ]));
+root.add(message('SlotVariableReference', [
+  ['originalVariableNodeId', 1, 'int32'],
+  ['slotName', 2, 'string'],
+  ['slotVariableNodeId', 3, 'int32'],
+]));
 root.add(message('TrackableObject', [
   ['children', 1, 'ObjectReference', 'repeated'],
   ['attributes', 2, 'SerializedTensor', 'repeated'],
+  ['slotVariables', 3, 'SlotVariableReference', 'repeated'],
 ]));
 root.add(message('TrackableObjectGraph', [['nodes', 1, 'TrackableObject', 'repeated']]));
 root.resolveAll();
@@ -138,6 +144,8 @@ export interface BundleEntry {
 export interface TrackableObject {
   children: ObjectReference[];
   attributes: Array<{ name: string; fullName: string; checkpointKey: string }>;
+  /** An optimizer's slots (tf.keras' legacy optimizers): which variable each belongs to. */
+  slotVariables: Array<{ originalVariableNodeId: number; slotName: string; slotVariableNodeId: number }>;
 }
 export interface TrackableObjectGraph {
   nodes: TrackableObject[];

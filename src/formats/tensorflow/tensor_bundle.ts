@@ -4,15 +4,18 @@
  *                                   tensor name → BundleEntryProto (dtype, shape, shard, offset, size, crc32c)
  *   <prefix>.data-0000K-of-0000N    raw little-endian tensor bytes, at [offset, offset + size)
  *
- * Numeric tensors come back as `StoredArray`s (float32 or int32, the dtypes tfjs weights use);
- * string tensors (the checkpoint's own object graph) as byte arrays. Every read is checked
- * against the entry's masked CRC-32C.
+ * Numeric tensors come back as lazy `StoredArray`s (floats as float32, integers exactly as
+ * stored), read from their data shard by ranges when asked; string tensors (the checkpoint's own
+ * object graph) as byte arrays. Every read is checked against the entry's masked CRC-32C (a
+ * tensor read in pieces is checked as the pieces go by, before its last piece is given).
+ *
+ * The files are given as bytes (the index) and `ByteSource`s (the data shards): opening them on
+ * disk is src/io/tensor_bundle_files.ts's job.
  */
-import { open, readFile, stat } from 'node:fs/promises';
-import { endianness } from 'node:os';
 import { ErrorCode, Keras2TfjsError } from '../../errors.js';
-import { crc32c, crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
-import type { StoredArray } from '../stored_array.js';
+import type { ByteSource } from '../../io/byte_source.js';
+import { crc32cExtend, maskCrc, unmaskCrc } from './crc32c.js';
+import { elementCount, type StoredArray, type StoredValues, type WeightDType } from '../stored_array.js';
 import { decodeMessage, safeNumber, type BundleHeader } from './saved_model_protos.js';
 import { readTable } from './sstable.js';
 
@@ -30,6 +33,8 @@ const DT = {
   BFLOAT16: 14,
   UINT16: 17,
   HALF: 19,
+  UINT32: 22,
+  UINT64: 23,
 } as const;
 
 const DTYPE_NAMES: Record<number, string> = {
@@ -41,7 +46,7 @@ const DTYPE_NAMES: Record<number, string> = {
 /** Bytes per element of each numeric dtype we convert. */
 const ELEMENT_BYTES: Record<number, number> = {
   [DT.FLOAT]: 4, [DT.DOUBLE]: 8, [DT.INT32]: 4, [DT.UINT8]: 1, [DT.INT16]: 2, [DT.INT8]: 1,
-  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2,
+  [DT.INT64]: 8, [DT.BOOL]: 1, [DT.BFLOAT16]: 2, [DT.UINT16]: 2, [DT.HALF]: 2, [DT.UINT32]: 4, [DT.UINT64]: 8,
 };
 
 /** One tensor as the index describes it. */
@@ -79,28 +84,36 @@ export interface BundleOptions {
   shownAs?: (path: string) => string;
 }
 
+/** A checkpoint's files: the index's bytes, and a way to open its data shards. */
+export interface BundleFiles {
+  /** `<prefix>` of the files' names (`variables/variables`). */
+  prefix: string;
+  /** The whole `<prefix>.index` file. */
+  index: Uint8Array;
+  /** Opens the data shard at `path` (`dataPath(prefix, k, n)`) for one read; null if it does not exist. */
+  openShard(path: string): Promise<ByteSource | null>;
+}
+
 export class TensorBundle {
   private constructor(
-    readonly prefix: string,
+    private readonly files: BundleFiles,
     readonly header: BundleHeader,
     private readonly entries: Map<string, BundleTensorInfo>,
     private readonly shownAs: (path: string) => string,
   ) {}
 
-  /** Opens `<prefix>.index` and parses every entry (the data files are read lazily). */
-  static async open(prefix: string, options: BundleOptions = {}): Promise<TensorBundle> {
+  get prefix(): string {
+    return this.files.prefix;
+  }
+
+  /** Parses every entry of the index (the data shards are opened and read lazily). */
+  static open(files: BundleFiles, options: BundleOptions = {}): TensorBundle {
     const shownAs = options.shownAs ?? ((p: string) => p);
-    const file = indexPath(prefix);
+    const file = indexPath(files.prefix);
     const fail = (code: ErrorCode, message: string): never => {
       throw new Keras2TfjsError(code, `${shownAs(file)}: ${message}`, { file });
     };
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch {
-      return fail(ErrorCode.BAD_SAVED_MODEL, `checkpoint index not found; ${FIX}`);
-    }
-    const table = readTable(bytes, { file, label: shownAs(file), fix: FIX });
+    const table = readTable(files.index, { file, label: shownAs(file), fix: FIX });
     if (table.length === 0 || table[0].key !== HEADER_KEY) fail(ErrorCode.BAD_SAVED_MODEL, `checkpoint index has no header entry; ${FIX}`);
     const where = (what: string) => ({ file, label: shownAs(file), what, fix: FIX });
     const header = decodeMessage('BundleHeaderProto', table[0].value, where('the header entry'));
@@ -129,14 +142,17 @@ export class TensorBundle {
         partitioned: e.slices.length > 0,
       });
     }
-    return new TensorBundle(prefix, header, entries, shownAs);
+    return new TensorBundle(files, header, entries, shownAs);
   }
 
-  /** Tensor names in key order (the header key excluded). */
+  /** Nothing stays open between reads (each read opens its data shard and closes it). */
+  async close(): Promise<void> {}
+
   private fail(code: ErrorCode, file: string, message: string): never {
     throw new Keras2TfjsError(code, `${this.shownAs(file)}: ${message}`, { file });
   }
 
+  /** Tensor names in key order (the header key excluded). */
   keys(): string[] {
     return [...this.entries.keys()];
   }
@@ -145,8 +161,12 @@ export class TensorBundle {
     return this.entries.get(key);
   }
 
-  /** A numeric tensor as tfjs weight data: float types → float32, integer types → int32. */
-  async readArray(key: string): Promise<StoredArray> {
+  /**
+   * A numeric tensor (dtype float32 for float types, int32 for integer types; values: float32,
+   * or integers exactly as stored), described now (unknown names, dtypes tfjs lacks and sizes that do not fit the shape are
+   * refused here), its bytes read from its data shard when asked.
+   */
+  array(key: string): StoredArray {
     const info = this.require(key);
     const perElement = ELEMENT_BYTES[info.dtype];
     const dataFile = this.dataFile(info);
@@ -157,7 +177,7 @@ export class TensorBundle {
         `tensor '${key}' has dtype ${info.dtypeName}, which has no TensorFlow.js weight equivalent; cast the variable to float32 in Python and save again`,
       );
     }
-    const count = info.shape.reduce((a, b) => a * b, 1);
+    const count = elementCount(info.shape);
     if (count * perElement !== info.size) {
       this.fail(
         ErrorCode.CORRUPT_FILE,
@@ -165,8 +185,49 @@ export class TensorBundle {
         `tensor '${key}' is ${info.size} bytes but shape [${info.shape}] of ${info.dtypeName} needs ${count * perElement}; ${FIX}`,
       );
     }
-    const bytes = await this.readVerified(info);
-    return { shape: info.shape, ...convert(bytes, info, count, (m) => this.fail(ErrorCode.UNSUPPORTED_SEMANTICS, dataFile, m)) };
+    const dtype: WeightDType = FLOAT_DTYPES.has(info.dtype) ? 'float32' : 'int32';
+    const decode = (raw: Uint8Array, fresh: boolean) => convert(raw, info, fresh);
+    return {
+      shape: info.shape,
+      dtype,
+      read: async () => {
+        const shard = await this.openShard(info);
+        try {
+          const bytes = await shard.read(info.offset, info.size);
+          this.checkCrc(info, crc32cExtend(0, bytes));
+          return decode(bytes, shard.ownership === 'fresh');
+        } finally {
+          await shard.close();
+        }
+      },
+      pieces: (maxBytes) => this.pieces(info, perElement, maxBytes, decode),
+    };
+  }
+
+  /** The tensor in pieces of whole elements, its CRC-32C checked before the last piece is given. */
+  private async *pieces(
+    info: BundleTensorInfo,
+    perElement: number,
+    maxBytes: number,
+    decode: (raw: Uint8Array, fresh: boolean) => StoredValues,
+  ): AsyncIterable<StoredValues> {
+    const step = Math.max(1, Math.floor(maxBytes / Math.max(perElement, 4))) * perElement;
+    const shard = await this.openShard(info);
+    try {
+      let crc = 0;
+      for (let at = 0; at < info.size; at += step) {
+        const bytes = await shard.read(info.offset + at, Math.min(step, info.size - at));
+        crc = crc32cExtend(crc, bytes);
+        if (at + step >= info.size) this.checkCrc(info, crc);
+        yield decode(bytes, shard.ownership === 'fresh');
+      }
+    } finally {
+      await shard.close();
+    }
+  }
+
+  private checkCrc(info: BundleTensorInfo, crc: number): void {
+    if (maskCrc(crc) !== info.maskedCrc32c) this.fail(ErrorCode.CORRUPT_FILE, this.dataFile(info), checksumMessage(info.key));
   }
 
   /** A DT_STRING tensor's elements, as raw bytes. */
@@ -176,8 +237,12 @@ export class TensorBundle {
     if (info.dtype !== DT.STRING) {
       this.fail(ErrorCode.BAD_SAVED_MODEL, dataFile, `tensor '${key}' is ${info.dtypeName}, expected a string; ${FIX}`);
     }
-    const bytes = await this.readRange(info);
-    return decodeStrings(bytes, info, (m) => this.fail(ErrorCode.CORRUPT_FILE, dataFile, m));
+    const shard = await this.openShard(info);
+    try {
+      return decodeStrings(await shard.read(info.offset, info.size), info, (m) => this.fail(ErrorCode.CORRUPT_FILE, dataFile, m));
+    } finally {
+      await shard.close();
+    }
   }
 
   private require(key: string): BundleTensorInfo {
@@ -191,43 +256,21 @@ export class TensorBundle {
   }
 
   private dataFile(info: BundleTensorInfo): string {
-    return dataPath(this.prefix, info.shardId, this.header.numShards);
+    return dataPath(this.files.prefix, info.shardId, this.header.numShards);
   }
 
-  /** Reads exactly [offset, offset + size) of the entry's shard. */
-  private async readRange(info: BundleTensorInfo): Promise<Uint8Array> {
+  /** The tensor's data shard, opened (close it), checked to hold the tensor's bytes. */
+  private async openShard(info: BundleTensorInfo): Promise<ByteSource> {
     const file = this.dataFile(info);
-    let fileSize: number;
-    try {
-      fileSize = (await stat(file)).size;
-    } catch {
+    const shard = await this.files.openShard(file);
+    if (shard === null) {
       return this.fail(ErrorCode.BAD_SAVED_MODEL, file, `data shard ${info.shardId} of ${this.header.numShards} is missing (needed for '${info.key}'); ${FIX}`);
     }
-    if (info.offset + info.size > fileSize) {
-      this.fail(ErrorCode.CORRUPT_FILE, file, `is ${fileSize} bytes but tensor '${info.key}' ends at byte ${info.offset + info.size}: truncated; ${FIX}`);
+    if (info.offset + info.size > shard.size) {
+      await shard.close();
+      this.fail(ErrorCode.CORRUPT_FILE, file, `is ${shard.size} bytes but tensor '${info.key}' ends at byte ${info.offset + info.size}: truncated; ${FIX}`);
     }
-    const out = new Uint8Array(info.size);
-    const handle = await open(file, 'r');
-    try {
-      let done = 0;
-      while (done < info.size) {
-        const { bytesRead } = await handle.read(out, done, info.size - done, info.offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      if (done !== info.size) this.fail(ErrorCode.CORRUPT_FILE, file, `ended while reading tensor '${info.key}': truncated; ${FIX}`);
-    } finally {
-      await handle.close();
-    }
-    return out;
-  }
-
-  private async readVerified(info: BundleTensorInfo): Promise<Uint8Array> {
-    const bytes = await this.readRange(info);
-    if (maskCrc(crc32c(bytes)) !== info.maskedCrc32c) {
-      this.fail(ErrorCode.CORRUPT_FILE, this.dataFile(info), checksumMessage(info.key));
-    }
-    return bytes;
+    return shard;
   }
 }
 
@@ -289,33 +332,37 @@ function lengthBytes(len: number): Uint8Array {
 }
 
 /** Typed arrays use the host's byte order; on little-endian hosts the file bytes are the array. */
-const LITTLE_ENDIAN_HOST = endianness() === 'LE';
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Converts little-endian element bytes to the dtypes tfjs weights use. */
-function convert(
-  bytes: Uint8Array,
-  info: BundleTensorInfo,
-  count: number,
-  unsupported: (message: string) => never,
-): Pick<StoredArray, 'dtype' | 'data'> {
+const FLOAT_DTYPES = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.HALF, DT.BFLOAT16]);
+
+/**
+ * Converts little-endian element bytes to stored values: float types to float32, integer types
+ * exactly as stored (stored_array.ts; whether they fit a variable is decided in
+ * convert/normalize). `fresh`: the bytes are a buffer of their own, which 4-byte types may be
+ * viewed in place in.
+ */
+function convert(bytes: Uint8Array, info: BundleTensorInfo, fresh: boolean): StoredValues {
+  const count = bytes.length / ELEMENT_BYTES[info.dtype];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const own = (): ArrayBuffer => (fresh && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
   switch (info.dtype) {
     case DT.FLOAT: {
-      if (LITTLE_ENDIAN_HOST) return { dtype: 'float32', data: new Float32Array(bytes.slice().buffer) };
+      if (LITTLE_ENDIAN_HOST) return new Float32Array(own());
       const data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);
-      return { dtype: 'float32', data };
+      return data;
     }
     case DT.DOUBLE: {
       // tfjs has no float64 weights; Keras float64 models lose precision exactly as tfjs would on load.
       const data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = view.getFloat64(i * 8, true);
-      return { dtype: 'float32', data };
+      return data;
     }
     case DT.HALF: {
       const data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = halfToFloat(view.getUint16(i * 2, true));
-      return { dtype: 'float32', data };
+      return data;
     }
     case DT.BFLOAT16: {
       // bfloat16 is the top half of a float32: exact.
@@ -325,46 +372,46 @@ function convert(
         wide.setUint32(0, view.getUint16(i * 2, true) << 16);
         data[i] = wide.getFloat32(0);
       }
-      return { dtype: 'float32', data };
+      return data;
     }
     case DT.INT32: {
-      if (LITTLE_ENDIAN_HOST) return { dtype: 'int32', data: new Int32Array(bytes.slice().buffer) };
+      if (LITTLE_ENDIAN_HOST) return new Int32Array(own());
       const data = new Int32Array(count);
       for (let i = 0; i < count; i++) data[i] = view.getInt32(i * 4, true);
-      return { dtype: 'int32', data };
+      return data;
     }
-    case DT.INT64: {
-      // Keras int64 weights are counters (Normalization's `count`); tfjs has int32 only.
-      const data = new Int32Array(count);
-      for (let i = 0; i < count; i++) {
-        const v = view.getBigInt64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n) {
-          unsupported(`int64 tensor '${info.key}' holds ${v}, beyond the int32 range of TensorFlow.js weights`);
-        }
-        data[i] = Number(v);
-      }
-      return { dtype: 'int32', data };
+    case DT.INT64:
+    case DT.UINT64: {
+      // Keras int64 weights are counters (Normalization's `count`); whether their values fit the
+      // int32 tfjs has is decided per variable, in convert/normalize.
+      const signed = info.dtype === DT.INT64;
+      const data = signed ? new BigInt64Array(count) : new BigUint64Array(count);
+      for (let i = 0; i < count; i++) data[i] = signed ? view.getBigInt64(i * 8, true) : view.getBigUint64(i * 8, true);
+      return data;
     }
-    default: {
-      const read = integerReader(info.dtype, view);
-      const data = new Int32Array(count);
-      for (let i = 0; i < count; i++) data[i] = read(i);
-      return { dtype: 'int32', data };
-    }
+    default:
+      return smallIntegers(info.dtype, view, count);
   }
 }
 
-function integerReader(dtype: number, view: DataView): (i: number) => number {
+/** 8-, 16- and unsigned 32-bit integers, each in its own typed array (exact). */
+function smallIntegers(dtype: number, view: DataView, count: number): StoredValues {
+  const fill = <T extends { [i: number]: number }>(data: T, read: (i: number) => number): T => {
+    for (let i = 0; i < count; i++) data[i] = read(i);
+    return data;
+  };
   switch (dtype) {
     case DT.UINT8:
     case DT.BOOL:
-      return (i) => view.getUint8(i);
+      return fill(new Uint8Array(count), (i) => view.getUint8(i));
     case DT.INT8:
-      return (i) => view.getInt8(i);
+      return fill(new Int8Array(count), (i) => view.getInt8(i));
     case DT.INT16:
-      return (i) => view.getInt16(i * 2, true);
+      return fill(new Int16Array(count), (i) => view.getInt16(i * 2, true));
     case DT.UINT16:
-      return (i) => view.getUint16(i * 2, true);
+      return fill(new Uint16Array(count), (i) => view.getUint16(i * 2, true));
+    case DT.UINT32:
+      return fill(new Uint32Array(count), (i) => view.getUint32(i * 4, true));
     default:
       throw new Error(`unreachable: dtype ${dtype} has a size but no reader`);
   }

@@ -1,18 +1,28 @@
 /**
- * A read-only, defensive zip reader for `.keras` archives.
+ * A read-only, defensive zip reader for `.keras` archives, over a `ByteSource`: it reads the
+ * central directory from the end of the archive and then only the members asked for, so an
+ * archive of any size (Zip64, offsets past 4 GiB) is opened by reading a few kilobytes.
  *
  * We parse the central directory ourselves (so every declared size, offset and name is checked
  * before a single byte is inflated) and use fflate only to inflate DEFLATE members. Keras writes
- * members uncompressed (stored), which a zip has no checksum for other than the CRC-32 we verify.
+ * members uncompressed (stored): those are read straight from the archive by ranges
+ * (`openMember`), their CRC-32 computed as the bytes go by; deflated members are inflated into
+ * memory, never past the size they declare nor the decode budget.
  *
  * Refused with BAD_ARCHIVE, naming the file: truncated or corrupt archives, encrypted members,
  * compression methods other than stored/deflate, member paths that are absolute or contain `..`,
- * duplicate member names, and "zip bombs" (a member declaring far more bytes than it stores).
+ * duplicate member names, and "zip bombs" (a member declaring far more bytes than it stores, or
+ * inflating to more than it declares).
  */
-import * as zlib from 'node:zlib';
-import { inflateSync } from 'fflate';
 import { ErrorCode } from '../../errors.js';
-import { convertError, firstLine } from '../../errors.js';
+import { convertError } from '../../errors.js';
+import { MemorySource, type ByteSource } from '../../io/byte_source.js';
+import type { DecodeBudget } from '../decode_budget.js';
+import { crc32 } from './crc32.js';
+import { inflateDeclared } from './inflate.js';
+import { StoredMemberSource } from './member_source.js';
+
+export { crc32 } from './crc32.js';
 
 /** First bytes of a zip: a local file header, or the end record of an empty archive. */
 export function isZip(bytes: Uint8Array): boolean {
@@ -32,14 +42,18 @@ export function isZip(bytes: Uint8Array): boolean {
  */
 const BOMB_FLOOR_BYTES = 256 * 1024 * 1024;
 const MAX_EXPANSION = 100;
-/** Largest member we can hold in one typed array. */
-const MAX_MEMBER_BYTES = 2 ** 31 - 1;
+/** Largest member that can be inflated into memory (one typed array). */
+const MAX_INFLATED_BYTES = 2 ** 31 - 1;
+/** A central directory this long would list millions of members: no Keras archive comes near. */
+const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
 
 const SIG_EOCD = 0x06054b50;
 const SIG_ZIP64_EOCD = 0x06064b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
+/** The end record: 22 bytes and a comment of up to 65535; the Zip64 locator just before it. */
+const TAIL_BYTES = 22 + 0xffff + 20;
 
 export interface ZipMember {
   name: string;
@@ -50,18 +64,24 @@ export interface ZipMember {
   localHeaderOffset: number;
 }
 
+/** A member opened for reading by ranges; `verify` completes its CRC-32 check. */
+export interface MemberSource extends ByteSource {
+  verify(): Promise<void>;
+}
+
 export class ZipArchive {
   private readonly members = new Map<string, ZipMember>();
 
   private constructor(
-    private readonly bytes: Uint8Array,
+    private readonly source: ByteSource,
     readonly file: string,
+    private readonly budget: DecodeBudget,
   ) {}
 
-  /** Parses and validates the central directory. Throws BAD_ARCHIVE on anything unsafe. */
-  static open(bytes: Uint8Array, file: string): ZipArchive {
-    const archive = new ZipArchive(bytes, file);
-    for (const m of archive.readCentralDirectory()) {
+  /** Reads and validates the central directory. Throws BAD_ARCHIVE on anything unsafe. */
+  static async open(source: ByteSource, file: string, budget: DecodeBudget): Promise<ZipArchive> {
+    const archive = new ZipArchive(source, file, budget);
+    for (const m of await archive.readCentralDirectory()) {
       if (archive.members.has(m.name)) archive.fail(`member '${m.name}' appears twice; the archive is corrupt`);
       archive.members.set(m.name, m);
     }
@@ -81,54 +101,90 @@ export class ZipArchive {
     return this.members.get(name);
   }
 
-  /** The member's bytes, inflated if needed, CRC-32 checked. */
-  read(name: string): Uint8Array {
-    const m = this.members.get(name);
-    if (!m) this.fail(`member '${name}' is missing`);
-    const dataStart = this.localDataStart(m);
-    const stored = this.bytes.subarray(dataStart, dataStart + m.compressedSize);
-    let data: Uint8Array;
-    if (m.method === 0) {
-      data = stored;
-    } else {
-      try {
-        data = inflateSync(stored, { out: new Uint8Array(m.size) });
-      } catch (e) {
-        this.fail(`member '${name}' does not inflate (${firstLine(e)}); the archive is corrupt`);
-      }
-      if (data.length !== m.size) {
-        this.fail(`member '${name}' inflates to ${data.length} bytes, the directory says ${m.size}; the archive is corrupt`);
-      }
+  /**
+   * A member's whole bytes, inflated if needed, CRC-32 checked; refused with RESOURCE_LIMIT
+   * when it declares more than `maxBytes` (no genuine member of its kind is that long).
+   */
+  async read(name: string, maxBytes = MAX_INFLATED_BYTES): Promise<Uint8Array> {
+    const m = this.require(name);
+    if (m.size > maxBytes) {
+      throw convertError(ErrorCode.RESOURCE_LIMIT, this.file, `member '${name}' declares ${m.size} bytes, more than the ${maxBytes} bytes such a member may have; the archive is not a genuine Keras archive`);
     }
+    if (m.method !== 0) return this.inflate(m);
+    const start = await this.localDataStart(m);
+    this.budget.charge(m.size, this.file, `member '${name}'`);
+    const data = await this.source.read(start, m.size);
     if (crc32(data) !== m.crc32) this.fail(`member '${name}' fails its CRC-32 check; the archive is corrupt or truncated`);
     return data;
+  }
+
+  /**
+   * A member as a source of its own, read by ranges: a stored member straight from the
+   * archive (any size), a deflated one inflated into memory first. Call `verify` once done
+   * reading: it completes the CRC-32 check of a stored member.
+   */
+  async openMember(name: string): Promise<MemberSource> {
+    const m = this.require(name);
+    if (m.method !== 0) {
+      const data = await this.inflate(m);
+      // Inflated into a buffer of our own, and checked whole already.
+      return Object.assign(new MemorySource(data, name, 'shared'), { verify: async () => {} });
+    }
+    const start = await this.localDataStart(m);
+    return new StoredMemberSource(this.source, start, m.size, name, m.crc32, (message) => this.fail(message));
+  }
+
+  private require(name: string): ZipMember {
+    const m = this.members.get(name);
+    if (!m) this.fail(`member '${name}' is missing`);
+    return m;
+  }
+
+  private async inflate(m: ZipMember): Promise<Uint8Array> {
+    if (m.size > MAX_INFLATED_BYTES) {
+      this.fail(`member '${m.name}' is compressed and declares ${m.size} bytes, more than can be inflated into memory; store it uncompressed as Keras does (zip -0)`);
+    }
+    const start = await this.localDataStart(m);
+    this.budget.charge(m.size, this.file, `compressed member '${m.name}'`);
+    const outcome = inflateDeclared(await this.source.read(start, m.compressedSize), m.size);
+    if (!outcome.ok) {
+      if (outcome.reason === 'damaged') this.fail(`member '${m.name}' does not inflate (${outcome.message}); the archive is corrupt`);
+      if (outcome.reason === 'too-long') {
+        this.fail(`member '${m.name}' inflates to more than the ${m.size} bytes it declares (stopped at ${outcome.produced}); refusing a potential zip bomb`);
+      }
+      this.fail(`member '${m.name}' inflates to ${outcome.produced} bytes, the directory says ${m.size}; the archive is corrupt`);
+    }
+    if (crc32(outcome.data) !== m.crc32) this.fail(`member '${m.name}' fails its CRC-32 check; the archive is corrupt or truncated`);
+    return outcome.data;
   }
 
   private fail(message: string): never {
     throw convertError(ErrorCode.BAD_ARCHIVE, this.file, message);
   }
 
-  private view(): DataView {
-    return new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-  }
-
-  private readCentralDirectory(): ZipMember[] {
-    const dv = this.view();
-    const n = this.bytes.length;
-    const eocd = this.findEndRecord(dv);
-    let entries = dv.getUint16(eocd + 10, true);
-    let cdSize = dv.getUint32(eocd + 12, true);
-    let cdOffset = dv.getUint32(eocd + 16, true);
+  private async readCentralDirectory(): Promise<ZipMember[]> {
+    const n = this.source.size;
+    const tailStart = Math.max(0, n - TAIL_BYTES);
+    const tail = await this.source.read(tailStart, n - tailStart);
+    const tdv = view(tail);
+    const eocdInTail = this.findEndRecord(tail, tdv);
+    const eocd = tailStart + eocdInTail;
+    let entries = tdv.getUint16(eocdInTail + 10, true);
+    let cdSize = tdv.getUint32(eocdInTail + 12, true);
+    let cdOffset = tdv.getUint32(eocdInTail + 16, true);
     if (entries === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-      ({ entries, cdSize, cdOffset } = this.readZip64End(dv, eocd));
+      ({ entries, cdSize, cdOffset } = await this.readZip64End(tdv, eocdInTail));
     }
     if (cdOffset + cdSize > eocd || cdOffset > n) {
       this.fail('the central directory lies outside the file; the archive is truncated or corrupt');
     }
+    if (cdSize > MAX_CENTRAL_DIRECTORY_BYTES) this.fail(`the central directory is ${cdSize} bytes, more than any Keras archive has; the archive is corrupt`);
+    const cd = await this.source.read(cdOffset, cdSize);
+    const dv = view(cd);
     const members: ZipMember[] = [];
-    let p = cdOffset;
+    let p = 0;
     for (let i = 0; i < entries; i++) {
-      if (p + 46 > n || dv.getUint32(p, true) !== SIG_CENTRAL) {
+      if (p + 46 > cd.length || dv.getUint32(p, true) !== SIG_CENTRAL) {
         this.fail(`central directory entry ${i} is damaged; the archive is truncated or corrupt`);
       }
       const flags = dv.getUint16(p + 8, true);
@@ -141,8 +197,8 @@ export class ZipArchive {
       const commentLen = dv.getUint16(p + 32, true);
       let localHeaderOffset = dv.getUint32(p + 42, true);
       const end = p + 46 + nameLen + extraLen + commentLen;
-      if (end > n) this.fail(`central directory entry ${i} runs past the end of the file; the archive is truncated`);
-      const name = new TextDecoder('utf-8').decode(this.bytes.subarray(p + 46, p + 46 + nameLen));
+      if (end > cd.length) this.fail(`central directory entry ${i} runs past the end of the file; the archive is truncated`);
+      const name = new TextDecoder('utf-8').decode(cd.subarray(p + 46, p + 46 + nameLen));
       if (size === 0xffffffff || compressedSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
         ({ size, compressedSize, localHeaderOffset } = this.readZip64Extra(
           dv, p + 46 + nameLen, extraLen, { size, compressedSize, localHeaderOffset }, name,
@@ -161,7 +217,6 @@ export class ZipArchive {
           `member '${name}' declares ${size} bytes but stores only ${compressedSize}; refusing a potential zip bomb`,
         );
       }
-      if (size > MAX_MEMBER_BYTES) this.fail(`member '${name}' declares ${size} bytes, more than can be held in memory`);
       if (localHeaderOffset + 30 + compressedSize > n) {
         this.fail(`member '${name}' declares data past the end of the file; the archive is truncated`);
       }
@@ -171,29 +226,27 @@ export class ZipArchive {
     return members;
   }
 
-  private findEndRecord(dv: DataView): number {
-    const n = this.bytes.length;
-    // The end record is 22 bytes plus a comment of at most 65535 bytes.
-    const stop = Math.max(0, n - 22 - 0xffff);
-    for (let p = n - 22; p >= stop; p--) {
-      if (dv.getUint32(p, true) === SIG_EOCD && p + 22 + dv.getUint16(p + 20, true) <= n) return p;
+  /** Where the end record starts in `tail` (the archive's last bytes). */
+  private findEndRecord(tail: Uint8Array, dv: DataView): number {
+    for (let p = tail.length - 22; p >= 0; p--) {
+      if (dv.getUint32(p, true) === SIG_EOCD && p + 22 + dv.getUint16(p + 20, true) <= tail.length) return p;
     }
     return this.fail('no zip end-of-central-directory record; the archive is truncated or not a zip');
   }
 
-  private readZip64End(dv: DataView, eocd: number): { entries: number; cdSize: number; cdOffset: number } {
-    const loc = eocd - 20;
-    if (loc < 0 || dv.getUint32(loc, true) !== SIG_ZIP64_LOCATOR) {
+  private async readZip64End(tdv: DataView, eocdInTail: number): Promise<{ entries: number; cdSize: number; cdOffset: number }> {
+    const loc = eocdInTail - 20;
+    if (loc < 0 || tdv.getUint32(loc, true) !== SIG_ZIP64_LOCATOR) {
       this.fail('the ZIP64 end locator is missing; the archive is truncated or corrupt');
     }
-    const rec = safeNumber(dv.getBigUint64(loc + 8, true));
-    if (rec + 56 > this.bytes.length || dv.getUint32(rec, true) !== SIG_ZIP64_EOCD) {
-      this.fail('the ZIP64 end record is damaged; the archive is truncated or corrupt');
-    }
+    const at = safeNumber(tdv.getBigUint64(loc + 8, true));
+    if (at + 56 > this.source.size) this.fail('the ZIP64 end record is damaged; the archive is truncated or corrupt');
+    const rec = view(await this.source.read(at, 56));
+    if (rec.getUint32(0, true) !== SIG_ZIP64_EOCD) this.fail('the ZIP64 end record is damaged; the archive is truncated or corrupt');
     return {
-      entries: safeNumber(dv.getBigUint64(rec + 32, true)),
-      cdSize: safeNumber(dv.getBigUint64(rec + 40, true)),
-      cdOffset: safeNumber(dv.getBigUint64(rec + 48, true)),
+      entries: safeNumber(rec.getBigUint64(32, true)),
+      cdSize: safeNumber(rec.getBigUint64(40, true)),
+      cdOffset: safeNumber(rec.getBigUint64(48, true)),
     };
   }
 
@@ -235,11 +288,15 @@ export class ZipArchive {
     if (name.split(/[\\/]/).includes('..')) this.fail(`member '${name}' contains '..'; refusing an unsafe archive`);
   }
 
-  private localDataStart(m: ZipMember): number {
-    const header = readLocalHeader(this.bytes, m.localHeaderOffset);
+  /** Where the member's data starts, from its local header (read here: 30 bytes and its name). */
+  private async localDataStart(m: ZipMember): Promise<number> {
+    const n = this.source.size;
+    const at = m.localHeaderOffset;
+    if (at + LOCAL_HEADER_BYTES > n) this.fail(`member '${m.name}' has no valid local header; the archive is corrupt`);
+    const header = readLocalHeader(await this.source.read(at, LOCAL_HEADER_BYTES), 0);
     if (header === null) this.fail(`member '${m.name}' has no valid local header; the archive is corrupt`);
-    const start = header.dataStart;
-    if (start + m.compressedSize > this.bytes.length) {
+    const start = at + header.dataStart;
+    if (start + m.compressedSize > n) {
       this.fail(`member '${m.name}' runs past the end of the file; the archive is truncated`);
     }
     return start;
@@ -275,27 +332,32 @@ export function readLocalHeader(bytes: Uint8Array, at: number): LocalHeader | nu
   };
 }
 
-function safeNumber(v: bigint): number {
-  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
+/** General-purpose flag bit 3: sizes follow the data, so the next header cannot be found. */
+const FLAG_DATA_DESCRIPTOR = 0x08;
+
+/**
+ * Where `member`'s data starts in a zip whose first bytes are `head`, found by walking the local
+ * headers from the start (Keras writes metadata.json and config.json, both small, before
+ * model.weights.h5); null if it is not found within `head`. A placement hint for readers that
+ * want the member aligned in memory: the central directory remains the authority.
+ */
+export function memberDataOffset(head: Uint8Array, member: string): number | null {
+  const wanted = new TextEncoder().encode(member);
+  for (let at = 0; ; ) {
+    const header = readLocalHeader(head, at);
+    if (header === null || header.dataStart > head.length) return null;
+    const name = head.subarray(header.nameStart, header.nameStart + header.nameLength);
+    if (name.length === wanted.length && name.every((b, i) => b === wanted[i])) return header.dataStart;
+    // Without sizes in the header (or with a zip64 marker) the next header's place is unknown.
+    if (header.flags & FLAG_DATA_DESCRIPTOR || header.compressedSize === 0xffffffff) return null;
+    at = header.dataStart + header.compressedSize;
+  }
 }
 
-/** Node's native CRC-32 (zlib, Node >= 20.15): ~10x the table loop below on a 100 MB weights file. */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+function view(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (IEEE 802.3, the zip checksum). */
-export function crc32(data: Uint8Array): number {
-  if (nativeCrc32) return nativeCrc32(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[i] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+function safeNumber(v: bigint): number {
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }

@@ -14,7 +14,9 @@ export interface Activation {
 }
 
 function registered(className: string): serialization.SerializableConstructor<serialization.Serializable> | undefined {
-  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  // Own entries only: a name from a file ('constructor') must not find Object's members.
+  const map = serialization.SerializationMap.getMap().classNameMap;
+  const entry = Object.hasOwn(map, className) ? map[className] : undefined;
   return entry?.[0] as serialization.SerializableConstructor<serialization.Serializable> | undefined;
 }
 

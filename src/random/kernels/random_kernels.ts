@@ -10,6 +10,7 @@
  * drawn. Where WebAssembly or its SIMD extension is missing the kernels report themselves
  * unavailable and philox.ts / threefry.ts run their JavaScript reference code instead.
  */
+import { instantiateBase64 } from '../../wasm_module.js';
 import { RANDOM_KERNELS_WASM_BASE64 } from './random_kernels_wasm.js';
 
 /** What a kernel writes per value (the `mode` of random_kernels.wat). */
@@ -33,15 +34,6 @@ const REGION_B = REGION_A + CHUNK_WORDS * 4;
 const MEMORY_BYTES = REGION_B + CHUNK_WORDS * 4;
 const WASM_PAGE_BYTES = 65536;
 const TWO_POW_32 = 4294967296;
-
-/**
- * The slice of the WebAssembly JS API used here (the project compiles with lib ES2022, which has
- * no WebAssembly types; engines without WebAssembly have no global at all).
- */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
 
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -73,32 +65,19 @@ let loaded: Kernels | null | undefined;
 let enabled = true;
 
 function load(): Kernels | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined || typeof wasm.Module !== 'function') return null;
-  try {
-    const module = new wasm.Module(base64Bytes(RANDOM_KERNELS_WASM_BASE64));
-    const exports = new wasm.Instance(module, {}).exports as KernelExports;
-    const pages = Math.ceil(MEMORY_BYTES / WASM_PAGE_BYTES) - exports.memory.buffer.byteLength / WASM_PAGE_BYTES;
-    if (pages > 0) exports.memory.grow(pages);
-    const buffer = exports.memory.buffer;
-    return { exports, words: new Uint32Array(buffer), floats: new Float32Array(buffer) };
-  } catch {
-    // An engine without wasm SIMD rejects the module at compile time: use the JS streams.
-    return null;
-  }
+  // An engine without wasm SIMD rejects the module at compile time: then the JS streams run.
+  const exports = instantiateBase64<KernelExports>(RANDOM_KERNELS_WASM_BASE64);
+  if (exports === null) return null;
+  const pages = Math.ceil(MEMORY_BYTES / WASM_PAGE_BYTES) - exports.memory.buffer.byteLength / WASM_PAGE_BYTES;
+  if (pages > 0) exports.memory.grow(pages);
+  const buffer = exports.memory.buffer;
+  return { exports, words: new Uint32Array(buffer), floats: new Float32Array(buffer) };
 }
 
 function kernels(): Kernels | null {
   if (!enabled) return null;
   if (loaded === undefined) loaded = load();
   return loaded;
-}
-
-function base64Bytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /** True when the WebAssembly kernels run in this engine (and are not switched off). */

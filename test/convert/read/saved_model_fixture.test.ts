@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readSavedModel } from '../../../src/convert/read/saved_model.js';
 import type { SourceWeight } from '../../../src/convert/intermediate.js';
 import { fixtureCase, fixturePath, loadFixture, readFixtureBytes } from '../../helpers/fixtures.js';
+import { asWeightData } from '../../helpers/stored_arrays.js';
 
 const CASE = 'seed_lambda_tfkeras';
 /**
@@ -40,12 +41,13 @@ async function h5Weights(): Promise<Map<string, Float32Array>> {
 }
 
 /** x·W + b for one row, in float64. */
-function dense(x: ArrayLike<number>, w: SourceWeight, b: SourceWeight, activation: (v: number) => number): Float64Array {
+async function dense(x: ArrayLike<number>, w: SourceWeight, b: SourceWeight, activation: (v: number) => number): Promise<Float64Array> {
   const [inDim, units] = w.shape;
+  const [kernel, bias] = [asWeightData(await w.read()), asWeightData(await b.read())];
   const out = new Float64Array(units);
   for (let j = 0; j < units; j++) {
-    let s = b.data[j];
-    for (let i = 0; i < inDim; i++) s += x[i] * w.data[i * units + j];
+    let s = bias[j];
+    for (let i = 0; i < inDim; i++) s += x[i] * kernel[i * units + j];
     out[j] = activation(s);
   }
   return out;
@@ -76,7 +78,7 @@ describe('the tf_keras seed SavedModel', () => {
       for (const w of weights) {
         const want = saved.get(`${layer}/${w.storedName}`)!;
         expect(w.dtype).toBe('float32');
-        expect(w.data).toEqual(want);
+        expect(await w.read()).toEqual(want);
       }
     }
     expect(source.layerWeights.get('dense')![0].shape).toEqual([1000, 16]);
@@ -94,7 +96,7 @@ describe('the tf_keras seed SavedModel', () => {
     for (let r = 0; r < rows; r++) {
       const row = x.data.subarray(r * cols, (r + 1) * cols);
       // Lambda(dropout) is the identity at inference.
-      const out = dense(dense(dense(row, d0[0], d0[1], relu), d1[0], d1[1], relu), d2[0], d2[1], sigmoid);
+      const out = await dense(await dense(await dense(row, d0[0], d0[1], relu), d1[0], d1[1], relu), d2[0], d2[1], sigmoid);
       worst = Math.max(worst, Math.abs(out[0] - y.data[r]));
     }
     console.log(`seed SavedModel forward pass vs Python: max |Δ| = ${worst.toExponential(2)} over ${rows} rows`);

@@ -1,15 +1,18 @@
 /**
  * The TensorBundle checkpoint reader on damaged copies of a real checkpoint (the tf.keras
  * fixture's SavedModel, written by TensorFlow): each damage fails with a typed error that names
- * the file. (That it reads what TensorFlow reads is checked on the corpus: test/corpus.)
+ * the file, whether a tensor is read whole or in pieces (its CRC-32C then checked on the way,
+ * before the last piece is given). (That it reads what TensorFlow reads is checked on the
+ * corpus: test/corpus.)
  */
 import { cp, mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, Keras2TfjsError } from '../../../src/errors.js';
-import { TensorBundle } from '../../../src/formats/tensorflow/tensor_bundle.js';
+import { openTensorBundle } from '../../../src/io/tensor_bundle_files.js';
 import { fixturePath } from '../../helpers/fixtures.js';
+import { readInPieces, readWhole } from '../../helpers/stored_arrays.js';
 
 /** A real checkpoint: the tf.keras seed model's SavedModel (weights, RMSprop slots, counters). */
 const SOURCE = fixturePath('seed_lambda_tfkeras', 'saved_model');
@@ -43,7 +46,7 @@ describe('damaged checkpoints', () => {
   }
 
   it('a missing index names the file', async () => {
-    await expectCode(TensorBundle.open(join(work, 'nowhere', 'variables')), ErrorCode.BAD_SAVED_MODEL, /variables\.index: checkpoint index not found; copy/);
+    await expectCode(openTensorBundle(join(work, 'nowhere', 'variables')), ErrorCode.BAD_SAVED_MODEL, /variables\.index: checkpoint index not found; copy/);
   });
 
   it('a truncated index is refused, whatever the cut', async () => {
@@ -51,7 +54,7 @@ describe('damaged checkpoints', () => {
     const full = await readFile(`${prefix}.index`);
     for (const keep of [0, 10, 47, Math.floor(full.length / 2), full.length - 1]) {
       await writeFile(`${prefix}.index`, full.subarray(0, keep));
-      await expectCode(TensorBundle.open(prefix), ErrorCode.BAD_SAVED_MODEL, /variables\.index: not a valid TensorFlow checkpoint index \(.*truncated/);
+      await expectCode(openTensorBundle(prefix), ErrorCode.BAD_SAVED_MODEL, /variables\.index: not a valid TensorFlow checkpoint index \(.*truncated/);
     }
   });
 
@@ -60,33 +63,34 @@ describe('damaged checkpoints', () => {
     const bytes = await readFile(`${prefix}.index`);
     bytes[100] ^= 0x20; // inside the first data block (entries start at byte 0)
     await writeFile(`${prefix}.index`, bytes);
-    await expectCode(TensorBundle.open(prefix), ErrorCode.CORRUPT_FILE, /variables\.index: checksum mismatch in the data block at byte 0/);
+    await expectCode(openTensorBundle(prefix), ErrorCode.CORRUPT_FILE, /variables\.index: checksum mismatch in the data block at byte 0/);
   });
 
   it('a flipped byte in a tensor fails the entry CRC-32C', async () => {
     const prefix = await copy('flipped-data');
-    const bundle = await TensorBundle.open(prefix);
+    const bundle = await openTensorBundle(prefix);
     const info = bundle.info(KERNEL)!;
     const shard = `${prefix}.data-00000-of-00001`;
     const bytes = await readFile(shard);
     bytes[info.offset + 7] ^= 0x01;
     await writeFile(shard, bytes);
-    await expectCode(bundle.readArray(KERNEL), ErrorCode.CORRUPT_FILE, /variables\.data-00000-of-00001: checksum mismatch for tensor 'layer_with_weights-0\/kernel/);
+    await expectCode(readWhole(() => bundle.array(KERNEL)), ErrorCode.CORRUPT_FILE, /variables\.data-00000-of-00001: checksum mismatch for tensor 'layer_with_weights-0\/kernel/);
+    await expectCode(readInPieces(bundle.array(KERNEL), 64), ErrorCode.CORRUPT_FILE, /variables\.data-00000-of-00001: checksum mismatch for tensor 'layer_with_weights-0\/kernel/);
   });
 
   it('a missing shard and a short shard are told apart', async () => {
     const prefix = await copy('shards');
-    const bundle = await TensorBundle.open(prefix);
+    const bundle = await openTensorBundle(prefix);
     const shard = `${prefix}.data-00000-of-00001`;
     await truncate(shard, 1000);
     const last = bundle.keys().map((k) => bundle.info(k)!).filter((i) => i.dtypeName === 'float32').sort((a, b) => b.offset - a.offset)[0];
-    await expectCode(bundle.readArray(last.key), ErrorCode.CORRUPT_FILE, /is 1000 bytes but tensor .* ends at byte \d+: truncated/);
+    await expectCode(readWhole(() => bundle.array(last.key)), ErrorCode.CORRUPT_FILE, /is 1000 bytes but tensor .* ends at byte \d+: truncated/);
     await unlink(shard);
-    await expectCode(bundle.readArray(KERNEL), ErrorCode.BAD_SAVED_MODEL, /data shard 0 of 1 is missing \(needed for 'layer_with_weights-0/);
+    await expectCode(readWhole(() => bundle.array(KERNEL)), ErrorCode.BAD_SAVED_MODEL, /data shard 0 of 1 is missing \(needed for 'layer_with_weights-0/);
   });
 
   it('asking for a tensor that is not there names it', async () => {
-    const bundle = await TensorBundle.open(join(SOURCE, 'variables', 'variables'));
-    await expectCode(bundle.readArray('no/such/tensor'), ErrorCode.BAD_SAVED_MODEL, /no tensor named 'no\/such\/tensor'/);
+    const bundle = await openTensorBundle(join(SOURCE, 'variables', 'variables'));
+    await expectCode(readWhole(() => bundle.array('no/such/tensor')), ErrorCode.BAD_SAVED_MODEL, /no tensor named 'no\/such\/tensor'/);
   });
 });

@@ -15,8 +15,10 @@
  */
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { KerasOptimizer } from '../../../train/keras_optimizer.js';
+import { KERAS_SLOT_CALLS, kerasSlots } from '../../../train/slot_layout.js';
 import type { H5Dataset } from '../../../formats/hdf5/h5wasm/writer.js';
 import { kerasObject, type Json, type JsonObject } from './objects.js';
+import { nameTable } from '../../../name_table.js';
 
 export interface CompileConfigResult {
   compileConfig: JsonObject;
@@ -34,7 +36,7 @@ export interface OptimizerState {
 }
 
 // tfjs loss identifiers (tfjs snake_cases them on save) → Keras 3 identifiers.
-const LOSSES: Record<string, string> = {
+const LOSSES: Readonly<Record<string, string>> = nameTable({
   binary_crossentropy: 'binary_crossentropy',
   categorical_crossentropy: 'categorical_crossentropy',
   sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
@@ -53,9 +55,9 @@ const LOSSES: Record<string, string> = {
   mae: 'mean_absolute_error',
   mape: 'mean_absolute_percentage_error',
   msle: 'mean_squared_logarithmic_error',
-};
+});
 
-const METRICS: Record<string, string> = {
+const METRICS: Readonly<Record<string, string>> = nameTable({
   accuracy: 'accuracy',
   acc: 'accuracy',
   binary_accuracy: 'binary_accuracy',
@@ -74,7 +76,7 @@ const METRICS: Record<string, string> = {
   mse: 'mse',
   mae: 'mae',
   mape: 'mape',
-};
+});
 
 /** Keras 3.15's OptimizerBase config keys, with the defaults tfjs has no notion of. */
 function optimizerBase(name: string, learningRate: Json): JsonObject {
@@ -155,7 +157,8 @@ export async function kerasCompileConfig(model: LayersModel): Promise<CompileCon
   const metricNames = m.metrics === undefined || m.metrics === null ? [] : Array.isArray(m.metrics) ? m.metrics : [m.metrics];
   const metrics: Json[] = [];
   for (const metric of metricNames) {
-    const keras = typeof metric === 'string' ? METRICS[snake(metric)] : undefined;
+    // A function metric may carry its Keras name, as keras2tfjs' compile mapping tags them.
+    const keras = typeof metric === 'string' ? METRICS[snake(metric)] : (metric as IdentifiedLoss | null)?.kerasIdentifier;
     if (!keras) return skip(`metric ${typeof metric === 'string' ? `'${metric}'` : 'given as a function'} has no Keras name`);
     metrics.push(keras);
   }
@@ -197,32 +200,6 @@ function kerasExactOptimizer(optimizer: KerasOptimizer): JsonObject {
   const config = optimizer.getConfig() as JsonObject;
   const className = optimizer.getClassName().replace(/^Keras/, '');
   return kerasObject('keras.optimizers', className, { ...optimizerBase(String(config.name), config.learning_rate), ...config });
-}
-
-/**
- * Keras builds slots with `add_optimizer_variables(vars, names)`, which interleaves the names it
- * is given per variable; each call appends after the previous one. Per class, the calls in order.
- */
-const KERAS_SLOT_CALLS: Record<string, string[][]> = {
-  SGD: [['momentum']],
-  RMSprop: [['velocity'], ['momentum'], ['average_gradient']],
-  Adam: [['momentum', 'velocity'], ['velocity_hat']],
-  AdamW: [['momentum', 'velocity'], ['velocity_hat']],
-};
-
-/** The slots Keras' `build` creates for this configuration (e.g. SGD only with momentum ≠ 0). */
-function kerasSlots(className: string, config: Record<string, unknown>): string[] {
-  switch (className) {
-    case 'SGD':
-      return config.momentum ? ['momentum'] : [];
-    case 'RMSprop':
-      return ['velocity', ...(Number(config.momentum) > 0 ? ['momentum'] : []), ...(config.centered ? ['average_gradient'] : [])];
-    case 'Adam':
-    case 'AdamW':
-      return ['momentum', 'velocity', ...(config.amsgrad ? ['velocity_hat'] : [])];
-    default:
-      return [];
-  }
 }
 
 async function kerasOptimizerState(optimizer: KerasOptimizer, model: LayersModel): Promise<OptimizerState | null> {

@@ -3,15 +3,16 @@
  * `keras.saving.load_model` (Keras 3.15, safe_mode on) loads and predicts with as tfjs does.
  *
  * The archive is what Keras' saving_lib writes: a zip with STORED (uncompressed) members, in
- * Keras' order — metadata.json, config.json, model.weights.h5. It is written to a temporary
- * file beside `path` and renamed into place, so a failed export leaves nothing at `path`.
+ * Keras' order — metadata.json, config.json, model.weights.h5. It is written to an exclusively
+ * created temporary file beside `path` and renamed into place (io/atomic_file.ts), so a failed
+ * export leaves nothing at `path` and a symlink planted beside it is never followed.
  */
 import { zipSync } from 'fflate';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ErrorCode, Keras2TfjsError, invalidArgument } from '../../../errors.js';
 import { writeH5 } from '../../../formats/hdf5/h5wasm/writer.js';
+import { writeFileAtomically } from '../../../io/atomic_file.js';
 import { kerasCompileConfig } from './compile_config.js';
 import { kerasModelConfig } from './model_config.js';
 import { kerasWeightsTree } from './weights.js';
@@ -90,14 +91,11 @@ function pythonDate(d: Date): string {
 }
 
 async function writeAtomically(target: string, bytes: Uint8Array): Promise<void> {
-  const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(tmp, bytes);
-    await rename(tmp, target);
+    // An exclusive temporary file with a random name: a symlink planted beside the target is
+    // never followed (the old name, pid + time, could be guessed and was opened with a plain write).
+    await writeFileAtomically(target, bytes);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new Keras2TfjsError(
       ErrorCode.WRITE_FAILED,
       `${target}: could not write the .keras file (${e instanceof Error ? e.message : String(e)}); nothing was written`,

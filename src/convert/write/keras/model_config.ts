@@ -22,6 +22,7 @@ import { isOperationLayer, operationEntry } from './operations.js';
 import { assignKerasNames, kerasName } from './names.js';
 import { kerasFunctionalOrder, type Graph } from './layer_order.js';
 import { denseAttentionInputShape, roleCall, shapesDict } from './call_roles.js';
+import { nameTable } from '../../../name_table.js';
 
 export type TfjsLayer = LayersModel['layers'][number];
 type Shape = Array<number | null>;
@@ -322,11 +323,11 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
 }
 
 /** What Keras does with a mask that tfjs does not, per layer class (others agree, or pass it on). */
-const MASK_EFFECT: Record<string, string> = {
+const MASK_EFFECT: Readonly<Record<string, string>> = nameTable({
   GlobalAveragePooling1D: 'Keras averages the unmasked steps only',
   Softmax: 'Keras gives masked positions zero probability',
   Bidirectional: 'Keras returns zeros at masked steps, tfjs repeats the previous output',
-};
+});
 
 /** Whether Keras' result for this layer depends on an incoming mask where tfjs' does not. */
 function readsMask(spec: { className: string }, config: JsonObject): boolean {

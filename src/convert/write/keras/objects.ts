@@ -9,6 +9,7 @@
  * something else in Python.
  */
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
+import { nameTable } from '../../../name_table.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -32,7 +33,7 @@ export function dtypePolicy(name: string): JsonObject {
 // tfjs activation identifier (after tfjs' own snake-casing) → Keras 3 identifier.
 // tfjs swish is x·sigmoid(x), which Keras 3 names silu (its `swish` is an alias that saves as silu).
 // tfjs gelu is the exact erf form, as is Keras' default `gelu` (approximate=False).
-const ACTIVATIONS: Record<string, string> = {
+const ACTIVATIONS: Readonly<Record<string, string>> = nameTable({
   linear: 'linear',
   relu: 'relu',
   relu6: 'relu6',
@@ -63,13 +64,13 @@ const ACTIVATIONS: Record<string, string> = {
   log_sigmoid: 'log_sigmoid',
   exponential: 'exponential',
   sparsemax: 'sparsemax',
-};
+});
 
-const ACTIVATION_FIX: Record<string, string> = {
+const ACTIVATION_FIX: Readonly<Record<string, string>> = nameTable({
   hard_sigmoid:
     "tfjs' hardSigmoid is clip(0.2x+0.5) while Keras 3's hard_sigmoid is clip(x/6+0.5); use 'sigmoid' (for RNNs: recurrentActivation: 'sigmoid'), or keras2tfjs' 'keras3HardSigmoid' for Keras 3's",
   gelu_new: "Keras 3 has no string for the tanh-approximated gelu; use 'gelu'",
-};
+});
 
 /** A tfjs activation name → the Keras 3 name, or an error naming the layer and the fix. */
 export function activation(value: Json, where: Where, key = 'activation'): string {
@@ -85,27 +86,27 @@ export function activation(value: Json, where: Where, key = 'activation'): strin
 }
 
 // Initializers whose Keras config is {seed, input_axes, output_axes} (Keras ≥3.12 fan axes).
-const FAN_INITIALIZERS: Record<string, string> = {
+const FAN_INITIALIZERS: Readonly<Record<string, string>> = nameTable({
   GlorotUniform: 'GlorotUniform',
   GlorotNormal: 'GlorotNormal',
   HeNormal: 'HeNormal',
   HeUniform: 'HeUniform',
   LeCunNormal: 'LecunNormal',
   LeCunUniform: 'LecunUniform',
-};
+});
 
 /**
  * tfjs' named variance-scaling initializers by (scale, mode, distribution). tfjs' 'normal' is a
  * truncated normal, which Keras 3 calls 'truncated_normal' (Keras reads a legacy 'normal' so too).
  */
-const NAMED_VARIANCE_SCALING: Record<string, string> = {
+const NAMED_VARIANCE_SCALING: Readonly<Record<string, string>> = nameTable({
   '1/fan_avg/uniform': 'GlorotUniform',
   '1/fan_avg/normal': 'GlorotNormal',
   '2/fan_in/normal': 'HeNormal',
   '2/fan_in/uniform': 'HeUniform',
   '1/fan_in/normal': 'LecunNormal',
   '1/fan_in/uniform': 'LecunUniform',
-};
+});
 
 /** A tfjs initializer `{class_name, config}` → Keras 3 initializer object. */
 export function initializer(value: Json, where: Where): Json {

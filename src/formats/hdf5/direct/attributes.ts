@@ -30,7 +30,7 @@ export function cString(bytes: Uint8Array): string {
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 
 /** Reads one attribute message at `pos` (`size` bytes) and decodes its value. */
-export function readAttribute(file: FileBytes, sizes: Sizes, pos: number, size: number, heaps: GlobalHeaps): Attribute {
+export function readAttribute(file: FileBytes, sizes: Sizes, pos: number, size: number, heaps: GlobalHeaps, charge: Charge): Attribute {
   file.check(pos, size, 'an attribute message');
   const end = pos + size;
   const version = file.u8(pos);
@@ -60,25 +60,35 @@ export function readAttribute(file: FileBytes, sizes: Sizes, pos: number, size: 
   at += pad(typeSize);
   const shape = readDataspace(file, sizes, at, spaceSize);
   at += pad(spaceSize);
-  return { nameBytes: rawName, name: utf8.decode(rawName), value: decodeValue(file, sizes, type, shape, at, end, heaps) };
+  const name = utf8.decode(rawName);
+  return { nameBytes: rawName, name, value: decodeValue(file, sizes, type, shape, at, end, heaps, charge, name) };
 }
 
-function decodeValue(file: FileBytes, sizes: Sizes, type: Datatype, shape: Shape, pos: number, end: number, heaps: GlobalHeaps): AttrValue {
+/**
+ * Records bytes of values about to be decoded (the decode budget, decode_budget.ts): a string
+ * kept once in the file can be referenced by many attributes, each decoding it again.
+ */
+export type Charge = (bytes: number, what: string) => void;
+
+function decodeValue(file: FileBytes, sizes: Sizes, type: Datatype, shape: Shape, pos: number, end: number, heaps: GlobalHeaps, charge: Charge, name: string): AttrValue {
   if (shape === null) return null;
   const count = elementCount(shape);
   const stride = type.cls === H5T.VLEN ? 4 + sizes.offsets + 4 : type.size;
   if (pos + count * stride > end) unsupported('attribute data running past its message');
   const scalar = shape.length === 0;
   if (type.cls === H5T.STRING || type.cls === H5T.VLEN) {
+    if (type.cls === H5T.STRING) charge(count * type.size, `attribute '${name}'`);
     const strings: string[] = [];
     for (let i = 0; i < count; i++) {
       const at = pos + i * stride;
-      strings.push(type.cls === H5T.STRING ? cString(file.sub(at, type.size)) : heaps.vlenString(at));
+      strings.push(type.cls === H5T.STRING ? cString(file.sub(at, type.size)) : heaps.vlenString(at, (n) => charge(n, `attribute '${name}'`)));
     }
     return scalar ? strings[0] : strings;
   }
   if (type.cls === H5T.INTEGER || type.cls === H5T.ENUM || type.cls === H5T.FLOAT) {
-    const view = new DataView(file.bytes.buffer, file.bytes.byteOffset + pos, count * stride);
+    charge(count * 8, `attribute '${name}'`);
+    const bytes = file.sub(pos, count * stride);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const read = numberReader(type, view);
     if (scalar) return read(0);
     const out: number[] = [];
@@ -124,10 +134,14 @@ export class GlobalHeaps {
     private readonly budget: Budget,
   ) {}
 
-  /** A variable-length string element (length, collection address, object index) at `pos`. */
-  vlenString(pos: number): string {
+  /**
+   * A variable-length string element (length, collection address, object index) at `pos`;
+   * `charge` records its bytes before they are decoded.
+   */
+  vlenString(pos: number, charge: (bytes: number) => void): string {
     const length = this.file.u32(pos);
     if (length === 0) return '';
+    charge(length);
     this.budget.spendBytes('strings in the global heap', length);
     const address = this.file.address(pos + 4, this.sizes);
     const index = this.file.u32(pos + 4 + this.sizes.offsets);

@@ -4,6 +4,7 @@
  * can never read outside the file: it ends the direct reading with `Hdf5Unsupported`, and the
  * file is then handed to the HDF5 library instead (which reports the damage its own way).
  */
+import { MemorySource, type ByteSource } from '../../../io/byte_source.js';
 
 /**
  * Thrown when the direct reader meets something it does not read (a feature or a damaged
@@ -23,26 +24,56 @@ export interface Sizes {
   lengths: number;
 }
 
-/** The whole file, read at absolute positions. Addresses in the file are relative to `base`. */
+/**
+ * Thrown when the bytes a structure needs are not in memory yet and the source can only read
+ * asynchronously (a Blob): the caller loads them (`FileBytes.load`) and reads the structure
+ * again. Never reaches a user; if it escapes, it is an `Hdf5Unsupported` like any other.
+ */
+export class NeedBytes extends Hdf5Unsupported {
+  constructor(
+    readonly pos: number,
+    readonly length: number,
+  ) {
+    super(`bytes [${pos}, ${pos + length}) not loaded`);
+  }
+}
+
+/** The structure is read in pages of this size (HDF5 keeps a group's or dataset's metadata together). */
+const PAGE_BYTES = 16 * 1024;
+/** Pages kept at once while the structure is read (the least recently used go first). */
+const MAX_PAGES = 4096;
+
+/**
+ * The file's bytes at absolute positions, for reading its structure. Addresses in the file are
+ * relative to `base`. Bytes in memory are read in place; a source on disk is read a page at a
+ * time as the structure is walked (the weights' bytes, most of a model file, are never read
+ * here). Every read is bounds-checked (`Hdf5Unsupported` otherwise).
+ */
 export class FileBytes {
-  private readonly view: DataView;
+  readonly length: number;
+  private readonly whole: Uint8Array | null;
+  private readonly source: ByteSource | null;
+  private readonly pages = new Map<number, Uint8Array>();
 
   constructor(
-    readonly bytes: Uint8Array,
+    input: ByteSource | Uint8Array,
     /** The superblock's base address (absolute): file addresses are relative to it. */
     public base = 0,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  get length(): number {
-    return this.bytes.length;
+    if (input instanceof Uint8Array) {
+      this.whole = input;
+      this.source = null;
+    } else {
+      this.whole = input instanceof MemorySource ? input.bytes : null;
+      this.source = this.whole ? null : input;
+    }
+    this.length = this.whole?.length ?? this.source!.size;
   }
 
   /** Throws unless [at, at + n) lies inside the file. */
   check(at: number, n: number, what: string): void {
-    if (!(Number.isSafeInteger(at) && Number.isSafeInteger(n) && at >= 0 && n >= 0 && at + n <= this.bytes.length)) {
-      unsupported(`${what} (${n} bytes at ${at}) lies outside the ${this.bytes.length}-byte file`);
+    if (!(Number.isSafeInteger(at) && Number.isSafeInteger(n) && at >= 0 && n >= 0 && at + n <= this.length)) {
+      unsupported(`${what} (${n} bytes at ${at}) lies outside the ${this.length}-byte file`);
     }
   }
 
@@ -55,17 +86,26 @@ export class FileBytes {
 
   u8(pos: number): number {
     this.check(pos, 1, 'a byte');
-    return this.view.getUint8(pos);
+    if (this.whole) return this.whole[pos];
+    const [b, o] = this.range(pos, 1);
+    return b[o];
   }
 
   u16(pos: number): number {
     this.check(pos, 2, 'a 2-byte field');
-    return this.view.getUint16(pos, true);
+    // Bytes in memory are read without the page lookup (most files: the structure of small ones).
+    const w = this.whole;
+    if (w) return w[pos] | (w[pos + 1] << 8);
+    const [b, o] = this.range(pos, 2);
+    return b[o] | (b[o + 1] << 8);
   }
 
   u32(pos: number): number {
     this.check(pos, 4, 'a 4-byte field');
-    return this.view.getUint32(pos, true);
+    const w = this.whole;
+    if (w) return (w[pos] | (w[pos + 1] << 8) | (w[pos + 2] << 16)) + w[pos + 3] * 0x1000000;
+    const [b, o] = this.range(pos, 4);
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
   }
 
   /**
@@ -82,10 +122,11 @@ export class FileBytes {
         return this.u32(pos);
       case 8: {
         this.check(pos, 8, 'an 8-byte field');
-        const v = this.view.getBigUint64(pos, true);
-        if (v === 0xffff_ffff_ffff_ffffn) return UNDEFINED;
-        if (v > BigInt(Number.MAX_SAFE_INTEGER)) unsupported(`a value of ${v} is beyond what a file address can be`);
-        return Number(v);
+        const low = this.u32(pos);
+        const high = this.u32(pos + 4);
+        if (low === 0xffffffff && high === 0xffffffff) return UNDEFINED;
+        if (high > 0x1fffff) unsupported(`a value of ${BigInt(high) * 2n ** 32n + BigInt(low)} is beyond what a file address can be`);
+        return high * 2 ** 32 + low;
       }
       default:
         return unsupported(`a ${size}-byte integer field`);
@@ -105,17 +146,75 @@ export class FileBytes {
     return v;
   }
 
-  /** True if the 4 bytes at `pos` spell `signature` (e.g. 'TREE'). */
+  /** True if the bytes at `pos` spell `signature` (e.g. 'TREE'). */
   hasSignature(pos: number, signature: string): boolean {
-    if (pos < 0 || pos + signature.length > this.bytes.length) return false;
-    for (let i = 0; i < signature.length; i++) if (this.bytes[pos + i] !== signature.charCodeAt(i)) return false;
+    if (pos < 0 || pos + signature.length > this.length) return false;
+    const [b, o] = this.range(pos, signature.length);
+    for (let i = 0; i < signature.length; i++) if (b[o + i] !== signature.charCodeAt(i)) return false;
     return true;
   }
 
-  /** Bytes [pos, pos + n) without copying. */
+  /** Bytes [pos, pos + n): a view where they are in one piece, else a copy. Never change them. */
   sub(pos: number, n: number): Uint8Array {
     this.check(pos, n, 'a byte range');
-    return this.bytes.subarray(pos, pos + n);
+    const [b, o] = this.range(pos, n);
+    return b.subarray(o, o + n);
+  }
+
+  /** Reads the pages holding [pos, pos + n) from a source that reads only asynchronously. */
+  async load(pos: number, n: number): Promise<void> {
+    const source = this.source;
+    if (source === null) return;
+    for (let index = Math.floor(pos / PAGE_BYTES); index * PAGE_BYTES < pos + n; index++) {
+      if (this.pages.has(index)) continue;
+      const start = index * PAGE_BYTES;
+      this.keep(index, await source.read(start, Math.min(PAGE_BYTES, this.length - start)));
+    }
+  }
+
+  /** Drops every page (once the structure is read, the pages are no longer needed). */
+  release(): void {
+    this.pages.clear();
+  }
+
+  /** An array holding [pos, pos + n) (already bounds-checked) and the index of `pos` in it. */
+  private range(pos: number, n: number): [Uint8Array, number] {
+    if (this.whole) return [this.whole, pos];
+    if (n === 0) return [new Uint8Array(0), 0];
+    const first = Math.floor(pos / PAGE_BYTES);
+    const last = Math.floor((pos + Math.max(n, 1) - 1) / PAGE_BYTES);
+    if (first === last) return [this.page(first), pos - first * PAGE_BYTES];
+    const out = new Uint8Array(n);
+    for (let index = first; index <= last; index++) {
+      const page = this.page(index);
+      const start = index * PAGE_BYTES;
+      const from = Math.max(pos, start);
+      const to = Math.min(pos + n, start + page.length);
+      out.set(page.subarray(from - start, to - start), from - pos);
+    }
+    return [out, 0];
+  }
+
+  private page(index: number): Uint8Array {
+    const cached = this.pages.get(index);
+    if (cached) {
+      // Most recently used last: Map keeps insertion order.
+      this.pages.delete(index);
+      this.pages.set(index, cached);
+      return cached;
+    }
+    const start = index * PAGE_BYTES;
+    const length = Math.min(PAGE_BYTES, this.length - start);
+    const source = this.source!;
+    if (!source.readSync) throw new NeedBytes(start, length);
+    const page = source.readSync(start, length);
+    this.keep(index, page);
+    return page;
+  }
+
+  private keep(index: number, page: Uint8Array): void {
+    this.pages.set(index, page);
+    if (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value as number);
   }
 }
 
@@ -139,6 +238,15 @@ export class Budget {
   spend(what: string, n = 1): void {
     this.used += n;
     if (this.used > this.limit) unsupported(`more than ${this.limit} steps reading ${what}`);
+  }
+
+  /** The work done so far, to undo a structure's reading that must be repeated. */
+  mark(): number {
+    return this.used;
+  }
+
+  reset(mark: number): void {
+    this.used = mark;
   }
 
   /** Work proportional to `n` bytes scanned or decoded. */

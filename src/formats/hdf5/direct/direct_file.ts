@@ -1,31 +1,44 @@
 /**
  * The direct reader as an `Hdf5File`: pure TypeScript (direct/*.ts) for the HDF5 files h5py
- * writes for Keras with its default settings; no library to load, dataset bytes sliced straight
- * from the file.
+ * writes for Keras; no library to load. The structure is read when the file is opened; each
+ * dataset's values are read from the source where they lie when asked (chunked ones chunk by
+ * chunk, chunk_reader.ts).
  */
+import { MemorySource, type ByteSource } from '../../../io/byte_source.js';
+import { DecodeBudget } from '../../decode_budget.js';
 import { swapBytes } from '../decode.js';
-import { Hdf5Unsupported, readHdf5Tree, type DirectObject, type DirectTree } from './reader.js';
-import { H5T } from './types.js';
-import { Hdf5File, type AttrValue } from '../hdf5_file.js';
-import { splitPath } from '../path.js';
+import { Hdf5File, type AttrValue, type Hdf5Array } from '../hdf5_file.js';
 import type { DatasetMeta } from '../h5wasm/worker.js';
-import type { StoredArray } from '../../stored_array.js';
+import { splitPath } from '../path.js';
+import { ChunkBands } from './chunk_reader.js';
+import { Hdf5Unsupported, readHdf5Tree, type DirectDataset, type DirectObject, type DirectTree } from './reader.js';
+import { H5T } from './types.js';
 
-/**
- * The direct reader over `bytes`, or null if it does not read this file (then h5wasm must).
- * `owned`: the caller gave the bytes away (see `openHdf5` in hdf5.ts), so datasets may be views of
- * them instead of copies. Not part of the public API; tests use it to compare both readers.
- */
-export function openDirectHdf5(bytes: Uint8Array, file: string, owned = false): Hdf5File | null {
+/** The direct reader over `input`, or why it does not read it (then h5wasm must). */
+export async function tryDirectHdf5(
+  input: ByteSource | Uint8Array,
+  file: string,
+  budget: DecodeBudget = DecodeBudget.unlimited(),
+): Promise<{ h5: Hdf5File } | { unsupported: string }> {
+  const source = input instanceof Uint8Array ? new MemorySource(input, file, 'borrowed') : input;
   let tree: DirectTree;
   try {
-    tree = readHdf5Tree(bytes);
+    tree = await readHdf5Tree(source, { budget, file });
   } catch (e) {
     // Anything else thrown here is a defect of the direct reader: the HDF5 library still reads the file.
-    if (e instanceof Hdf5Unsupported || e instanceof RangeError || e instanceof TypeError) return null;
+    if (e instanceof Hdf5Unsupported || e instanceof RangeError || e instanceof TypeError) return { unsupported: e.message };
     throw e;
   }
-  return new DirectHdf5File(tree, bytes, file, owned);
+  return { h5: new DirectHdf5File(tree, source, file, budget) };
+}
+
+/**
+ * The direct reader over `input`, or null if it does not read this file. Not part of the
+ * public API; tests use it to compare both readers.
+ */
+export async function openDirectHdf5(input: ByteSource | Uint8Array, file: string, budget?: DecodeBudget): Promise<Hdf5File | null> {
+  const outcome = await tryDirectHdf5(input, file, budget);
+  return 'h5' in outcome ? outcome.h5 : null;
 }
 
 /**
@@ -36,18 +49,17 @@ export function openDirectHdf5(bytes: Uint8Array, file: string, owned = false): 
  */
 const PATH_STEP_BUDGET = 10_000_000;
 
-/** The direct reader's file: its whole structure read up front, values decoded from `bytes`. */
+/** The direct reader's file: its whole structure read up front, values read from `source`. */
 class DirectHdf5File extends Hdf5File {
   private pathSteps = 0;
 
   constructor(
     private readonly tree: DirectTree,
-    private readonly bytes: Uint8Array,
+    private readonly source: ByteSource,
     file: string,
-    /** The bytes are ours: datasets may be views of them (never changed here). */
-    private readonly owned: boolean,
+    budget: DecodeBudget,
   ) {
-    super(file);
+    super(file, budget);
   }
 
   private object(path: string): DirectObject | null {
@@ -93,22 +105,41 @@ class DirectHdf5File extends Hdf5File {
     return Array.isArray(value) ? ([...value] as AttrValue) : value;
   }
 
-  readArray(path: string): StoredArray & { sourceDtype: string } {
+  array(path: string): Hdf5Array {
     const object = this.object(path);
     if (object === null) this.fail(`dataset '${path}' is missing`);
     if (object.dataset === null) this.fail(`expected a dataset at '${path}'`);
-    const { shape, type, storage } = object.dataset;
+    const dataset = object.dataset;
+    const { shape, type } = dataset;
     const meta: DatasetMeta = { shape, type: type.cls, size: type.size, signed: type.signed, littleEndian: true, virtualSourceCount: 0 };
-    const swap = !type.littleEndian && (type.cls === H5T.INTEGER || type.cls === H5T.FLOAT);
-    return this.decodeDataset(path, [...shape], meta, this.bytes.length, (nbytes) => {
-      if (storage === null) return new Uint8Array(0);
-      // At most one copy: none when the bytes are ours and need no byte swap (decodeNumeric
-      // views them in place when aligned), else out of the file into a buffer of its own.
-      if (this.owned && !swap) return this.bytes.subarray(storage.pos, storage.pos + nbytes);
-      const raw = this.bytes.slice(storage.pos, storage.pos + nbytes);
-      if (swap) swapBytes(raw, type.size);
+    return this.numericArray(path, [...shape], meta, this.rawReader(path, dataset));
+  }
+
+  /** Raw little-endian bytes of a range of the dataset's elements, in a buffer the caller may keep. */
+  private rawReader(path: string, dataset: DirectDataset): (first: number, count: number) => Promise<Uint8Array> {
+    const { type, storage, chunked } = dataset;
+    const size = type.size;
+    const swap = !type.littleEndian && (type.cls === H5T.INTEGER || type.cls === H5T.FLOAT) && size > 1;
+    const source = this.source;
+    const bands = chunked ? new ChunkBands(source, dataset.shape, chunked, (message) => this.fail(`dataset '${path}': ${message}`)) : null;
+    return async (first, count) => {
+      let raw: Uint8Array;
+      let own: boolean;
+      if (bands) {
+        raw = await bands.read(first * size, count * size);
+        own = true;
+      } else if (storage === null) {
+        return new Uint8Array(0);
+      } else {
+        raw = await source.read(storage.pos + first * size, count * size);
+        own = source.ownership !== 'borrowed';
+      }
+      // At most one copy: none when the bytes are ours and need no byte swap (decodeNumeric views
+      // them in place when aligned), else into a buffer of their own.
+      if (!own || (swap && source.ownership !== 'fresh' && !bands)) raw = raw.slice();
+      if (swap) swapBytes(raw, size);
       return raw;
-    });
+    };
   }
 
   close(): void {}

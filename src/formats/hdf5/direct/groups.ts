@@ -8,6 +8,7 @@
  * Only hard links are read. Soft and external links, and dense link storage (a fractal heap),
  * are `Hdf5Unsupported`: the HDF5 library path then refuses the links as Keras does.
  */
+import { readBtreeNode } from './btree.js';
 import { Budget, FileBytes, UNDEFINED, unsupported, type Sizes } from './bytes.js';
 
 /** One member: its name (raw bytes, as HDF5 orders them) and its object header address. */
@@ -16,8 +17,6 @@ export interface Member {
   address: number;
 }
 
-/** B-tree depth no real file reaches (a 2^64-entry tree of K = 4 is 32 deep). */
-const MAX_BTREE_DEPTH = 40;
 const SYMBOL_TABLE_ENTRY_CACHE_SOFT_LINK = 2;
 
 interface LocalHeap {
@@ -54,22 +53,12 @@ export function readSymbolTable(file: FileBytes, sizes: Sizes, btree: number, he
   const members: Member[] = [];
   const seen = new Set<number>();
   const visit = (address: number, expectedLevel: number | null, depth: number): void => {
-    if (depth > MAX_BTREE_DEPTH) unsupported('a B-tree deeper than any real file');
-    budget.spend('B-tree nodes');
-    const header = 8 + 2 * sizes.offsets;
-    const at = file.at(address, header, 'a B-tree node');
-    if (seen.has(at)) unsupported('a B-tree node reached twice');
-    seen.add(at);
-    if (!file.hasSignature(at, 'TREE')) unsupported('a B-tree node without its signature');
-    if (file.u8(at + 4) !== 0) unsupported(`a B-tree of type ${file.u8(at + 4)} where a group's was expected`);
-    const level = file.u8(at + 5);
-    if (expectedLevel !== null && level !== expectedLevel) unsupported('a B-tree with inconsistent levels');
-    const used = file.u16(at + 6);
+    const { level, used, entries } = readBtreeNode(file, sizes, address, 0, expectedLevel, depth, seen, budget, 'B-tree');
     // Keys (heap offsets, `lengths` bytes) and children (addresses) alternate, one key more.
     const stride = sizes.lengths + sizes.offsets;
-    file.check(at + header, used * stride + sizes.lengths, 'the entries of a B-tree node');
+    file.check(entries, used * stride + sizes.lengths, 'the entries of a B-tree node');
     for (let i = 0; i < used; i++) {
-      const child = file.address(at + header + i * stride + sizes.lengths, sizes);
+      const child = file.address(entries + i * stride + sizes.lengths, sizes);
       if (level > 0) visit(child, level - 1, depth + 1);
       else readSymbolNode(child);
     }

@@ -22,7 +22,7 @@ export interface Superblock {
 }
 
 function signatureAt(file: FileBytes, pos: number): boolean {
-  return SIGNATURE.every((b, i) => pos + i < file.length && file.bytes[pos + i] === b);
+  return pos + SIGNATURE.length <= file.length && SIGNATURE.every((b, i) => file.u8(pos + i) === b);
 }
 
 /** Finds and reads the superblock; sets `file.base`. */

@@ -3,10 +3,11 @@
  * Specification v3, IV.A.2.b, IV.A.2.d, IV.A.2.i). Only what h5py writes for Keras files:
  * IEEE floats (2, 4, 8 bytes) and two's-complement integers (1, 2, 4, 8 bytes) in either byte
  * order, fixed and variable-length strings, enums over integers (numpy bools), opaque (raw)
- * bytes; simple, scalar and null dataspaces; compact and contiguous storage. Anything else is
- * `Hdf5Unsupported`.
+ * bytes; simple, scalar and null dataspaces; compact, contiguous and (chunks.ts) chunked storage.
+ * Anything else is `Hdf5Unsupported`.
  */
 import { FileBytes, UNDEFINED, unsupported, type Sizes } from './bytes.js';
+import { readChunkedLayout, type ChunkedLayout } from './chunks.js';
 
 /** H5T classes, numbered as HDF5 numbers them (and as h5wasm reports them). */
 export const H5T = { INTEGER: 0, FLOAT: 1, STRING: 3, OPAQUE: 5, ENUM: 8, VLEN: 9 } as const;
@@ -133,8 +134,11 @@ export function elementCount(shape: Shape): number {
 /** Where a dataset's bytes are: an absolute position and length in the file, or none (never written). */
 export type Storage = { pos: number; length: number } | null;
 
-/** Reads a data layout message (versions 3 and 4): compact or contiguous storage only. */
-export function readLayout(file: FileBytes, sizes: Sizes, pos: number, size: number): Storage {
+/** A dataset's data layout: its bytes in one place (compact or contiguous), or in chunks. */
+export type Layout = { storage: Storage; chunked: null } | { storage: null; chunked: ChunkedLayout };
+
+/** Reads a data layout message (versions 3 and 4): compact, contiguous, or (version 3) chunked storage. */
+export function readLayout(file: FileBytes, sizes: Sizes, pos: number, size: number): Layout {
   file.check(pos, size, 'a data layout message');
   const version = file.u8(pos);
   if (version === 3 || version === 4) {
@@ -142,15 +146,16 @@ export function readLayout(file: FileBytes, sizes: Sizes, pos: number, size: num
     if (cls === 0) {
       const length = file.u16(pos + 2);
       if (4 + length > size) unsupported('compact data running past its message');
-      return { pos: pos + 4, length };
+      return { storage: { pos: pos + 4, length }, chunked: null };
     }
     if (cls === 1) {
       const address = file.address(pos + 2, sizes);
       const length = file.lengthAt(pos + 2 + sizes.offsets, sizes);
-      if (address === UNDEFINED) return null;
-      return { pos: file.at(address, length, "a dataset's data"), length };
+      if (address === UNDEFINED) return { storage: null, chunked: null };
+      return { storage: { pos: file.at(address, length, "a dataset's data"), length }, chunked: null };
     }
-    return unsupported(cls === 2 ? 'a chunked dataset' : cls === 3 ? 'a virtual dataset' : `layout class ${cls}`);
+    if (cls === 2 && version === 3) return { storage: null, chunked: readChunkedLayout(file, sizes, pos, size) };
+    return unsupported(cls === 2 ? 'a chunked dataset indexed the version-4 way' : cls === 3 ? 'a virtual dataset' : `layout class ${cls}`);
   }
   // Versions 1 and 2 (HDF5 before 1.6.3) are left to the HDF5 library.
   return unsupported(`data layout version ${version}`);

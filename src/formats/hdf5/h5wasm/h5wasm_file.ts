@@ -6,19 +6,24 @@
  */
 import { ErrorCode } from '../../../errors.js';
 import { convertError, firstLine } from '../../../errors.js';
+import { DecodeBudget } from '../../decode_budget.js';
+import { elementCount } from '../../stored_array.js';
 import { decodeAttr } from '../decode.js';
 import { hdf5DeadlineMs } from './deadline.js';
-import { Hdf5File, type AttrValue } from '../hdf5_file.js';
+import { Hdf5File, type AttrValue, type Hdf5Array } from '../hdf5_file.js';
 import { joinPath, splitPath } from '../path.js';
 import { Hdf5Thread } from './thread.js';
 import type { Hdf5Op, Hdf5Ops } from './worker.js';
-import type { StoredArray } from '../../stored_array.js';
 
 type Kind = Hdf5Ops['kind']['result'];
 
-/** The h5wasm reader over `bytes` (see `openHdf5` in hdf5.ts). Not part of the public API. */
-export function openWasmHdf5(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
-  return WasmHdf5File.start(bytes, file, move);
+/**
+ * The h5wasm reader over `bytes` (see `openHdf5` in open_hdf5.ts). With `move`, the whole
+ * buffer behind `bytes` is handed to the HDF5 thread (detached here) instead of copied. Not
+ * part of the public API.
+ */
+export function openWasmHdf5(bytes: Uint8Array, file: string, budget: DecodeBudget = DecodeBudget.unlimited(), move = false): Promise<Hdf5File> {
+  return WasmHdf5File.start(bytes, file, budget, move);
 }
 
 /** The h5wasm reader's file: each operation a blocking call to the HDF5 thread. */
@@ -35,26 +40,27 @@ class WasmHdf5File extends Hdf5File {
     private readonly fileBytes: number,
     /** HDF5 time left for this file (ms). */
     private budgetMs: number,
+    budget: DecodeBudget,
   ) {
-    super(file);
+    super(file, budget);
   }
 
-  /** Opens `bytes` in the HDF5 thread (started if need be); `move` as in `openHdf5` (hdf5.ts). */
-  static async start(bytes: Uint8Array, file: string, move = false): Promise<Hdf5File> {
+  /** Opens `bytes` in the HDF5 thread (started if need be); `move` as in `openWasmHdf5`. */
+  static async start(bytes: Uint8Array, file: string, budget: DecodeBudget, move = false): Promise<Hdf5File> {
     const thread = await Hdf5Thread.get();
     const size = bytes.length; // `bytes` may be detached below
-    const budget = hdf5DeadlineMs(size);
+    const deadline = hdf5DeadlineMs(size);
     const sent = move && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
     const started = performance.now();
-    const reply = thread.call('open', { bytes: sent }, budget, [sent.buffer as ArrayBuffer]);
+    const reply = thread.call('open', { bytes: sent }, deadline, [sent.buffer as ArrayBuffer]);
     const spent = performance.now() - started;
-    if (reply === 'timeout' || reply === 'stopped') throw unfinished(file, reply, 'its header', budget);
+    if (reply === 'timeout' || reply === 'stopped') throw unfinished(file, reply, 'its header', deadline);
     if (!reply.ok) {
       if (reply.name === 'RuntimeError') thread.stop();
       throw convertError(ErrorCode.BAD_HDF5, file, `not a readable HDF5 file (${hdf5Message(reply.message)})`);
     }
     thread.opened();
-    return new WasmHdf5File(thread, reply.value, file, size, budget - spent);
+    return new WasmHdf5File(thread, reply.value, file, size, deadline - spent, budget);
   }
 
   close(): void {
@@ -117,18 +123,33 @@ class WasmHdf5File extends Hdf5File {
 
   attr(path: string, name: string): AttrValue {
     if (this.kind(path) === 'none') return null;
-    return decodeAttr(this.call('attr', { path, name }, `attribute '${name}' of '${path}'`));
+    const what = `attribute '${name}' of '${path}'`;
+    // The HDF5 thread measures the value and passes it on only within the decode budget.
+    const reply = this.call('attr', { path, name, maxBytes: this.budget.remaining }, what);
+    if ('tooLarge' in reply) throw this.budget.exceeded(reply.tooLarge, this.file, what);
+    const value = decodeAttr(reply.value);
+    this.budget.charge(attrBytes(value), this.file, what);
+    return value;
   }
 
-  readArray(path: string): StoredArray & { sourceDtype: string } {
+  array(path: string): Hdf5Array {
     if (!this.has(path)) this.fail(`dataset '${path}' is missing`);
     if (this.kind(path) !== 'dataset') this.fail(`expected a dataset at '${path}'`);
     const meta = this.call('metadata', { path }, `dataset '${path}'`);
     if (meta.virtualSourceCount > 0) {
       this.fail(`dataset '${path}' is a virtual dataset; refused as Keras refuses it`);
     }
-    // h5wasm gives the bytes little-endian whatever the file's order.
-    return this.decodeDataset(path, meta.shape ?? [], meta, this.fileBytes, (nbytes) => this.call('read', { path, nbytes }, `dataset '${path}'`));
+    const shape = meta.shape ?? [];
+    const count = elementCount(shape);
+    // HDF5 reads a dataset whole: kept while its pieces are taken, dropped after the last.
+    let whole: Uint8Array | null = null;
+    return this.numericArray(path, shape, meta, async (first, n) => {
+      // h5wasm gives the bytes little-endian whatever the file's order.
+      whole ??= this.call('read', { path, nbytes: count * meta.size }, `dataset '${path}'`);
+      const raw = whole.subarray(first * meta.size, (first + n) * meta.size);
+      if (first + n === count) whole = null;
+      return raw;
+    });
   }
 
   /** What is at `path` (cached: the file does not change). Links are refused here. */
@@ -175,6 +196,13 @@ function unfinished(file: string, reply: 'timeout' | 'stopped', what: string, de
   }
   const seconds = (deadlineMs / 1000).toFixed(1);
   return convertError(ErrorCode.BAD_HDF5, file, `the HDF5 library did not finish reading ${what} within ${seconds} s (the file is damaged: HDF5 loops forever on some damaged files); save the model again from Keras`);
+}
+
+/** Bytes a decoded attribute value takes, about: its strings' lengths, 8 per number. */
+function attrBytes(value: AttrValue): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return (value as Array<string | number>).reduce((n: number, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+  return 8;
 }
 
 function hdf5Message(text: string): string {

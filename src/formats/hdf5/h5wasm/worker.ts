@@ -39,8 +39,11 @@ export interface Hdf5Ops {
   /** The soft / external link target stored at `path`, if it is one. */
   links: { args: { file: number; path: string }; result: { soft: string | null; external: string | null } };
   attrNames: { args: { file: number; path: string }; result: string[] };
-  /** An attribute's value as h5wasm decodes it (null if absent). */
-  attr: { args: { file: number; path: string; name: string }; result: unknown };
+  /**
+   * An attribute's value as h5wasm decodes it (null if absent), or how many bytes it would
+   * take when that is more than `maxBytes` (then it is not passed on).
+   */
+  attr: { args: { file: number; path: string; name: string; maxBytes: number }; result: { value: unknown } | { tooLarge: number } };
   metadata: { args: { file: number; path: string }; result: DatasetMeta };
   /** The dataset's raw bytes (its own buffer, transferred). */
   read: { args: { file: number; path: string; nbytes: number }; result: Uint8Array };
@@ -171,9 +174,19 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
       }
       case 'attr': {
         const e = withAttrs(req.file, req.path);
-        if (!e) return null;
+        if (!e) return { value: null };
         const attrs = e.attrs;
-        return Object.prototype.hasOwnProperty.call(attrs, req.name) ? attrs[req.name].value : null;
+        if (!Object.prototype.hasOwnProperty.call(attrs, req.name)) return { value: null };
+        const attr = attrs[req.name];
+        // Its declared size first (a damaged dataspace can declare billions of elements), then
+        // what its strings decode to (variable-length strings are stored elsewhere).
+        const count = (attr.shape ?? []).reduce((a: number, b: number) => a * b, 1);
+        const declared = count * Math.max(attr.metadata.size, 8);
+        if (declared > req.maxBytes) return { tooLarge: declared };
+        const value: unknown = attr.value;
+        const strings = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+        const decoded = strings.reduce((n: number, v: string) => n + v.length, declared);
+        return decoded > req.maxBytes ? { tooLarge: decoded } : { value };
       }
       case 'metadata': {
         const e = entity(req.file, req.path);

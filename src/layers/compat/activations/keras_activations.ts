@@ -14,6 +14,7 @@ import {
   mul, range, relu6, reshape, serialization, sigmoid, sqrt, square, sub, sum, tanh, tidy, topk, where, zerosLike,
   type Tensor,
 } from '@tensorflow/tfjs-core';
+import { nameTable } from '../../../name_table.js';
 import { registeredClass } from '../registered.js';
 
 /** tfjs' (unexported) Activation base class, reached through a class it registered. */
@@ -72,7 +73,7 @@ function sparsemax(x: Tensor): Tensor {
 }
 
 /** The Keras activation names this module adds, as they appear in a Keras config. */
-export const KERAS_ONLY_ACTIVATIONS: Record<string, string> = {
+export const KERAS_ONLY_ACTIVATIONS: Readonly<Record<string, string>> = nameTable({
   hard_silu: 'hard_silu',
   hard_swish: 'hard_silu',
   leaky_relu: 'leaky_relu',
@@ -87,4 +88,4 @@ export const KERAS_ONLY_ACTIVATIONS: Record<string, string> = {
   log_sigmoid: 'log_sigmoid',
   exponential: 'exponential',
   sparsemax: 'sparsemax',
-};
+});

@@ -66,15 +66,15 @@ export function knownOpIds(): string[] {
 /** A call argument by position, or by keyword (camelCase), or the fallback. */
 export function arg(call: OpCall, index: number, name: string, fallback?: Value): Value {
   if (index >= 0 && index < call.args.length) return call.args[index];
-  if (name in call.kwargs) return call.kwargs[name];
+  if (Object.hasOwn(call.kwargs, name)) return call.kwargs[name];
   if (fallback !== undefined) return fallback;
   throw new Error(`operation argument '${name}' is missing`);
 }
 
 /** A setting from the op's config (constructor argument) or the call's keywords. */
 export function setting<T extends Value>(call: OpCall, name: string, fallback: T): T | Value {
-  if (name in call.config) return call.config[name] ?? fallback;
-  if (name in call.kwargs) return call.kwargs[name] ?? fallback;
+  if (Object.hasOwn(call.config, name)) return call.config[name] ?? fallback;
+  if (Object.hasOwn(call.kwargs, name)) return call.kwargs[name] ?? fallback;
   return fallback;
 }
 
