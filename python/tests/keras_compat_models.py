@@ -198,6 +198,7 @@ MODELS = {
     "keras_reshaping": compat_builder("reshaping"),
     "keras_preprocessing": compat_builder("preprocessing"),
     "keras_reversible_embedding": compat_builder("reversible_embedding"),
+    "keras_convnext_block": compat_builder("convnext_block"),
 }
 # Compiled in Python: TypeScript loads them with their compile settings and trains a few steps.
 FINE_TUNED = ("keras_compat_functional", "keras_normalizations", "keras_bidirectional_grus")

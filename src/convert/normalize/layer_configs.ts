@@ -61,6 +61,11 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     delete c.kernel_constraint;
   }
 
+  if (className === 'Conv2D' && typeof c.groups === 'number' && c.groups > 1) {
+    // tfjs' Conv2D has no groups (ConvNeXt's depthwise convolutions are Conv2D(groups=channels)).
+    return { class_name: 'GroupedConv2D', config: c };
+  }
+
   if (CONVS.has(className)) {
     onlyDefault('groups', (v) => v === 1 || v == null, 'tfjs convolutions have no groups');
     if (!OUTPUT_PADDING.has(className)) onlyDefault('output_padding', (v) => v == null, "tfjs' Conv2DTranspose has no output_padding");

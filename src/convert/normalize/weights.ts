@@ -113,8 +113,8 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const u = num(c.units);
       return own([['kernel', [null, u]], ...(bias ? [['bias', [u]] as [string, ShapePattern]] : [])]);
     }
-    case 'Conv1D': case 'CausalConv1D': case 'Conv2D': case 'Conv3D': {
-      const rank = className === 'Conv2D' ? 2 : className === 'Conv3D' ? 3 : 1;
+    case 'Conv1D': case 'CausalConv1D': case 'Conv2D': case 'GroupedConv2D': case 'Conv3D': {
+      const rank = className === 'Conv2D' || className === 'GroupedConv2D' ? 2 : className === 'Conv3D' ? 3 : 1;
       const f = num(c.filters);
       return own([['kernel', [...kernelSize(c, rank), null, f]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
     }
@@ -223,6 +223,8 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       if (c.center !== false) list.push(['beta', [null]]);
       return own(list);
     }
+    case 'LayerScale':
+      return own([['gamma', [num(c.projection_dim)]]]);
     case 'RMSNormalization':
       return own([['scale', null]]);
     case 'Bidirectional': {

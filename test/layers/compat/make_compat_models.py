@@ -236,6 +236,23 @@ def reversible_embedding(K):
     return functional(K, [(6,)], body, dtypes=["int32"])
 
 
+def convnext_block(K):
+    """ConvNeXt's pieces (keras.applications): Conv2D(groups=channels) as its depthwise
+    convolution, a Conv2D with 2 groups of several channels (strided, with bias), and its own
+    LayerScale layer."""
+    if K.__name__ == "keras":
+        from keras.src.applications.convnext import LayerScale
+    else:
+        from tf_keras.src.applications.convnext import LayerScale
+
+    def body(K, x):
+        y = K.layers.Conv2D(4, 3, padding="same", groups=4, name="depthwise_conv")(x)
+        y = K.layers.Conv2D(6, 3, strides=2, groups=2, activation="relu", name="grouped_conv")(y)
+        y = K.layers.Dense(6, name="pointwise")(y)
+        return [LayerScale(0.5, 6, name="layer_scale")(y)]
+    return functional(K, [(7, 7, 4)], body)
+
+
 CASES = {
     "k3_transformer": ("keras3", transformer),
     "tfk_transformer": ("tf_keras", transformer),
@@ -262,6 +279,8 @@ CASES = {
     "k3_preprocessing": ("keras3", preprocessing),
     "tfk_preprocessing": ("tf_keras", preprocessing),
     "k3_reversible_embedding": ("keras3", reversible_embedding),
+    "k3_convnext_block": ("keras3", convnext_block),
+    "tfk_convnext_block": ("tf_keras", convnext_block),
 }
 for name, build in cases_ops.OPERATIONS.items():
     framework = "keras3" if name.startswith("keras.ops") else "tf_keras"

@@ -147,6 +147,7 @@ const SPECS: Keras3LayerSpec[] = [
   })),
   spec('Conv1D', true, ['kernel', 'bias'], conv(1)),
   spec('Conv2D', true, ['kernel', 'bias'], conv(2)),
+  spec('Conv2D', true, ['kernel', 'bias'], (s) => ({ ...conv(2)(s), groups: s.config.groups }), { tfjsClass: 'GroupedConv2D' }),
   spec('Conv2DTranspose', true, ['kernel', 'bias'], convTranspose),
   spec('DepthwiseConv2D', true, ['depthwise_kernel', 'bias'], depthwise),
   spec('SeparableConv2D', true, ['depthwise_kernel', 'pointwise_kernel', 'bias'], separable),
@@ -251,6 +252,11 @@ const SPECS: Keras3LayerSpec[] = [
   spec('GroupNormalization', true, ['gamma', 'beta'], groupNormalization),
   spec('UnitNormalization', false, [], unitNormalization),
   spec('RMSNormalization', true, ['scale'], rmsNormalization),
+  // ConvNeXt's own layer (keras.applications), saved under its Python module and class name.
+  spec('LayerScale', true, ['gamma'], (s) => ({ init_values: s.config.init_values, projection_dim: s.config.projection_dim }), {
+    module: 'keras.src.applications.convnext',
+    registeredName: 'LayerScale',
+  }),
   // keras2tfjs' layers for Keras classes tfjs lacks or computes otherwise.
   spec('Conv1DTranspose', true, ['kernel', 'bias'], convTransposeOf(1)),
   spec('Conv3DTranspose', true, ['kernel', 'bias'], convTransposeOf(3), { tfjsClass: 'KerasConv3DTranspose' }),
