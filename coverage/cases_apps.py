@@ -6,10 +6,14 @@ ships the same 40 architectures), the classifier top included and returning logi
 Freshly initialized, several of them compute nearly nothing: with BatchNormalization's
 statistics at 0 and 1, MobileNetV3's and EfficientNet's activations shrink block after block
 and their logits come out around 1e-10, where any tolerance passes anything. So the batch
-statistics are set from data first: one forward pass in training mode over six images with
-momentum 0 makes every moving mean and variance the batch's own, each variance floored at half
-its layer's mean (channels that are nearly constant would otherwise be blown up). The models
-then give logits of size 1 to 100 that differ between the two test images.
+statistics are set from data first: one forward pass in training mode over 32 images with
+momentum 0 makes every moving mean and variance the batch's own, each variance floored at its
+layer's mean variance. Both numbers keep the models well conditioned: calibrated on six images
+with a floor of half the mean, deep layers see a handful of nearly equal samples and divide
+their differences by a tiny spread, and Keras' own float32 result is then off from the float64
+one by more than the parity tolerance (MobileNetV2 3e-4, EfficientNetV2B1 0.9); calibrated so,
+Keras' float32 error is 7e-6 and 2e-7. The models give logits that differ between the two test
+images, measurable against 1e-4 + 1e-4·|y|.
 """
 
 # (name, input side): the smallest input each architecture builds with (32 unless it needs more).
@@ -48,7 +52,7 @@ def calibrate_batch_norm(model, x):
     for bn, momentum in zip(norms, saved):
         bn.momentum = momentum
         variance = np.asarray(bn.moving_variance.numpy())
-        bn.moving_variance.assign(np.maximum(variance, 0.5 * max(float(variance.mean()), 1e-3)).astype("float32"))
+        bn.moving_variance.assign(np.maximum(variance, max(float(variance.mean()), 1e-3)).astype("float32"))
 
 
 def build_application(module, name, side):
@@ -56,7 +60,7 @@ def build_application(module, name, side):
     module.utils.set_random_seed(1)
     make = getattr(module.applications, name)
     model = make(weights=None, input_shape=(side, side, 3), classifier_activation=None)
-    calibrate_batch_norm(model, images(side, (3, 4, 5, 6, 7, 8)))
+    calibrate_batch_norm(model, images(side, tuple(range(3, 35))))
     return model, [images(side, (3, 4))]
 
 # The applications CI builds (files under 100 MB at these input sizes, measured with build_models.py).
