@@ -9,6 +9,7 @@
  * something else in Python.
  */
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
+import { KERAS_ONLY_ACTIVATIONS } from '../../../layers/compat/activations/keras_activations.js';
 import { nameTable } from '../../../name_table.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -50,20 +51,8 @@ const ACTIVATIONS: Readonly<Record<string, string>> = nameTable({
   gelu: 'gelu',
   // keras2tfjs' activations (src/layers/compat/activations): Keras' own names.
   keras3_hard_sigmoid: 'hard_sigmoid',
-  hard_silu: 'hard_silu',
-  hard_swish: 'hard_silu',
-  leaky_relu: 'leaky_relu',
-  celu: 'celu',
-  hard_tanh: 'hard_tanh',
-  hard_shrink: 'hard_shrink',
-  soft_shrink: 'soft_shrink',
-  tanh_shrink: 'tanh_shrink',
-  sparse_plus: 'sparse_plus',
-  sparse_sigmoid: 'sparse_sigmoid',
-  squareplus: 'squareplus',
-  log_sigmoid: 'log_sigmoid',
-  exponential: 'exponential',
-  sparsemax: 'sparsemax',
+  // The rest keep their Keras names (tfjs registers them under those, hard_swish as hard_silu).
+  ...KERAS_ONLY_ACTIVATIONS,
 });
 
 const ACTIVATION_FIX: Readonly<Record<string, string>> = nameTable({
