@@ -91,6 +91,8 @@ const CASES: Case[] = [
   { name: 'a 4 GB fill-value dataset in a small .h5', file: join(COSTLY, 'fill_value_model.h5'), run: 'convert', expect: code('RESOURCE_LIMIT') },
   { name: 'one large attribute referenced 400 times', file: join(COSTLY, 'attr_refs.h5'), run: 'convert', expect: code('RESOURCE_LIMIT') },
   { name: 'one large attribute referenced 400 times (inspect)', file: join(COSTLY, 'attr_refs.h5'), run: 'inspect', expect: code('RESOURCE_LIMIT') },
+  { name: 'a string attribute declaring 1.5 GB', file: join(COSTLY, 'length_lie.h5'), run: 'convert', expect: code('RESOURCE_LIMIT') },
+  { name: 'a string attribute declaring 1.5 GB, read by the HDF5 library', file: join(COSTLY, 'length_lie_fallback.h5'), run: 'convert', expect: code('RESOURCE_LIMIT') },
   // 4. only regular files are read
   { name: '/dev/zero as the input', file: '/dev/zero', run: 'convert', expect: code('NOT_A_FILE') },
   // 3. demo --imdb

@@ -18,6 +18,8 @@ import { refusal } from '../../helpers/errors.js';
 const DATA = join(fileURLToPath(new URL('.', import.meta.url)), 'costly');
 const FILL_VALUE = join(DATA, 'fill_value_model.h5');
 const ATTR_REFS = join(DATA, 'attr_refs.h5');
+const LENGTH_LIE = join(DATA, 'length_lie.h5');
+const LENGTH_LIE_FALLBACK = join(DATA, 'length_lie_fallback.h5');
 
 
 describe('the decode budget', () => {
@@ -73,5 +75,22 @@ describe('small HDF5 files that ask for gigabytes', () => {
     } finally {
       await source.close();
     }
+  });
+
+  it('length_lie.h5 (6 KB): a model_config string declaring 1.5 GB is refused by the direct reader before it is read', async () => {
+    const e = await refusal(readSource(LENGTH_LIE));
+    expect(e.code).toBe(ErrorCode.RESOURCE_LIMIT);
+    // The declared length itself, before reading: the HDF5 library could only have said so after reading it.
+    expect(e.message).toMatch(/^length_lie\.h5: attribute 'model_config' decodes to 1500000000 more bytes, past the 134217728-byte budget/);
+  });
+
+  it('length_lie_fallback.h5: the same lie read by the HDF5 library (h5wasm) stops when its heap would grow past the budget', async () => {
+    const e = await refusal(readSource(LENGTH_LIE_FALLBACK));
+    expect(e.code).toBe(ErrorCode.RESOURCE_LIMIT);
+    // 384 MB: the 128 MiB budget's remainder and 256 MB for HDF5's own work; the 1.5 GB never allocated.
+    expect(e.message).toMatch(/^length_lie_fallback\.h5: the HDF5 library needed more than 384 MB of memory to read attribute 'model_config' of '\/' and was stopped .*--max-decode-ratio/);
+    // The thread was stopped with its heap; the next file gets a fresh one and reads normally.
+    const again = await refusal(readSource(LENGTH_LIE_FALLBACK));
+    expect(again.code).toBe(ErrorCode.RESOURCE_LIMIT);
   });
 });

@@ -10,7 +10,16 @@ write the hostile part, patched at the bytes it wrote.
   model_config, made a list of 400 variable-length strings that all point at the same 1 MB
   string in the global heap: 400 MB of strings decoded from 1 MB.
 
-The converter must refuse both with RESOURCE_LIMIT, having decoded no more than its budget.
+* length_lie.h5 (a few KB): model_config's variable-length string declares 1.5 GB while its
+  global heap object holds the real few hundred bytes. Found by the fuzz test (100,000 cases,
+  case 64348): the HDF5 library allocates and fills the declared length in one copy, and a
+  process that read it through h5wasm peaked at 1.8 GB.
+* length_lie_fallback.h5: the same, with the root group's B-tree node claiming 7,169 entries,
+  so that the TypeScript reader gives the file to the HDF5 library (h5wasm), which reads
+  model_config first.
+
+The converter must refuse all of them with RESOURCE_LIMIT, having decoded no more than its
+budget (and, for the HDF5 library, grown its heap by no more than that budget allows).
 
 Run: .venv/bin/python test/formats/hdf5/make_costly_hdf5.py
 """
@@ -101,11 +110,33 @@ def attr_refs(path):
         assert len(values) == REFERENCES and len(values[0]) == BIG_STRING and len(values[-1]) == BIG_STRING
 
 
+LIED_LENGTH = 1_500_000_000
+
+
+def length_lie(path, fall_back):
+    config = json.dumps(model_config())
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = config
+    data = bytearray(open(path, "rb").read())
+    record = vlen_records(data, len(config.encode()), 1)
+    struct.pack_into("<I", data, record, LIED_LENGTH)
+    if fall_back:
+        # A v1 B-tree node: 'TREE', node type (1), level (1), entries used (2, little-endian).
+        tree = data.find(b"TREE")
+        assert tree >= 0
+        data[tree + 7] ^= 0x1C
+    open(path, "wb").write(bytes(data))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     fill_value_model(os.path.join(OUT, "fill_value_model.h5"))
     attr_refs(os.path.join(OUT, "attr_refs.h5"))
-    for name in ("fill_value_model.h5", "attr_refs.h5"):
+    length_lie(os.path.join(OUT, "length_lie.h5"), fall_back=False)
+    length_lie(os.path.join(OUT, "length_lie_fallback.h5"), fall_back=True)
+    for name in ("fill_value_model.h5", "attr_refs.h5", "length_lie.h5", "length_lie_fallback.h5"):
         print(name, os.path.getsize(os.path.join(OUT, name)))
 
 

@@ -52,11 +52,14 @@ class WasmHdf5File extends Hdf5File {
     const deadline = hdf5DeadlineMs(size);
     const sent = move && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
     const started = performance.now();
-    const reply = thread.call('open', { bytes: sent }, deadline, [sent.buffer as ArrayBuffer]);
+    // The file lands in the worker's memory (a copy of what was sent, and what HDF5 caches).
+    const reply = thread.call('open', { bytes: sent }, deadline, [sent.buffer as ArrayBuffer], 2 * size + HDF5_MEMORY_SLACK_BYTES);
     const spent = performance.now() - started;
+    if (reply === 'memory') throw outOfMemory(file, 'its header', 2 * size + HDF5_MEMORY_SLACK_BYTES, budget);
     if (reply === 'timeout' || reply === 'stopped') throw unfinished(file, reply, 'its header', deadline);
     if (!reply.ok) {
       if (reply.name === 'RuntimeError') thread.stop();
+      if (reply.heapRefused) throw outOfMemory(file, 'its header', 2 * size + HDF5_MEMORY_SLACK_BYTES, budget);
       throw convertError(ErrorCode.BAD_HDF5, file, `not a readable HDF5 file (${hdf5Message(reply.message)})`);
     }
     thread.opened();
@@ -75,14 +78,19 @@ class WasmHdf5File extends Hdf5File {
    * One HDF5 operation within the file's deadline. Whatever HDF5 does on a damaged file (an
    * HDF5 error, a wasm trap, no answer) becomes BAD_HDF5 naming `what` was being read.
    */
-  private call<K extends Hdf5Op>(op: K, args: Omit<Hdf5Ops[K]['args'], 'file'>, what: string): Hdf5Ops[K]['result'] {
+  private call<K extends Hdf5Op>(op: K, args: Omit<Hdf5Ops[K]['args'], 'file'>, what: string, producesBytes = 0): Hdf5Ops[K]['result'] {
     const started = performance.now();
-    const reply = this.thread.call(op, { ...args, file: this.id } as Hdf5Ops[K]['args'], this.budgetMs);
+    // What HDF5 may use to read it: what it is to produce, what the decode budget still allows,
+    // and room for its own work.
+    const memoryBytes = producesBytes + this.budget.remaining + HDF5_MEMORY_SLACK_BYTES;
+    const reply = this.thread.call(op, { ...args, file: this.id } as Hdf5Ops[K]['args'], this.budgetMs, [], memoryBytes);
     this.budgetMs -= performance.now() - started;
+    if (reply === 'memory') throw outOfMemory(this.file, what, memoryBytes, this.budget);
     if (reply === 'timeout' || reply === 'stopped') throw unfinished(this.file, reply, what, hdf5DeadlineMs(this.fileBytes));
     if (reply.ok) return reply.value;
     // A wasm trap can leave HDF5's state broken: later files get a fresh thread.
     if (reply.name === 'RuntimeError') this.thread.stop();
+    if (reply.heapRefused) throw outOfMemory(this.file, what, memoryBytes, this.budget);
     if (reply.refusedOpen !== null) {
       this.fail(`${what} stores its data in another file ('${reply.refusedOpen}'); external datasets are refused as Keras refuses them`);
     }
@@ -145,7 +153,7 @@ class WasmHdf5File extends Hdf5File {
     let whole: Uint8Array | null = null;
     return this.numericArray(path, shape, meta, async (first, n) => {
       // h5wasm gives the bytes little-endian whatever the file's order.
-      whole ??= this.call('read', { path, nbytes: count * meta.size }, `dataset '${path}'`);
+      whole ??= this.call('read', { path, nbytes: count * meta.size }, `dataset '${path}'`, count * meta.size);
       const raw = whole.subarray(first * meta.size, (first + n) * meta.size);
       if (first + n === count) whole = null;
       return raw;
@@ -190,6 +198,21 @@ class WasmHdf5File extends Hdf5File {
 }
 
 /** BAD_HDF5 for a read HDF5 never finished (or that another file's hang interrupted). */
+/**
+ * Memory HDF5 may use for its own work in one operation beyond the bytes it produces (caches,
+ * B-tree nodes, conversion buffers): generous, so that a genuine file never meets it.
+ */
+const HDF5_MEMORY_SLACK_BYTES = 256 * 1024 * 1024;
+
+function outOfMemory(file: string, what: string, allowedBytes: number, budget: DecodeBudget): Error {
+  const mb = Math.round(allowedBytes / (1024 * 1024));
+  return convertError(
+    ErrorCode.RESOURCE_LIMIT,
+    file,
+    `the HDF5 library needed more than ${mb} MB of memory to read ${what} and was stopped (the file is damaged, or decodes to more than its budget); ${budget.hint}`,
+  );
+}
+
 function unfinished(file: string, reply: 'timeout' | 'stopped', what: string, deadlineMs: number): Error {
   if (reply === 'stopped') {
     return convertError(ErrorCode.BAD_HDF5, file, `the HDF5 reader was stopped while reading ${what} (another file it was reading did not finish); convert this file again`);

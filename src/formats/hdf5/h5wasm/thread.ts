@@ -15,11 +15,23 @@ import { serveHdf5, type Hdf5Op, type Hdf5Ops, type Hdf5Reply, type Hdf5Request 
 /** A thread without open files for this long ends (an unref'd timer, so it never delays exit). */
 const IDLE_RETIRE_MS = 5_000;
 
-/** Result of one call: the worker's reply, or 'timeout' (the thread has then been terminated). */
+/**
+ * While a call runs, the process' resident memory is looked at this often. HDF5 on a damaged
+ * file can allocate and fill a gigabyte or more inside the worker (a corrupted size in a global
+ * heap), where no budget of ours reaches; between two looks it can touch ~100 MB more.
+ */
+const MEMORY_WATCH_MS = 20;
+
+/**
+ * Result of one call: the worker's reply; 'timeout' or 'memory' (its deadline passed, or the
+ * process grew past the call's memory allowance: the thread has then been terminated); or
+ * 'stopped' (terminated before).
+ */
 export type CallResult<K extends Hdf5Op> =
   | { ok: true; value: Hdf5Ops[K]['result'] }
   | Extract<Hdf5Reply, { ok: false }>
   | 'timeout'
+  | 'memory'
   | 'stopped';
 
 export class Hdf5Thread {
@@ -59,9 +71,13 @@ export class Hdf5Thread {
     const { port1, port2 } = new MessageChannel();
     // An ES module given as a data: URL: it imports h5wasm by its resolved URL and runs
     // serveHdf5's own source text (see h5wasm/worker.ts for why).
+    // emscripten prints a refused heap growth (serveHdf5 refuses those past a request's
+    // allowance) with the console.error it binds when h5wasm loads: that one stays quiet.
     const source = [
-      `import h5wasm from ${JSON.stringify(import.meta.resolve('h5wasm'))};`,
       `import { parentPort, workerData } from 'node:worker_threads';`,
+      `const print = console.error;`,
+      `console.error = (...a) => { if (!/^(growMemory:|Cannot enlarge memory)/.test(String(a[0]))) print(...a); };`,
+      `const { default: h5wasm } = await import(${JSON.stringify(import.meta.resolve('h5wasm'))});`,
       `const mod = await h5wasm.ready;`,
       `(${serveHdf5.toString()})(h5wasm, mod, workerData.port, new Int32Array(workerData.signal));`,
       `parentPort.postMessage('ready');`,
@@ -101,20 +117,30 @@ export class Hdf5Thread {
   }
 
   /**
-   * One operation, waiting at most `timeoutMs`. On 'timeout' the thread is terminated (it is
-   * stuck inside HDF5) and later calls answer 'stopped'.
+   * One operation, waiting at most `timeoutMs`, while the process' resident memory grows by at
+   * most `memoryBytes`. On 'timeout' (the thread is stuck inside HDF5) or 'memory' the thread
+   * is terminated, its memory given back, and later calls answer 'stopped'.
    */
-  call<K extends Hdf5Op>(op: K, args: Hdf5Ops[K]['args'], timeoutMs: number, transfer: ArrayBuffer[] = []): CallResult<K> {
+  call<K extends Hdf5Op>(op: K, args: Hdf5Ops[K]['args'], timeoutMs: number, transfer: ArrayBuffer[] = [], memoryBytes = Infinity): CallResult<K> {
     if (this.stopped) return 'stopped';
-    this.port.postMessage({ op, ...args } as Hdf5Request, transfer);
+    const rssCeiling = process.memoryUsage.rss() + memoryBytes;
+    const request = { op, ...args, ...(Number.isFinite(memoryBytes) ? { heapBytes: memoryBytes } : {}) } as Hdf5Request;
+    this.port.postMessage(request, transfer);
     const until = performance.now() + timeoutMs;
     for (;;) {
       const left = until - performance.now();
-      const answered =
-        Atomics.load(this.signal, 0) !== this.replies || (left > 0 && Atomics.wait(this.signal, 0, this.replies, left) !== 'timed-out');
-      if (!answered) {
-        this.stop();
-        return 'timeout';
+      if (Atomics.load(this.signal, 0) === this.replies) {
+        if (left <= 0) {
+          this.stop();
+          return 'timeout';
+        }
+        if (Atomics.wait(this.signal, 0, this.replies, Math.min(left, MEMORY_WATCH_MS)) === 'timed-out') {
+          if (process.memoryUsage.rss() > rssCeiling) {
+            this.stop();
+            return 'memory';
+          }
+          continue;
+        }
       }
       // The reply is posted before the signal, so it is there (else wait for it to land).
       const received = receiveMessageOnPort(this.port);

@@ -50,7 +50,8 @@ export interface Hdf5Ops {
 }
 
 export type Hdf5Op = keyof Hdf5Ops;
-export type Hdf5Request = { [K in Hdf5Op]: { op: K } & Hdf5Ops[K]['args'] }[Hdf5Op];
+/** A request: the operation, its arguments, and how far the wasm heap may grow while it runs. */
+export type Hdf5Request = { [K in Hdf5Op]: { op: K; heapBytes?: number } & Hdf5Ops[K]['args'] }[Hdf5Op];
 
 export type Hdf5Reply =
   | { ok: true; value: unknown }
@@ -62,6 +63,8 @@ export type Hdf5Reply =
       message: string;
       /** A path HDF5 tried to open besides our file (an external link, EFL or VDS source). */
       refusedOpen: string | null;
+      /** True if the wasm heap was refused growth past the request's `heapBytes` on the way. */
+      heapRefused?: boolean;
     };
 
 type H5Module = Awaited<typeof H5wasm.ready>;
@@ -106,6 +109,30 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
     return open.call(this, path, ...rest);
   };
   fs.mkdirTree(DIR);
+
+  // The wasm heap may grow by at most a request's `heapBytes` while it runs: a damaged size
+  // (a global heap collection's, a dataspace's) makes HDF5 allocate and fill gigabytes in one
+  // copy the caller cannot interrupt, even by terminating the thread. emscripten grows the heap
+  // through Memory.prototype.grow and takes a throw as "out of memory": malloc returns NULL and
+  // HDF5 fails with an error, which the reply marks with `heapRefused`.
+  interface WasmMemory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  let heapAllowed = Infinity;
+  let heapBase: number | null = null;
+  let heapRefused = false;
+  const memoryPrototype = (globalThis as unknown as { WebAssembly: { Memory: { prototype: WasmMemory } } }).WebAssembly.Memory.prototype;
+  const grow = memoryPrototype.grow;
+  memoryPrototype.grow = function cappedGrow(this: WasmMemory, pages: number): number {
+    const size = this.buffer.byteLength;
+    const base = (heapBase ??= size);
+    if (size + pages * 65536 - base > heapAllowed) {
+      heapRefused = true;
+      throw new RangeError(`the HDF5 heap may not grow past ${heapAllowed} bytes for this request`);
+    }
+    return grow.call(this, pages);
+  };
   // HDF5 errors become exceptions carrying HDF5's message, instead of being printed.
   mod.activate_throwing_error_handler();
 
@@ -228,12 +255,15 @@ export function serveHdf5(h5wasm: typeof H5wasm, mod: H5Module, port: MessagePor
 
   port.on('message', (req: Hdf5Request) => {
     refusedOpen = null;
+    heapAllowed = req.heapBytes ?? Infinity;
+    heapBase = null;
+    heapRefused = false;
     try {
       const value = run(req);
       answer({ ok: true, value }, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      answer({ ok: false, name: err.name, message: err.message, refusedOpen }, []);
+      answer({ ok: false, name: err.name, message: err.message, refusedOpen, heapRefused }, []);
     }
   });
 }
