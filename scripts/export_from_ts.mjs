@@ -332,13 +332,18 @@ for (const [name, build] of Object.entries(CASES)) {
   const xs = inputs.map(([data, shape]) => tf.tensor(data, shape, data instanceof Int32Array ? 'int32' : 'float32'));
   const ys = [model.predict(xs.length === 1 ? xs[0] : xs)].flat();
   for (const [k, [data, shape]] of inputs.entries()) await writeFile(join(outDir, `${name}.input${k}.npy`), npy(data, shape));
-  for (const [k, y] of ys.entries()) await writeFile(join(outDir, `${name}.output${k}.npy`), npy(y.dataSync(), y.shape));
+  // By the tensor's dtype, not its array's class: tfjs' cpu cast int32 → float32 keeps an Int32Array.
+  for (const [k, y] of ys.entries()) {
+    const values = y.dtype === 'int32' ? Int32Array.from(y.dataSync()) : Float32Array.from(y.dataSync());
+    await writeFile(join(outDir, `${name}.output${k}.npy`), npy(values, y.shape));
+  }
   tf.dispose([...xs, ...ys]);
 
-  const layers = flatLayers(model).map((l) => ({
+  // Keras keeps operation nodes (keras2tfjs' KerasOperation) out of model.layers.
+  const layers = flatLayers(model).filter((l) => l.getClassName() !== 'KerasOperation').map((l) => ({
     name: l.name,
-    // tfjs' generic RNN is whatever its cell makes it: RNN(ResetAfterGRUCell) is Keras' GRU.
-    class_name: l.getClassName() === 'RNN' ? `RNN(${l.cell.getClassName()})` : l.getClassName(),
+    // InferenceIdentity stands for the Keras class it keeps (RandomFlip, Identity, ...).
+    class_name: l.getClassName() === 'InferenceIdentity' ? l.kerasClass : l.getClassName(),
     weights: l.weights.map((w) => ({ name: w.originalName ?? w.name, shape: w.shape, values: Array.from(w.read().dataSync()) })),
   }));
   await writeFile(join(outDir, `${name}.layers.json`), JSON.stringify(layers));

@@ -16,10 +16,15 @@ scripts/export_from_ts.mjs.
 """
 
 import json
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 from keras import layers
+
+# The coverage run's model builders (coverage/cases_*.py) are reused for the operation graphs.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "coverage"))
 
 
 def pattern(shape, seed, scale=1.0):
@@ -131,12 +136,69 @@ def normalizations():
     return model, [pattern((4, 5, 4), 7, scale=2.0)]
 
 
+def mobilenet_v3_block():
+    """MobileNetV3's squeeze-and-excite block: hard_silu, GlobalAveragePooling2D(keepdims=True),
+    and `relu6(x + 3) * (1/6)` recorded as keras.ops Add / Multiply nodes."""
+    keras.utils.set_random_seed(16)
+    x_in = keras.Input((5, 5, 3))
+    y = layers.Conv2D(8, 1, name="expand")(x_in)
+    y = layers.Activation("hard_silu", name="hard_silu")(y)
+    se = layers.GlobalAveragePooling2D(keepdims=True, name="squeeze")(y)
+    se = layers.Conv2D(8, 1, name="excite")(se)
+    se = layers.ReLU(6.0)(se + 3.0) * (1.0 / 6.0)
+    y = layers.Multiply(name="scale")([y, se])
+    y = layers.Dense(3, activation="hard_sigmoid", name="head")(layers.GlobalMaxPooling2D(keepdims=True, name="pool")(y))
+    diff = layers.Subtract(name="difference")([y, layers.Dense(3, activation="mish", name="other")(y)])
+    return keras.Model(x_in, diff, name="mobilenet_v3_block"), [pattern((2, 5, 5, 3), 16, scale=2.0)]
+
+
+def operations(family):
+    """One keras.ops family of the coverage run (coverage/cases_ops.py), as Keras 3 records it."""
+    def build():
+        import cases_ops
+
+        keras.utils.set_random_seed(17)
+        model, xs = getattr(cases_ops, f"k3_{family}")(keras)
+        return model, xs
+    build.__name__ = f"operations_{family}"
+    return build
+
+
+def compat_builder(name):
+    """A Keras 3 case of test/layers/compat/make_compat_models.py."""
+    def build():
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "test" / "layers" / "compat"))
+        import make_compat_models
+
+        keras.utils.set_random_seed(18)
+        return getattr(make_compat_models, name)(keras)
+    build.__name__ = name
+    return build
+
+
 MODELS = {
+    "keras_transformer": compat_builder("transformer"),
+    "keras_attention_variants": compat_builder("attention_variants"),
+    "keras_dense_attention": compat_builder("dense_attention"),
+    "keras_normalizations_3": compat_builder("normalizations"),
+    "keras_mobilenet_v3_block": mobilenet_v3_block,
+    "keras_ops_arithmetic": operations("arithmetic"),
+    "keras_ops_shapes": operations("shapes"),
+    "keras_ops_reductions": operations("reductions"),
+    "keras_ops_nn": operations("nn"),
+    "keras_ops_linalg": operations("linalg"),
     "keras_compat_functional": compat_functional,
     "keras_masked_grus": masked_grus,
     "keras_dilated_causal": dilated_causal,
     "keras_normalizations": normalizations,
     "keras_bidirectional_grus": bidirectional_grus,
+    "keras_masks_recorded": compat_builder("masks_recorded"),
+    "keras_recurrent_cells": compat_builder("recurrent_cells"),
+    "keras_transposed_convolutions": compat_builder("transposed_convolutions"),
+    "keras_reshaping": compat_builder("reshaping"),
+    "keras_preprocessing": compat_builder("preprocessing"),
+    "keras_reversible_embedding": compat_builder("reversible_embedding"),
+    "keras_convnext_block": compat_builder("convnext_block"),
 }
 # Compiled in Python: TypeScript loads them with their compile settings and trains a few steps.
 FINE_TUNED = ("keras_compat_functional", "keras_normalizations", "keras_bidirectional_grus")

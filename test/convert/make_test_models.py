@@ -10,7 +10,7 @@
 * k3_values.keras: Keras 3 spellings tfjs reads differently (silu, LecunNormal, L1/'l2',
   untruncated_normal, LeakyReLU negative_slope, ReLU max_value, gelu, mish).
 * k3_bilinear.keras: UpSampling2D(interpolation='bilinear'), which tfjs resizes differently.
-* k3_hard_sigmoid.keras (Keras 3 hard_sigmoid = relu6(x+3)/6, refused), k3_int8.keras
+* k3_hard_sigmoid.keras (Keras 3 hard_sigmoid = relu6(x+3)/6, keras2tfjs' own activation), k3_int8.keras
   (model.quantize('int8'), refused), tfk_hard_sigmoid.h5 (Keras 2 hard_sigmoid, as tfjs's).
 * ext_dataset.h5, virtual_dataset.h5: zoo-style legacy files whose first Dense kernel was replaced
   by an external-storage dataset / a virtual dataset (HDF5 features Keras refuses to load).

@@ -21,6 +21,8 @@ const KERAS1_KEYS = [
 
 export function isKeras1Config(className: string, config: Config, kerasMajor: number): boolean {
   if (kerasMajor === 1) return true;
+  // Keras 3 writes no Keras 1 keys (its ReversibleEmbedding has an output_dim of its own).
+  if (kerasMajor >= 3) return false;
   if (className === 'Dropout' && 'p' in config && !('rate' in config)) return true;
   return KERAS1_KEYS.some((k) => k in config);
 }

@@ -5,6 +5,7 @@
  * Part of normalize/model_config.
  */
 import { isObject, type ValueContext } from './values.js';
+import { encodeString } from '../../layers/compat/ops/template.js';
 
 type Config = Record<string, unknown>;
 type Layer = { class_name: string; config: Config };
@@ -14,7 +15,12 @@ export interface LayerHooks {
   inner(entry: Config, name: string): Layer;
 }
 
-const CONVS = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv2D', 'DepthwiseConv2D']);
+const CONVS = new Set([
+  'Conv1D', 'Conv2D', 'Conv3D', 'Conv1DTranspose', 'Conv2DTranspose', 'KerasConv3DTranspose', 'SeparableConv1D', 'SeparableConv2D',
+  'DepthwiseConv1D', 'DepthwiseConv2D',
+]);
+/** keras2tfjs' transposed convolutions, which compute Keras' output_padding (tfjs' own has none). */
+const OUTPUT_PADDING = new Set(['Conv1DTranspose', 'KerasConv3DTranspose']);
 const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN']);
 const GLOBAL_POOLING = new Set(['GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D']);
 
@@ -46,9 +52,23 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     return { class_name: className, config: c };
   }
 
+  if (className === 'SeparableConv2D' || className === 'SeparableConv1D') {
+    // tf.keras' SeparableConv inherits Conv's get_config and always writes kernel_initializer,
+    // kernel_regularizer and kernel_constraint, which it never uses (its kernels are the
+    // depthwise and pointwise ones); tfjs refuses the keys, so they go.
+    delete c.kernel_initializer;
+    delete c.kernel_regularizer;
+    delete c.kernel_constraint;
+  }
+
+  if (className === 'Conv2D' && typeof c.groups === 'number' && c.groups > 1) {
+    // tfjs' Conv2D has no groups (ConvNeXt's depthwise convolutions are Conv2D(groups=channels)).
+    return { class_name: 'GroupedConv2D', config: c };
+  }
+
   if (CONVS.has(className)) {
     onlyDefault('groups', (v) => v === 1 || v == null, 'tfjs convolutions have no groups');
-    onlyDefault('output_padding', (v) => v == null, 'tfjs transposed convolutions have no output_padding');
+    if (!OUTPUT_PADDING.has(className)) onlyDefault('output_padding', (v) => v == null, "tfjs' Conv2DTranspose has no output_padding");
   }
 
   if (className === 'BatchNormalization') {
@@ -69,19 +89,91 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     onlyDefault('rms_scaling', falsy, "tfjs' LayerNormalization has no RMS scaling");
   }
 
+  if (className === 'MultiHeadAttention' || className === 'GroupedQueryAttention') {
+    // tf.keras records the shapes it was built with; Keras 3 keeps them in build_config.
+    delete c.query_shape;
+    delete c.key_shape;
+    delete c.value_shape;
+    delete c.flash_attention;
+    // How masked scores are treated differs between tf.keras (additive −1e9, or where() with
+    // softmax_robust_masking) and Keras 3 (where(), masked outputs zeroed): see masked_softmax.ts.
+    const robust = c.softmax_robust_masking === true;
+    delete c.softmax_robust_masking;
+    if (className === 'MultiHeadAttention') c.masking = ctx.kerasMajor <= 2 ? (robust ? 'robust' : 'additive') : 'keras3';
+  }
+
+  if (className === 'Attention' || className === 'AdditiveAttention') {
+    // tf.keras' deprecated `causal` argument is use_causal_mask.
+    if (c.causal === true) c.use_causal_mask = true;
+    delete c.causal;
+  }
+
+  if (className === 'UnitNormalization' && ctx.kerasMajor <= 2) {
+    // tf.keras: tf.nn.l2_normalize(ε = 1e-12) = x · min(rsqrt(Σx²), 1/√ε).
+    c.norm_epsilon = 1e-6;
+  }
+
+  if (className === 'EinsumDense') delete c.gptq_unpacked_column_size;
+
   if (className === 'LeakyReLU' && 'negative_slope' in c) {
     // Keras 3 renamed alpha to negative_slope (same default, 0.3).
     if (!('alpha' in c)) c.alpha = c.negative_slope;
     delete c.negative_slope;
   }
 
+  if (className === 'ReLU' && !(falsy(c.negative_slope) && falsy(c.threshold))) {
+    // tfjs' ReLU has neither a negative slope nor a threshold; keras2tfjs' KerasReLU has both.
+    return { class_name: 'KerasReLU', config: c };
+  }
   if (className === 'ReLU') {
-    onlyDefault('negative_slope', falsy, "tfjs' ReLU has no negative slope (use LeakyReLU)");
-    onlyDefault('threshold', falsy, "tfjs' ReLU has no threshold");
+    delete c.negative_slope;
+    delete c.threshold;
+  }
+
+  if (className === 'ELU' && typeof c.alpha === 'number' && c.alpha !== 1) {
+    // tfjs' ELU refuses any alpha but 1.
+    return { class_name: 'KerasELU', config: c };
+  }
+
+  if (className === 'Softmax' && !(c.axis === -1 || c.axis === undefined || (Array.isArray(c.axis) && c.axis.length === 1 && c.axis[0] === -1))) {
+    // tfjs' Softmax normalizes the last axis only (masks: normalize/masks.ts).
+    return { class_name: 'KerasSoftmax', config: { ...c, masking: ctx.kerasMajor <= 2 ? 'additive' : 'keras3' } };
+  }
+
+  if (OUTPUT_PADDING.has(className)) {
+    const dilated = (Array.isArray(c.dilation_rate) ? c.dilation_rate : [c.dilation_rate]).some((d) => d !== undefined && d !== null && d !== 1);
+    if (dilated) ctx.unsupported(`${ctx.where} is a dilated transposed convolution, which keras2tfjs does not compute; use dilation_rate=1`);
+    delete c.dilation_rate;
+  }
+
+  if (className === 'KerasResizing') {
+    onlyDefault('antialias', falsy, 'tfjs resizes without antialiasing');
+    onlyDefault('fill_mode', (v) => v === 'constant' || v == null, "Keras itself only pads with fill_mode 'constant'");
+    if (c.interpolation !== undefined && c.interpolation !== 'bilinear' && c.interpolation !== 'nearest') {
+      ctx.unsupported(`${ctx.where} resizes with interpolation '${String(c.interpolation)}'; tfjs has bilinear and nearest`);
+    }
+  }
+
+  if (className === 'InferenceIdentity' && c.keras_class === 'RandomCrop' && ctx.kerasMajor <= 2 && isObject(c.keras_config)) {
+    // tf.keras' RandomCrop crops to the target's aspect ratio and resizes when it predicts (smart_resize).
+    const k = c.keras_config;
+    return { class_name: 'KerasResizing', config: { name: c.name, trainable: c.trainable, height: k.height, width: k.width, crop_to_aspect_ratio: true, data_format: k.data_format ?? 'channels_last' } };
+  }
+  if (className === 'InferenceIdentity') {
+    // Kept verbatim for exportKeras: encoded so that tfjs' string rewriting leaves it alone.
+    c.keras_class = encodeString(String(c.keras_class));
+    c.keras_config = encodeString(JSON.stringify(c.keras_config ?? {}));
+  }
+
+  if (className === 'IntegerLookup' && !Array.isArray(c.vocabulary)) {
+    ctx.unsupported(`${ctx.where} keeps its adapted vocabulary in a file beside the config, which keras2tfjs does not read; pass the vocabulary as a list when building the layer`);
   }
 
   if (GLOBAL_POOLING.has(className)) {
-    onlyDefault('keepdims', falsy, "tfjs' global pooling always drops the pooled axes");
+    // tfjs' global pooling always drops the pooled axes; keras2tfjs' KeepDims… variants keep them.
+    const keep = c.keepdims === true;
+    delete c.keepdims;
+    if (keep) return { class_name: `KeepDims${className}`, config: { ...c, keepdims: true } };
   }
 
   if (className === 'Embedding') {
@@ -100,6 +192,11 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
     delete c.reset_after;
     // tfjs' GRUCell implements only reset_after=False; keras2tfjs' ResetAfterGRUCell the other.
     if (resetAfter) return resetAfterGru(c);
+  }
+
+  if (className === 'RNN' && isObject(c.cell)) {
+    delete c.zero_output_for_mask;
+    c.cell = rnnCell(c.cell, ctx);
   }
 
   if (className === 'Conv1D' && c.padding === 'causal') {
@@ -121,10 +218,10 @@ export function rewriteLayerConfig(className: string, c: Config, ctx: ValueConte
   }
 
   if (className === 'Bidirectional') return bidirectional(c, ctx, hooks);
-  if (className === 'TimeDistributed') {
+  if (className === 'TimeDistributed' || className === 'SpectralNormalization') {
     const inner = c.layer;
     if (!isObject(inner)) {
-      ctx.unsupported(`${ctx.where} is a TimeDistributed wrapper without a layer`);
+      ctx.unsupported(`${ctx.where} is a ${className} wrapper without a layer`);
       return { class_name: className, config: c };
     }
     c.layer = hooks.inner(inner, innerName(inner, `${String(c.name)}_inner`));
@@ -150,6 +247,28 @@ function resetAfterGru(c: Config): Layer {
   cell.name = `${String(c.name)}_cell`;
   layer.cell = { class_name: 'ResetAfterGRUCell', config: cell };
   return { class_name: 'ResetAfterGRU', config: layer };
+}
+
+/**
+ * The cell of a generic RNN (Keras 3 writes {module, class_name, config, registered_name}):
+ * Keras' GRUCell with reset_after (its default) → ResetAfterGRUCell, StackedRNNCells →
+ * KerasStackedRNNCells (tfjs' own cannot load weights; recurrent/stacked_rnn_cells.ts), cells
+ * within it likewise; keys only Keras reads are dropped.
+ */
+function rnnCell(cell: Config, ctx: ValueContext): Config {
+  const className = String(cell.class_name);
+  const c: Config = isObject(cell.config) ? { ...cell.config } : {};
+  delete c.seed; // only seeds recurrent dropout, which tfjs draws its own way
+  if (className === 'StackedRNNCells') {
+    const cells = Array.isArray(c.cells) ? c.cells.filter(isObject).map((inner) => rnnCell(inner, ctx)) : [];
+    return { class_name: 'KerasStackedRNNCells', config: { ...c, cells } };
+  }
+  if (className === 'GRUCell') {
+    const resetAfter = c.reset_after !== false;
+    delete c.reset_after;
+    return { class_name: resetAfter ? 'ResetAfterGRUCell' : 'GRUCell', config: c };
+  }
+  return { class_name: className, config: c };
 }
 
 function innerName(entry: Config, fallback: string): string {

@@ -17,10 +17,7 @@ import { serialization } from '@tensorflow/tfjs-core';
 import { layers as tflayers } from '@tensorflow/tfjs-layers';
 import '../../layers/manual_dropout.js';
 // Layers keras2tfjs adds for Keras semantics tfjs lacks (registered on import).
-import '../../layers/compat/bilinear_upsampling2d.js';
-import '../../layers/compat/causal_conv1d.js';
-import '../../layers/compat/normalization.js';
-import '../../layers/compat/reset_after_gru_cell.js';
+import '../../layers/compat/index.js';
 import { ErrorCode, Keras2TfjsError, summarizeList } from '../../errors.js';
 import { jsonProblem, parseBoundedJson } from '../../formats/bounded_json.js';
 import type { LayerMapping } from '../intermediate.js';
@@ -94,6 +91,10 @@ const RENAMED: Readonly<Record<string, string>> = nameTable({
   GlobalAvgPool2D: 'GlobalAveragePooling2D',
   GlobalMaxPool1D: 'GlobalMaxPooling1D',
   GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  GlobalAvgPool3D: 'GlobalAveragePooling3D',
+  GlobalMaxPool3D: 'GlobalMaxPooling3D',
+  // Keras 3 exports GroupedQueryAttention as keras.layers.GroupQueryAttention (.keras files say so).
+  GroupQueryAttention: 'GroupedQueryAttention',
 });
 
 /** `package>Name` (Keras' registered names) → `Name`. */
@@ -148,9 +149,52 @@ export function mapLayer(sourceClass: string, layerName: string, config: Config,
     const target = manualDropoutConfig({ ...config, noise_shape: spatialNoise }, opts.rng);
     return mapped(MANUAL_DROPOUT, target, sourceClass, layerName, null);
   }
+  if (INFERENCE_IDENTITY.has(plain)) return { kind: 'keep', className: 'InferenceIdentity', config: inferenceIdentityConfig(plain, config) };
+  const replaced = ownValue(REPLACED, plain);
+  if (replaced) return { kind: 'keep', className: replaced, config };
   const className = tfjsClassName(sourceClass);
   if (isRegisteredLayer(className)) return { kind: 'keep', className, config };
   return { kind: 'unknown', sourceClass: plain };
+}
+
+/**
+ * Keras classes tfjs registers under the same name but computes otherwise (tfjs' Resizing and
+ * CenterCrop miscompute shapes and crops, its CategoryEncoding writes into its input's shape,
+ * its Conv3DTranspose runs a kernel tfjs-backend-wasm gets wrong):
+ * keras2tfjs' versions, exported back under the Keras name.
+ */
+const REPLACED: Readonly<Record<string, string>> = nameTable({
+  Resizing: 'KerasResizing',
+  CenterCrop: 'KerasCenterCrop',
+  CategoryEncoding: 'KerasCategoryEncoding',
+  Conv3DTranspose: 'KerasConv3DTranspose',
+});
+
+/**
+ * Keras layers that are the identity when a model predicts: random augmentation (applied only in
+ * training), Identity, ActivityRegularization (a training penalty). They become keras2tfjs'
+ * InferenceIdentity, which keeps their class and config for the way back.
+ */
+export const INFERENCE_IDENTITY = new Set([
+  'Identity', 'ActivityRegularization', 'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast',
+  'RandomBrightness', 'RandomCrop', 'RandomHeight', 'RandomWidth', 'RandomColorDegeneration', 'RandomColorJitter', 'RandomElasticTransform',
+  'RandomErasing', 'RandomGaussianBlur', 'RandomGrayscale', 'RandomHue', 'RandomInvert', 'RandomPerspective', 'RandomPosterization',
+  'RandomSaturation', 'RandomSharpness', 'RandomShear', 'AugMix', 'CutMix', 'MixUp', 'RandAugment', 'Equalization', 'Solarization',
+]);
+
+function inferenceIdentityConfig(kerasClass: string, config: Config): Config {
+  const own: Config = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (!['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape'].includes(k)) own[k] = v;
+  }
+  const out: Config = {
+    name: config.name,
+    trainable: config.trainable ?? true,
+    keras_class: kerasClass,
+    keras_config: own,
+  };
+  for (const k of ['dtype', 'batch_input_shape', 'batch_shape', 'input_shape']) if (config[k] !== undefined) out[k] = config[k];
+  return out;
 }
 
 function mappedTo(
@@ -282,14 +326,16 @@ function codeHint(code: CodeSummary | null): string {
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
+/** Layer names for a message: all of a few, else the first ones and how many more. */
+export function layerList(layers: string[]): string {
+  return layers.length === 1 ? `layer '${layers[0]}'` : `layers ${summarizeList(layers.map((l) => `'${l}'`))}`;
+}
+
 /** The message clause for an unknown class, with how to provide it. */
 export function describeUnknownClass(sourceClass: string, layers: string[]): string {
-  const where = layers.length === 1 ? `layer '${layers[0]}'` : `layers ${summarizeList(layers.map((l) => `'${l}'`))}`;
-  if (sourceClass === 'TFOpLambda' || sourceClass === 'SlicingOpLambda') {
-    return `${where} ${layers.length === 1 ? 'is' : 'are'} a raw TensorFlow op that tf.keras recorded as ${sourceClass} (class '${sourceClass}'); tfjs cannot run TensorFlow ops: use Keras layers (e.g. layers.Add) for them in Python and save again`;
-  }
+  const where = layerList(layers);
   if (sourceClass.startsWith('keras.ops.')) {
-    return `${where} ${layers.length === 1 ? 'is' : 'are'} the operation ${sourceClass} applied to tensors, not a layer; tfjs' config format has no operations: use the matching Keras layer in Python and save again`;
+    return `${where} ${layers.length === 1 ? 'is' : 'are'} the operation ${sourceClass}, which keras2tfjs does not implement`;
   }
   return `${where} ${layers.length === 1 ? 'has' : 'have'} class '${sourceClass}', which neither tfjs nor keras2tfjs implements; write it as a tf.layers.Layer subclass with static className = '${sourceClass}' and register it with tf.serialization.registerClass before converting`;
 }

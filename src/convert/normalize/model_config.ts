@@ -27,6 +27,10 @@ import { isKeras1Config, translateKeras1 } from './keras1.js';
 import { isObject, plainCopy, rewriteValues, type ValueContext } from './values.js';
 import { rewriteLayerConfig } from './layer_configs.js';
 import { fixVectorFlatten } from './ranks.js';
+import { isKeras3Operation, isTfOpLayer, keras3Operation, tfOperation, type OperationResult } from './operations.js';
+import { callNodes, hasCallSignature } from './call_arguments.js';
+import { useKerasMaskRules } from './masks.js';
+import { recordedMasks, tensorKey, withoutUnreadMaskOperations } from './recorded_masks.js';
 
 type Config = Record<string, unknown>;
 type Triple = [string, number, number];
@@ -71,6 +75,8 @@ export function kerasMajorVersion(version: string | null, modelConfig: unknown):
 
 class Problems {
   readonly unknown = new Map<string, string[]>();
+  /** Operation nodes keras2tfjs does not implement, one clause each. */
+  readonly operations: string[] = [];
   readonly lambdas: LambdaInfo[] = [];
   readonly unsupported: string[] = [];
 }
@@ -99,6 +105,14 @@ export function normalizeModelConfig(modelConfig: Record<string, unknown>, opts:
   throwProblems(ctx);
   for (const config of fixVectorFlatten(model)) {
     for (const note of ctx.layers) if (note.config === config) note.targetClass = 'Activation';
+  }
+  const masks = useKerasMaskRules(model, ctx.kerasMajor);
+  for (const { config, className } of masks.renamed) {
+    for (const note of ctx.layers) if (note.config === config) note.targetClass = className;
+  }
+  if (masks.problems.length > 0) {
+    ctx.problems.unsupported.push(...masks.problems);
+    throwProblems(ctx);
   }
   warnMaskedInitialState(model, ctx);
   return { modelConfig: model, mappings: ctx.mappings, warnings: ctx.warnings, layers: ctx.layers };
@@ -137,10 +151,12 @@ function throwProblems(ctx: Ctx): void {
   const p = ctx.problems;
   const clauses: string[] = [];
   for (const [cls, layers] of p.unknown) clauses.push(describeUnknownClass(cls, layers));
+  clauses.push(...p.operations);
   for (const info of p.lambdas) clauses.push(describeUnmappedLambda(info));
   clauses.push(...p.unsupported);
   if (clauses.length === 0) return;
-  const code = p.unknown.size > 0 ? ErrorCode.UNKNOWN_LAYER : p.lambdas.length > 0 ? ErrorCode.UNMAPPED_LAMBDA : ErrorCode.UNSUPPORTED_SEMANTICS;
+  const unknown = p.unknown.size > 0 || p.operations.length > 0;
+  const code = unknown ? ErrorCode.UNKNOWN_LAYER : p.lambdas.length > 0 ? ErrorCode.UNMAPPED_LAMBDA : ErrorCode.UNSUPPORTED_SEMANTICS;
   const firstLayer = p.unknown.size > 0 ? [...p.unknown.values()][0][0] : p.lambdas[0]?.layer;
   throw convertError(code, ctx.opts.file, summarizeList(clauses, 3, '; '), firstLayer);
 }
@@ -268,19 +284,49 @@ function normalizeFunctional(entry: Config, ctx: Ctx, prefix: string[]): { class
   const keras3Nodes = rawLayers.some((l) => Array.isArray((l as Config).inbound_nodes) && ((l as Config).inbound_nodes as unknown[]).some(isObject));
   const shift = nodeShifts(rawLayers as Config[], raw, nested, keras3Nodes);
 
-  const layers = (rawLayers as Config[]).map((l, i) => {
+  const layerNames = new Set(names);
+  const masks = recordedMasks(rawLayers as Config[], (l) => layerNameOf(l) ?? '');
+  const converted = (rawLayers as Config[]).map((l, i) => {
+    if (isKeras3Operation(l) || isTfOpLayer(l)) {
+      const op = isTfOpLayer(l) ? tfOperation(l, names[i], layerNames) : keras3Operation(l, names[i]);
+      return operationLayer(op, l, names[i], shift, ctx, prefix);
+    }
     const normalized = normalizeLayerEntry(l, ctx, prefix);
     const inbound = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
+    if (hasCallSignature(normalized.class_name)) {
+      // Tensors passed by keyword and call settings (attention layers): see call_arguments.ts.
+      const call = callNodes(normalized.class_name, names[i], inbound, layerNames);
+      if ('problem' in call) {
+        ctx.problems.unsupported.push(call.problem);
+        return { class_name: normalized.class_name, name: names[i], config: normalized.config, inbound_nodes: [] };
+      }
+      Object.assign(normalized.config, call.settings, { call_inputs: call.roles });
+      const shifted = call.calls.map((refs) => refs.map(([layer, index, tensor]) => [layer, index + (shift.get(layer) ?? 0), tensor, {}]));
+      return { class_name: normalized.class_name, name: names[i], config: normalized.config, inbound_nodes: shifted };
+    }
     return {
       class_name: normalized.class_name,
       name: names[i],
       config: normalized.config,
-      inbound_nodes: inbound.map((node) => convertNode(node, names[i], shift, ctx)),
+      inbound_nodes: inbound.map((node) => convertNode(node, names[i], shift, ctx, masks.tensors)),
     };
   });
   const inputs = triples(raw.input_layers, ctx, name, 'input_layers').map((t) => shiftIo(t, shift, nested, keras3Nodes));
   const outputs = triples(raw.output_layers, ctx, name, 'output_layers').map((t) => shiftIo(t, shift, nested, keras3Nodes));
+  const layers = withoutUnreadMaskOperations(converted, masks.operations, outputs);
   return { class_name: 'Functional', config: { name, layers, input_layers: inputs, output_layers: outputs } };
+}
+
+/** An operation node as a KerasOperation layer whose one call reads the operation's tensors. */
+function operationLayer(op: OperationResult, raw: Config, name: string, shift: Map<string, number>, ctx: Ctx, prefix: string[]) {
+  const sourceClass = typeof raw.class_name === 'string' ? raw.class_name : 'Operation';
+  if (!op.layer) {
+    ctx.problems.operations.push(op.problem ?? `layer '${name}' is an operation keras2tfjs cannot convert`);
+    return { class_name: sourceClass, name, config: { name }, inbound_nodes: [] };
+  }
+  ctx.layers.push({ path: [...prefix, name], sourceClass, targetClass: 'KerasOperation', config: op.layer.config, keras1: false });
+  const node = op.inputs.map(([layer, index, tensor]) => [layer, index + (shift.get(layer) ?? 0), tensor, {}]);
+  return { class_name: op.layer.class_name, name, config: op.layer.config, inbound_nodes: [node] };
 }
 
 function layerNameOf(l: Config): string | undefined {
@@ -329,7 +375,7 @@ function shiftIo(t: Triple, shift: Map<string, number>, nested: Map<string, stri
 }
 
 /** One inbound node → tfjs' `[[layer, node, tensor, kwargs], ...]`. */
-function convertNode(node: unknown, layer: string, shift: Map<string, number>, ctx: Ctx): unknown[] {
+function convertNode(node: unknown, layer: string, shift: Map<string, number>, ctx: Ctx, ownMasks: Set<string>): unknown[] {
   if (Array.isArray(node)) {
     // tf.keras writes a TFOpLambda call as one bare input [name, node, tensor, kwargs].
     const inputs = typeof node[0] === 'string' ? [node] : node;
@@ -362,6 +408,8 @@ function convertNode(node: unknown, layer: string, shift: Map<string, number>, c
     if (found.length === 0) {
       // `mask: null` is Keras 3's way of saying "no mask"; other plain arguments pass through.
       if (!(k === 'mask' && (v === null || (Array.isArray(v) && v.every((x) => x === null))))) kwargs[k] = plainCopy(v);
+    } else if (k === 'mask' && found.every((t) => ownMasks.has(tensorKey(...t)))) {
+      // The mask Masking/Embedding made, which tfjs hands on by itself (recorded_masks.ts).
     } else if (k === 'initial_state') {
       // tf.keras wrote RNN initial states as extra inputs; tfjs' RNN reads them that way.
       tensors.push(...found);
@@ -472,6 +520,7 @@ function normalizeLayer(entry: Config, ctx: Ctx, path: string[], record: boolean
     config = result.config;
   } else {
     className = result.className;
+    config = result.config;
   }
 
   rewriteValues(config, vctx);

@@ -17,6 +17,8 @@ const SAME_RANK = new Set([
   'Dense', 'Activation', 'Dropout', 'ManualDropout', 'SpatialDropout1D', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise',
   'BatchNormalization', 'LayerNormalization', 'Normalization', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Softmax', 'ThresholdedReLU',
   'Conv1D', 'CausalConv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv2D', 'DepthwiseConv2D',
+  'KerasConv3DTranspose', 'GroupedConv2D', 'LayerScale', 'Conv1DTranspose', 'DepthwiseConv1D', 'SeparableConv1D', 'KerasELU', 'KerasReLU', 'KerasSoftmax', 'InferenceIdentity',
+  'MaskedAdd', 'MaskedSubtract', 'MaskedMultiply', 'MaskedAverage', 'MaskedMaximum', 'MaskedMinimum',
   'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D',
   'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'BilinearUpSampling2D', 'Permute', 'Masking', 'Rescaling',
   'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'TimeDistributed',

@@ -34,6 +34,13 @@ type Topology = Config;
 /** What to do about a config that breaks these rules: it was damaged or edited by hand. */
 const FIX = 'the model config is damaged; load the model in Keras and save it again';
 
+/**
+ * What to do when tfjs itself refuses a layer's converted config. A file Keras wrote and loads
+ * is not damaged: the setting is one keras2tfjs hands tfjs unchanged and tfjs does not take,
+ * which is a gap in the converter, not in the file.
+ */
+const REFUSED_FIX = 'if Keras loads this file, the setting is one keras2tfjs does not yet translate for tfjs (report the layer and its config); if Keras does not, the file is damaged: save the model from Keras again';
+
 /** tfjs' rule for tensor (weight) names (tfjs-layers common.ts). */
 const TFJS_TENSOR_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
 
@@ -231,7 +238,7 @@ export async function checkTfjsBuild(file: string, topology: Topology, weights: 
   } catch (e) {
     const culprit = await refusedLayer(topology);
     if (culprit) {
-      throw convertError(ErrorCode.BAD_CONFIG, file, `layer '${culprit.name}' (${culprit.cls}): tfjs refuses its config (${culprit.message}); ${FIX}`, culprit.name);
+      throw convertError(ErrorCode.BAD_CONFIG, file, `layer '${culprit.name}' (${culprit.cls}): tfjs refuses its converted config (${culprit.message}); ${REFUSED_FIX}`, culprit.name);
     }
     throw convertError(ErrorCode.BAD_CONFIG, file, `tfjs cannot build the converted model (${firstLine(e)}); ${FIX}`);
   }

@@ -9,8 +9,9 @@
  * for weights tfjs creates itself, never for converted ones, so an unknown one becomes Zeros
  * with a warning.
  */
+import { KERAS_ONLY_ACTIVATIONS } from '../../layers/compat/activations/keras_activations.js';
 
-import { nameTable } from '../../name_table.js';
+import { nameTable, ownValue } from '../../name_table.js';
 
 type Config = Record<string, unknown>;
 
@@ -112,10 +113,14 @@ export function activationName(value: unknown, ctx: ValueContext, key: string): 
   if (SAME_ACTIVATIONS.has(plain)) return plain;
   if (plain === 'silu') return 'swish'; // Keras 3 writes swish as its alias silu: x·sigmoid(x) in both
   if (plain === 'hard_sigmoid') {
-    if (ctx.kerasMajor <= 2) return 'hard_sigmoid'; // Keras 1/2: clip(0.2x + 0.5, 0, 1), as tfjs
-    ctx.unsupported(
-      `${ctx.where} uses Keras 3 ${key} 'hard_sigmoid' = relu6(x + 3) / 6, but tfjs' hardSigmoid is clip(0.2x + 0.5, 0, 1); they differ, so the model is refused rather than changed`,
-    );
+    // Keras 1/2: clip(0.2x + 0.5, 0, 1), as tfjs' hardSigmoid; Keras 3: relu6(x + 3) / 6, keras2tfjs' own.
+    return ctx.kerasMajor <= 2 ? 'hard_sigmoid' : 'keras3_hard_sigmoid';
+  }
+  const kerasOnly = ownValue(KERAS_ONLY_ACTIVATIONS, plain);
+  if (kerasOnly !== undefined) return kerasOnly;
+  if (plain === 'glu') {
+    // glu halves its axis; tfjs layers take an activation to keep their output shape.
+    ctx.unsupported(`${ctx.where} uses the ${key} 'glu', which halves the last axis; tfjs layers assume an activation keeps their output's shape (keras.ops.glu after the layer converts)`);
     return 'linear';
   }
   ctx.unsupported(`${ctx.where} uses the ${key} '${plain}', which tfjs does not implement`);

@@ -23,6 +23,8 @@ import { derivedArray, elementCount } from '../../formats/stored_array.js';
 import type { NamedWeight, SourceWeight, StoredArray, WeightDType } from '../intermediate.js';
 import { asVariableDtype } from './weight_dtypes.js';
 import type { LayerNote } from './model_config.js';
+import { isObject } from './values.js';
+import { nameTable, ownValue } from '../../name_table.js';
 
 type Config = Record<string, unknown>;
 /** A shape with `null` where the config does not fix the size (input dimensions). */
@@ -38,6 +40,12 @@ interface VarSpec {
   aliases: string[];
   /** Token that must appear in the stored name ('forward'/'backward' inside Bidirectional). */
   direction?: 'forward' | 'backward';
+  /** Name token of the sublayer that owns it in legacy files ('query' in mha/query/kernel:0). */
+  scope?: string;
+  /** Other storage paths the same variable has in other writers' .keras files. */
+  keras3Alternatives?: string[];
+  /** Paths where Keras 3 saves this same variable a second time (not read). */
+  keras3Copies?: string[];
   /** The tfjs variable's dtype when it is not float32. */
   dtype?: WeightDType;
 }
@@ -105,12 +113,12 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const u = num(c.units);
       return own([['kernel', [null, u]], ...(bias ? [['bias', [u]] as [string, ShapePattern]] : [])]);
     }
-    case 'Conv1D': case 'CausalConv1D': case 'Conv2D': case 'Conv3D': {
-      const rank = className === 'Conv2D' ? 2 : className === 'Conv3D' ? 3 : 1;
+    case 'Conv1D': case 'CausalConv1D': case 'Conv2D': case 'GroupedConv2D': case 'Conv3D': {
+      const rank = className === 'Conv2D' || className === 'GroupedConv2D' ? 2 : className === 'Conv3D' ? 3 : 1;
       const f = num(c.filters);
       return own([['kernel', [...kernelSize(c, rank), null, f]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
     }
-    case 'Conv2DTranspose': case 'Conv3DTranspose': {
+    case 'Conv2DTranspose': case 'Conv3DTranspose': case 'KerasConv3DTranspose': {
       const rank = className === 'Conv2DTranspose' ? 2 : 3;
       const f = num(c.filters);
       return own([['kernel', [...kernelSize(c, rank), f, null]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
@@ -161,16 +169,9 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
         'cell/',
       );
     }
-    case 'ResetAfterGRU': case 'RNN': {
-      // A reset_after GRU (normalize/layer_configs; 'RNN' in models converted before ResetAfterGRU):
-      // Keras' bias has an input and a recurrent row.
-      const cell = c.cell as { class_name: string; config: Config };
-      if (cell?.class_name !== 'ResetAfterGRUCell') return [];
-      const u = num(cell.config.units);
-      const g = u === null ? null : u * 3;
-      const useBias = cell.config.use_bias !== false;
-      return own([['kernel', [null, g]], ['recurrent_kernel', [u, g]], ...(useBias ? [['bias', [2, g]] as [string, ShapePattern]] : [])], 'cell/');
-    }
+    case 'ResetAfterGRU': case 'RNN':
+      // RNN(cell) (ResetAfterGRU: a reset_after GRU, normalize/layer_configs).
+      return isObject(c.cell) ? cellVarSpecs(c.cell as Cell, 'cell/', '') : [];
     case 'Normalization':
       // Weights only when Keras adapted it (mean/variance not fixed in the config).
       // tf.keras stores `count` as int64; keras2tfjs' Normalization holds it as int32.
@@ -181,6 +182,51 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const ks = kernelSize(c, 2);
       return own([['kernel', [...ks, null, g]], ['recurrent_kernel', [...ks, f, g]], ...(bias ? [['bias', [g]] as [string, ShapePattern]] : [])], 'cell/');
     }
+    case 'Conv1DTranspose': {
+      const f = num(c.filters);
+      return own([['kernel', [...kernelSize(c, 1), f, null]], ...(bias ? [['bias', [f]] as [string, ShapePattern]] : [])]);
+    }
+    case 'DepthwiseConv1D':
+      return own([
+        ['depthwise_kernel', [...kernelSize(c, 1), null, num(c.depth_multiplier, 1)], ['depthwise_kernel', 'kernel']],
+        ...(bias ? [['bias', [null]] as [string, ShapePattern]] : []),
+      ]);
+    case 'SeparableConv1D': {
+      const f = num(c.filters);
+      return own([
+        ['depthwise_kernel', [...kernelSize(c, 1), null, num(c.depth_multiplier, 1)]],
+        ['pointwise_kernel', [1, null, f]],
+        ...(bias ? [['bias', [f]] as [string, ShapePattern]] : []),
+      ]);
+    }
+    case 'ReversibleEmbedding':
+      return own([
+        ['embeddings', [num(c.input_dim), num(c.output_dim)]],
+        ...(c.tie_weights === false ? [['reverse_embeddings', [num(c.output_dim), num(c.input_dim)]] as [string, ShapePattern]] : []),
+      ]);
+    case 'EinsumDense':
+      return own([['kernel', null], ...(c.bias_axes ? [['bias', null] as [string, ShapePattern | null]] : [])]);
+    case 'MultiHeadAttention': case 'GroupedQueryAttention':
+      // Keras saves MHA's projections under its query_dense… properties, GQA's under _query_dense….
+      return attentionVarSpecs(c, className === 'MultiHeadAttention' ? '' : '_');
+    case 'Attention': {
+      const list: Array<[string, ShapePattern]> = [];
+      if (c.use_scale === true) list.push(['scale', []]);
+      if (c.score_mode === 'concat') list.push(['concat_score_weight', []]);
+      return own(list);
+    }
+    case 'AdditiveAttention':
+      return c.use_scale === false ? [] : own([['scale', [null]]]);
+    case 'GroupNormalization': {
+      const list: Array<[string, ShapePattern]> = [];
+      if (c.scale !== false) list.push(['gamma', [null]]);
+      if (c.center !== false) list.push(['beta', [null]]);
+      return own(list);
+    }
+    case 'LayerScale':
+      return own([['gamma', [num(c.projection_dim)]]]);
+    case 'RMSNormalization':
+      return own([['scale', null]]);
     case 'Bidirectional': {
       const inner = c.layer as { class_name: string; config: Config };
       const innerName = String(inner.config.name);
@@ -188,6 +234,17 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
       const wrap = (dir: 'forward' | 'backward'): VarSpec[] =>
         specs.map((s) => ({ ...s, name: `${dir}_${innerName}/${s.name}`, keras3Path: `${dir}_layer/${s.keras3Path}`, direction: dir }));
       return [...wrap('forward'), ...wrap('backward')];
+    }
+    case 'SpectralNormalization': {
+      // The wrapped layer's variables (under layer/), then vector_u; Keras 3 also keeps the
+      // wrapped kernel as the wrapper's vars/0 (the same array, not read).
+      const inner = c.layer as { class_name: string; config: Config };
+      const wrapped = varSpecs(inner.class_name, inner.config).map((s) => ({
+        ...s,
+        keras3Path: `layer/${s.keras3Path}`,
+        ...(s.name === 'kernel' || s.name === 'embeddings' ? { keras3Copies: ['vars/0'] } : {}),
+      }));
+      return [...wrapped, { name: 'vector_u', shape: [1, null], keras3Path: 'vars/1', aliases: ['vector_u'] }];
     }
     case 'TimeDistributed': {
       const inner = c.layer as { class_name: string; config: Config };
@@ -197,6 +254,58 @@ export function varSpecs(className: string, c: Config): VarSpec[] {
     default:
       return [];
   }
+}
+
+type Cell = { class_name: string; config: Config };
+
+/** Gates per recurrent cell: its kernel holds units × gates columns. */
+const CELL_GATES: Readonly<Record<string, number>> = nameTable({ SimpleRNNCell: 1, LSTMCell: 4, GRUCell: 3, ResetAfterGRUCell: 3 });
+
+/**
+ * The variables of a recurrent cell inside tfjs' RNN: under the RNN's own name ('rnn/kernel'),
+ * a StackedRNNCells' cells under 'RNNCell_<i>/' (tfjs' name scopes). Keras 3 stores them under
+ * `cell/vars/i`, a stack's under `cell/cells/<cell name>/vars/i`; legacy files name them
+ * `rnn/stacked_rnn_cells/<cell name>/kernel:0`.
+ */
+function cellVarSpecs(cell: Cell, keras3Prefix: string, tfjsPrefix: string, scope?: string): VarSpec[] {
+  const c = isObject(cell.config) ? cell.config : {};
+  const u = num(c.units);
+  const useBias = c.use_bias !== false;
+  const gates = ownValue(CELL_GATES, cell.class_name);
+  if (cell.class_name === 'StackedRNNCells' || cell.class_name === 'KerasStackedRNNCells') {
+    const cells = Array.isArray(c.cells) ? (c.cells as Cell[]) : [];
+    return cells.flatMap((inner, i) => {
+      const name = String(inner.config?.name ?? i);
+      return cellVarSpecs(inner, `${keras3Prefix}cells/${name}/`, `${tfjsPrefix}RNNCell_${i}/`, name);
+    });
+  }
+  if (gates === undefined) return [];
+  const g = u === null ? null : u * gates;
+  // A reset_after GRU's bias has an input and a recurrent row.
+  const biasShape = cell.class_name === 'ResetAfterGRUCell' ? [2, g] : [g];
+  const list: Array<[string, ShapePattern]> = [['kernel', [null, g]], ['recurrent_kernel', [u, g]], ...(useBias ? [['bias', biasShape] as [string, ShapePattern]] : [])];
+  return list.map(([name, shape], i) => ({
+    name: `${tfjsPrefix}${name}`, shape, keras3Path: `${keras3Prefix}vars/${i}`, aliases: [name], ...(scope ? { scope } : {}),
+  }));
+}
+
+/**
+ * MultiHeadAttention / GroupedQueryAttention: each projection is an EinsumDense sublayer.
+ * Keras 3 stores them under `query_dense/vars/0..1` (kernel, bias), ..., legacy files as
+ * `<layer>/query/kernel:0`; tfjs names them '<layer>/query/kernel'.
+ */
+function attentionVarSpecs(c: Config, prefix: string): VarSpec[] {
+  const bias = c.use_bias !== false;
+  const sublayers: Array<[string, string]> = [['query', `${prefix}query_dense`], ['key', `${prefix}key_dense`]];
+  // MultiHeadAttention has no gate_dense property: its gate is saved under _gate_dense too.
+  if (c.use_gate === true) sublayers.push(['gate', '_gate_dense']);
+  sublayers.push(['value', `${prefix}value_dense`], ['attention_output', `${prefix}output_dense`]);
+  // tf.keras 2.13+ .keras files keep MultiHeadAttention's projections under _query_dense, ....
+  const alt = (group: string, i: number): string[] => (group.startsWith('_') ? [] : [`_${group}/vars/${i}`]);
+  return sublayers.flatMap(([name, group]) => [
+    { name: `${name}/kernel`, shape: null, keras3Path: `${group}/vars/0`, keras3Alternatives: alt(group, 0), aliases: ['kernel'], scope: name },
+    ...(bias ? [{ name: `${name}/bias`, shape: null, keras3Path: `${group}/vars/1`, keras3Alternatives: alt(group, 1), aliases: ['bias'], scope: name }] : []),
+  ]);
 }
 
 // ---------------------------------------------------------------------- finding weights
@@ -266,11 +375,12 @@ function matchByKeras3Path(specs: VarSpec[], found: SourceWeight[]): StoredArray
   const byPath = new Map(found.map((w) => [w.storedName as string, w]));
   const out: StoredArray[] = [];
   for (const s of specs) {
-    const w = byPath.get(s.keras3Path);
+    const w = byPath.get(s.keras3Path) ?? (s.keras3Alternatives ?? []).map((p) => byPath.get(p)).find((x) => x !== undefined);
     if (!w) return null;
     out.push(w);
   }
-  return out.length === found.length ? out : null;
+  const copies = specs.flatMap((s) => s.keras3Copies ?? []).filter((p) => byPath.has(p)).length;
+  return out.length + copies === found.length ? out : null;
 }
 
 function matchByName(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | null {
@@ -282,6 +392,7 @@ function matchByName(specs: VarSpec[], found: SourceWeight[]): StoredArray[] | n
       const tokens = nameTokens(w.storedName as string);
       if (!s.aliases.includes(tokens[tokens.length - 1])) return false;
       if (s.direction && !tokens.some((t) => t.startsWith(s.direction as string))) return false;
+      if (s.scope && !tokens.slice(0, -1).includes(s.scope)) return false;
       return !taken.has(w);
     });
     if (candidates.length !== 1) return null;

@@ -203,6 +203,14 @@ function layerName(entry: Config): string {
   return isObject(cfg) && typeof cfg.name === 'string' ? cfg.name : '';
 }
 
+/**
+ * The Python class behind a config's class_name, which names the weights group: Keras 3 writes
+ * one class under its exported name, GroupQueryAttention for class GroupedQueryAttention.
+ */
+function pythonClassName(className: string): string {
+  return className === 'GroupQueryAttention' ? 'GroupedQueryAttention' : className;
+}
+
 /** saving_lib's `naming.to_snake_case(obj.__class__.__name__)`. */
 export function toSnakeCase(name: string): string {
   return name
@@ -234,7 +242,7 @@ function walkModel(
     if (!isObject(entry)) continue;
     // Operations such as keras.ops.add applied to tensors are in config.layers, not model.layers.
     if (typeof entry.module === 'string' && entry.module.startsWith('keras.src.ops')) continue;
-    const key = uniqueName(toSnakeCase(stripPackage(String(entry.class_name))), used);
+    const key = uniqueName(toSnakeCase(pythonClassName(stripPackage(String(entry.class_name)))), used);
     // One Python object saved once: later references to it (shared_object_id) are skipped.
     const shared = entry.shared_object_id;
     if (shared !== undefined && shared !== null) {

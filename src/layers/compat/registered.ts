@@ -9,7 +9,8 @@ import { serialization } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 
 export function registeredClass<Ctor>(className: string): Ctor {
-  const entry = serialization.SerializationMap.getMap().classNameMap[className];
+  const map = serialization.SerializationMap.getMap().classNameMap;
+  const entry = Object.hasOwn(map, className) ? map[className] : undefined;
   if (!entry) throw new Error(`tfjs-layers has no registered class '${className}'`);
   return entry[0] as unknown as Ctor;
 }

@@ -68,13 +68,9 @@ describe('Keras 3 configs become tfjs configs with the same meaning', () => {
     await expectKerasOutput(artifacts, 'k3_values.keras');
   });
 
-  it("refuses Keras 3's hard_sigmoid, which is not tfjs' hardSigmoid", async () => {
-    const err = await convert(`${DATA}k3_hard_sigmoid.keras`).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Keras2TfjsError);
-    expect((err as Keras2TfjsError).code).toBe('UNSUPPORTED_SEMANTICS');
-    expect((err as Keras2TfjsError).message).toBe(
-      "k3_hard_sigmoid.keras: layer 'hard' uses Keras 3 activation 'hard_sigmoid' = relu6(x + 3) / 6, but tfjs' hardSigmoid is clip(0.2x + 0.5, 0, 1); they differ, so the model is refused rather than changed",
-    );
+  it("gives Keras 3's hard_sigmoid (relu6(x + 3) / 6) keras2tfjs' activation, not tfjs' hardSigmoid (0.2x + 0.5)", async () => {
+    const { model } = await convert(`${DATA}k3_hard_sigmoid.keras`);
+    expect(layersOf(model.modelTopology).find((l) => l.config.name === 'hard')?.config.activation).toBe('keras3_hard_sigmoid');
   });
 
   it("keeps Keras 2's hard_sigmoid, which is tfjs' (same outputs)", async () => {

@@ -134,7 +134,7 @@ export function pooling(rank: number) {
   };
 }
 
-export const globalPooling = (s: LayerSource): JsonObject => ({ data_format: dataFormat(s), keepdims: false });
+export const globalPooling = (s: LayerSource): JsonObject => ({ data_format: dataFormat(s), keepdims: get(s.config, 'keepdims', false) });
 
 export function upSampling(computes: 'nearest' | 'bilinear') {
   return (s: LayerSource): JsonObject => {

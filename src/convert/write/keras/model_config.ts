@@ -16,8 +16,12 @@
  */
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
-import { exportableClasses, specForLayer, tfjsClassKey } from './layer_table.js';
+import { exportableClasses, specForLayer, tfjsClassKey, type Keras3LayerSpec } from './layer_table.js';
 import { dtypePolicy, regularizer, type Json, type JsonObject, type Where } from './objects.js';
+import { isOperationLayer, operationEntry } from './operations.js';
+import { assignKerasNames, kerasName } from './names.js';
+import { kerasFunctionalOrder, type Graph } from './layer_order.js';
+import { denseAttentionInputShape, roleCall, shapesDict } from './call_roles.js';
 import { nameTable } from '../../../name_table.js';
 
 export type TfjsLayer = LayersModel['layers'][number];
@@ -41,7 +45,7 @@ interface TfjsWrapper {
 }
 
 /** tfjs' recurrent layers; a generic RNN is written only when its cell has a Keras form (keras3_layers). */
-const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ResetAfterGRU']);
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ResetAfterGRU', 'ConvLSTM2D']);
 
 /** The parts of a tfjs container (LayersModel / Sequential) we read. */
 interface TfjsContainer {
@@ -77,7 +81,8 @@ export function isFunctional(layer: { getClassName(): string }): boolean {
  */
 export function kerasLayers(model: TfjsLayer | LayersModel): TfjsLayer[] {
   const layers = (model as unknown as TfjsContainer).layers;
-  return isSequential(model) ? layers.filter((l) => !isInputLayer(l)) : layers;
+  if (isSequential(model)) return layers.filter((l) => !isInputLayer(l));
+  return kerasFunctionalOrder(model as unknown as Graph) as unknown as TfjsLayer[];
 }
 
 function isInputLayer(layer: TfjsLayer): boolean {
@@ -86,6 +91,7 @@ function isInputLayer(layer: TfjsLayer): boolean {
 
 /** Serializes the whole model; `compileConfig` is the model's `compile_config` ({} if none). */
 export function kerasModelConfig(model: LayersModel, file: string, compileConfig: JsonObject): JsonObject {
+  assignKerasNames(model as unknown as { name: string; layers: Array<{ name: string }> });
   const serialized = serializeContainer(model as unknown as TfjsContainer, file);
   serialized.compile_config = compileConfig;
   return serialized;
@@ -115,7 +121,7 @@ function serializeSequential(model: TfjsContainer, configOf: (i: number) => Json
     });
   }
   const batchShape = input.shape as Json;
-  const inputLayer = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(input.sourceLayer.name, input.shape, input.dtype), null);
+  const inputLayer = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(kerasName(input.sourceLayer), input.shape, input.dtype), null);
   const layers: Json[] = [inputLayer];
   model.layers.forEach((layer, i) => {
     if (isInputLayer(layer)) return; // written above, from the model's input
@@ -124,7 +130,7 @@ function serializeSequential(model: TfjsContainer, configOf: (i: number) => Json
   });
   return {
     ...kerasObjectDict('keras', 'Sequential', {
-      name: model.name,
+      name: kerasName(model),
       trainable: model.trainable,
       dtype: dtypePolicy('float32'),
       layers,
@@ -143,17 +149,24 @@ function inputLayerConfig(name: string, batchShape: Shape, dtype: string): JsonO
 
 function serializeFunctional(model: TfjsContainer, configOf: (i: number) => JsonObject, file: string): JsonObject {
   const kept = keptNodes(model);
-  const layers: Json[] = model.layers.map((layer, i) => {
+  // In Keras' own order (layer_order.ts); configOf reads tfjs' list.
+  const layers: Json[] = kerasLayers(model as unknown as TfjsLayer).map((layer) => {
+    const i = model.layers.indexOf(layer);
     const nodes = kept.get(layer) ?? [];
     let entry: JsonObject;
+    if (isOperationLayer(layer)) {
+      // An operation node: one call, its arguments filled back in (operations.ts).
+      const node = layer.inboundNodes[nodes[0]] as unknown as TfjsNode;
+      return operationEntry(configOf(i), nodeTensors(node, kept), { file, layer: kerasName(layer) });
+    }
     if (isInputLayer(layer)) {
       const out = (layer.inboundNodes[0] as unknown as TfjsNode).outputTensors[0];
-      entry = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(layer.name, out.shape, out.dtype), null);
+      entry = kerasObjectDict('keras.layers', 'InputLayer', inputLayerConfig(kerasName(layer), out.shape, out.dtype), null);
     } else {
       const first = nodes[0] === undefined ? null : nodeInputShapes(layer.inboundNodes[nodes[0]] as unknown as TfjsNode);
       entry = serializeLayer(layer, configOf(i), first, file);
     }
-    entry.name = layer.name;
+    entry.name = kerasName(layer);
     entry.inbound_nodes = nodes
       .map((raw) => layer.inboundNodes[raw] as unknown as TfjsNode)
       .filter((node) => node.inboundLayers.length > 0)
@@ -161,13 +174,13 @@ function serializeFunctional(model: TfjsContainer, configOf: (i: number) => Json
     return entry;
   });
   const refs = (ls: TfjsLayer[], nodeIdx: number[], tensorIdx: number[]): Json => {
-    const list: Json[] = ls.map((l, i) => [l.name, keptIndex(kept, l, nodeIdx[i]) + (isFunctional(l) ? 1 : 0), tensorIdx[i]]);
+    const list: Json[] = ls.map((l, i) => [kerasName(l), keptIndex(kept, l, nodeIdx[i]) + (isFunctional(l) ? 1 : 0), tensorIdx[i]]);
     // A single input/output is written flat, as Keras writes `keras.Model(x, y)`.
     return list.length === 1 ? list[0] : list;
   };
   return {
     ...kerasObjectDict('keras.src.models.functional', 'Functional', {
-      name: model.name,
+      name: kerasName(model),
       trainable: model.trainable,
       layers,
       input_layers: refs(model.inputLayers, model.inputLayersNodeIndices, model.inputLayersTensorIndices),
@@ -200,8 +213,9 @@ function keptIndex(kept: Map<TfjsLayer, number[]>, layer: TfjsLayer, raw: number
   return index < 0 ? 0 : index;
 }
 
-function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, number[]>, file: string): JsonObject {
-  const tensors: Json[] = node.inboundLayers.map((inbound, i) => {
+/** A node's inputs as Keras 3 writes them: `__keras_tensor__` dicts with their history. */
+function nodeTensors(node: TfjsNode, kept: Map<TfjsLayer, number[]>): Json[] {
+  return node.inboundLayers.map((inbound, i) => {
     const source = inbound.inboundNodes[node.nodeIndices[i]] as unknown as TfjsNode;
     const tensor = source.outputTensors[node.tensorIndices[i]];
     return {
@@ -209,11 +223,20 @@ function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, nu
       config: {
         shape: tensor.shape,
         dtype: tensor.dtype,
-        keras_history: [inbound.name, keptIndex(kept, inbound, node.nodeIndices[i]), node.tensorIndices[i]],
+        keras_history: [kerasName(inbound), keptIndex(kept, inbound, node.nodeIndices[i]), node.tensorIndices[i]],
       },
     };
   });
+}
+
+function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, number[]>, file: string): JsonObject {
+  const tensors = nodeTensors(node, kept);
   const spec = specForLayer(layer);
+  if (spec?.roleCall) {
+    // Attention layers: tensors by role and the call's settings, from the layer's config.
+    const config = (layer as unknown as { getConfig(): JsonObject }).getConfig();
+    return roleCall(spec.roleCall, snakeKeys(config), tensors);
+  }
   let args: Json[];
   if (spec?.listInput) {
     args = [tensors];
@@ -227,11 +250,12 @@ function serializeNode(layer: TfjsLayer, node: TfjsNode, kept: Map<TfjsLayer, nu
     );
   }
   const kwargs: JsonObject = {};
-  // Keras records `training` (False unless the tfjs call fixed it, e.g. apply(x, {training: true}))
+  // Keras records `training` (its call default, False but True for preprocessing layers, unless the
+  // tfjs call fixed it, e.g. apply(x, {training: true}))
   // and `mask` (null: Keras recomputes masks from Masking/Embedding on load) for layers taking them.
   const explicitTraining = node.callArgs?.training;
   if (typeof explicitTraining === 'boolean') kwargs.training = explicitTraining;
-  else if (spec?.nodeKwargs?.training) kwargs.training = false;
+  else if (spec?.nodeKwargs?.training) kwargs.training = spec.nodeKwargs.trainingDefault === true;
   if (spec?.nodeKwargs?.mask || isSequential(layer) || isFunctional(layer)) kwargs.mask = null;
   return { args, kwargs };
 }
@@ -258,7 +282,7 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   if (!spec) {
     throw new Keras2TfjsError(
       ErrorCode.UNKNOWN_LAYER,
-      `${file}: layer '${layer.name}' (class ${className}) has no Keras 3 form keras2tfjs can write; rebuild the model from the classes it can write: ${exportableClasses().join(', ')}`,
+      `${file}: layer '${layer.name}' (class ${className}${kerasClassOf(layer)}) has no Keras 3 form keras2tfjs can write; rebuild the model from the classes it can write: ${exportableClasses().join(', ')}`,
       where,
     );
   }
@@ -281,9 +305,9 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   const own = spec.config({ config, layer: layer as unknown as Parameters<typeof spec.config>[0]['layer'], where });
   let full: JsonObject;
   if (spec.plainBase) {
-    full = { ...own, name: layer.name, dtype: layerDtype(layer) };
+    full = { ...own, name: kerasName(layer), dtype: layerDtype(layer) };
   } else {
-    full = { name: layer.name, trainable: layer.trainable, dtype: dtypePolicy(layerDtype(layer)), ...own };
+    full = { name: kerasName(layer), trainable: layer.trainable, dtype: dtypePolicy(layerDtype(layer)), ...own };
     // Keras' base Layer.get_config adds activity_regularizer only when one is set.
     if (!('activity_regularizer' in own) && config.activity_regularizer) {
       full.activity_regularizer = regularizer(config.activity_regularizer, where);
@@ -291,7 +315,10 @@ function serializeLayer(layer: TfjsLayer, config: JsonObject, inputShape: Json, 
   }
   if (spec.wrapper) Object.assign(full, serializeWrapped(layer, config, inputShape, spec.wrapper, file));
   const entry = kerasObjectDict(spec.module, spec.className, full, spec.registeredName);
-  if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
+  if (spec.shapesDict) entry.build_config = shapesDict(config, inputShape);
+  else if (spec.roleCall === 'dense') entry.build_config = denseAttentionInputShape(config, inputShape);
+  else if (spec.emptyBuildConfig) entry.build_config = {};
+  else if (spec.buildConfig) entry.build_config = { input_shape: inputShape };
   return entry;
 }
 
@@ -331,9 +358,10 @@ function mayCarryMask(node: TfjsNode): boolean {
 }
 
 /** The layers inside Bidirectional (forward + backward RNN) or TimeDistributed, as Keras nests them. */
-function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json, kind: 'bidirectional' | 'time_distributed', file: string): JsonObject {
+function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json, kind: NonNullable<Keras3LayerSpec['wrapper']>, file: string): JsonObject {
   const wrapped = layer as unknown as TfjsWrapper;
   const inner = config.layer as { class_name: string; config: JsonObject };
+  if (kind === 'spectral_normalization' && wrapped.layer) return { layer: serializeLayer(wrapped.layer, inner.config, inputShape, file) };
   if (kind === 'time_distributed' && wrapped.layer) {
     // The wrapped layer sees one time step: the input shape without its time axis.
     const stepShape = Array.isArray(inputShape) ? [inputShape[0], ...inputShape.slice(2)] : null;
@@ -349,7 +377,7 @@ function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json
   // Keras builds the backward layer from the forward config with go_backwards flipped, names the
   // two 'forward_<name>' / 'backward_<name>' (never prefixing twice), and zeroes masked steps of
   // returned sequences (zero_output_for_mask) in both directions.
-  const base = String(inner.config.name ?? layer.name).replace(/^forward_/, '');
+  const base = String(inner.config.name ?? kerasName(layer)).replace(/^forward_/, '').replace(/\//g, '_');
   const direction = (rnn: TfjsLayer, prefix: string, goBackwards: boolean): JsonObject => {
     const entry = serializeLayer(rnn, { ...inner.config, go_backwards: goBackwards }, inputShape, file);
     Object.assign(entry.config as JsonObject, { name: `${prefix}${base}`, zero_output_for_mask: inner.config.return_sequences === true });
@@ -362,9 +390,20 @@ function serializeWrapped(layer: TfjsLayer, config: JsonObject, inputShape: Json
   };
 }
 
+/** For a layer standing for a Keras class (InferenceIdentity), that class. */
+function kerasClassOf(layer: TfjsLayer): string {
+  const kerasClass = (layer as unknown as { kerasClass?: string }).kerasClass;
+  return kerasClass ? `, for Keras' ${kerasClass}` : '';
+}
+
 /** tfjs leaves `dtype` unset on layers built without one: they compute in float32. */
 function layerDtype(layer: TfjsLayer): string {
   return layer.dtype ?? 'float32';
+}
+
+/** tfjs' camelCase config keys as Keras' snake_case ones (values left as they are). */
+function snakeKeys(config: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
 }
 
 function kerasObjectDict(module: string, className: string, config: JsonObject, registeredName: string | null): JsonObject {

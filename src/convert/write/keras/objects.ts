@@ -9,6 +9,7 @@
  * something else in Python.
  */
 import { ErrorCode, Keras2TfjsError } from '../../../errors.js';
+import { KERAS_ONLY_ACTIVATIONS } from '../../../layers/compat/activations/keras_activations.js';
 import { nameTable } from '../../../name_table.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -48,11 +49,15 @@ const ACTIVATIONS: Readonly<Record<string, string>> = nameTable({
   swish: 'silu',
   mish: 'mish',
   gelu: 'gelu',
+  // keras2tfjs' activations (src/layers/compat/activations): Keras' own names.
+  keras3_hard_sigmoid: 'hard_sigmoid',
+  // The rest keep their Keras names (tfjs registers them under those, hard_swish as hard_silu).
+  ...KERAS_ONLY_ACTIVATIONS,
 });
 
 const ACTIVATION_FIX: Readonly<Record<string, string>> = nameTable({
   hard_sigmoid:
-    "tfjs' hardSigmoid is clip(0.2x+0.5) while Keras 3's hard_sigmoid is clip(x/6+0.5); use 'sigmoid' (for RNNs: recurrentActivation: 'sigmoid')",
+    "tfjs' hardSigmoid is clip(0.2x+0.5) while Keras 3's hard_sigmoid is clip(x/6+0.5); use 'sigmoid' (for RNNs: recurrentActivation: 'sigmoid'), or keras2tfjs' 'keras3HardSigmoid' for Keras 3's",
   gelu_new: "Keras 3 has no string for the tanh-approximated gelu; use 'gelu'",
 });
 

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportKeras, loadKerasModel } from '../../../../src/index.js';
 import { ErrorCode, Keras2TfjsError } from '../../../../src/errors.js';
-import { Normalization } from '../../../../src/layers/compat/normalization.js';
+import { Normalization } from '../../../../src/layers/compat/normalization/normalization.js';
 import { TEST_BACKENDS, switchBackend } from '../../../helpers/backends.js';
 import { expectNoLeaks } from '../../../helpers/tensor_asserts.js';
 import { layersOf, readKerasArchive, type H5Entry, type LayerEntry } from './keras_archive_reader.js';
@@ -62,15 +62,14 @@ describe('a Keras 3 model the converter gave compat layers comes back as Keras w
     await switchBackend('cpu');
   });
 
-  it('zoo: config.json is Keras\' own (Conv1D causal, GRU reset_after, compile settings), but for a LayerNormalization axis tfjs made positive', async () => {
+  it('zoo: config.json is Keras\' own (Conv1D causal, GRU reset_after, compile settings, LayerNormalization axis [-1])', async () => {
     const { model, ours, keras } = await convertAndExport(ZOO_K3, 'zoo', true);
     expect(model.getLayer('causal').getClassName()).toBe('CausalConv1D');
     expect(model.getLayer('gru').getClassName()).toBe('ResetAfterGRU');
     const expected = withoutSharedIds(keras.config) as Record<string, unknown>;
-    // The converter hands tfjs the last axis as 2 (tfjs' LayerNormalization wants it so); same axis.
-    expect(layerNamed(layersOf(ours.config), 'ln').config.axis).toEqual([2]);
-    expect(layerNamed(layersOf(expected), 'ln').config.axis).toEqual([-1]);
-    layerNamed(layersOf(expected), 'ln').config.axis = [2];
+    // tfjs' LayerNormalization holds the last axis as 2; it goes back as Keras' -1.
+    expect(model.getLayer('ln').getConfig().axis).toEqual([2]);
+    expect(layerNamed(layersOf(ours.config), 'ln').config.axis).toEqual([-1]);
     expect(ours.config).toEqual(expected);
     expect(layerNamed(layersOf(ours.config), 'causal')).toMatchObject({ class_name: 'Conv1D', config: { padding: 'causal', dilation_rate: [2] } });
     expect(layerNamed(layersOf(ours.config), 'gru')).toMatchObject({ class_name: 'GRU', config: { reset_after: true, units: 4 } });
@@ -171,13 +170,22 @@ describe('what stays refused', () => {
     await switchBackend('cpu');
   });
 
-  it("tfjs' generic RNN around a cell with no Keras form is named, with the classes that can be written", async () => {
-    const cell = tfl.layers.gruCell({ units: 2, recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform' });
-    const model = tfl.sequential({ layers: [tfl.layers.rnn({ cell, inputShape: [3, 2], name: 'generic' })] });
+  it("tfjs' generic RNN around a cell with no Keras 3 form is named, with the classes that can be written", async () => {
+    // A user's own cell: the running sum of its inputs.
+    class SumCell extends tfl.layers.Layer {
+      static className = 'SumCell';
+      readonly stateSize = 2;
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+        const [x, h] = inputs as tf.Tensor[];
+        const next = tf.add(x, h);
+        return [next, next];
+      }
+    }
+    const model = tfl.sequential({ layers: [tfl.layers.rnn({ cell: new SumCell({}) as unknown as Parameters<typeof tfl.layers.rnn>[0]['cell'], inputShape: [3, 2], name: 'generic' })] });
     const error = await exportKeras(model, join(dir, 'generic_rnn.keras')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Keras2TfjsError);
     expect((error as Keras2TfjsError).code).toBe(ErrorCode.UNKNOWN_LAYER);
-    expect((error as Keras2TfjsError).message).toContain("layer 'generic' (class RNN(GRUCell)) has no Keras 3 form");
-    expect((error as Keras2TfjsError).message).toContain('RNN(ResetAfterGRUCell)');
+    expect((error as Keras2TfjsError).message).toContain("layer 'generic' (class RNN(SumCell)) has no Keras 3 form");
+    expect((error as Keras2TfjsError).message).toContain('RNN(LSTMCell)');
   });
 });
