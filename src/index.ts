@@ -2,7 +2,7 @@
 // Says so, loudly, when the app has a second @tensorflow/tfjs-core (ManualDropout would land in the wrong one).
 import './tfjs_copies.js';
 // Registers the layers the converter writes (src/layers/compat) with tfjs, for the app's own loads.
-import './layers/compat/all_layers.js';
+import './layers/compat/index.js';
 // Gives tfjs' wasm backend keras2tfjs' training kernels (src/wasm_backend/install.ts).
 import './wasm_backend/install.js';
 

@@ -24,11 +24,14 @@ interface Entry {
   build(p: Params): OpCallTemplate | string;
 }
 
-const TABLE = new Map<string, Entry>();
-
-function def(names: string[], params: string[], build: Entry['build']): void {
-  for (const n of names) TABLE.set(n, { params, build });
+/** The table, filled below by `TABLE.def` (a method of this module's own object: loading the module changes nothing outside it). */
+class FunctionTable extends Map<string, Entry> {
+  def(names: string[], params: string[], build: Entry['build']): void {
+    for (const n of names) this.set(n, { params, build });
+  }
 }
+
+const TABLE = new FunctionTable();
 
 const call = (op: string, args: Stored[], config: Record<string, Stored> = {}, kwargs?: Record<string, Stored>): OpCallTemplate =>
   kwargs ? { op, config, args, kwargs } : { op, config, args };
@@ -47,7 +50,7 @@ const BINARY: Record<string, string> = {
 };
 for (const [fn, op] of Object.entries(BINARY)) {
   const params = fn === 'math.atan2' ? ['y', 'x'] : ['x', 'y'];
-  def([fn], params, (p) => call(op, [p(params[0]), p(params[1])]));
+  TABLE.def([fn], params, (p) => call(op, [p(params[0]), p(params[1])]));
 }
 
 const UNARY: Record<string, string> = {
@@ -66,33 +69,33 @@ const UNARY: Record<string, string> = {
 };
 for (const [fn, op] of Object.entries(UNARY)) {
   const first = fn.startsWith('nn.') && !['nn.sigmoid'].includes(fn) ? 'features' : fn === 'stop_gradient' ? 'input' : 'x';
-  def([fn], [first], (p) => call(op, [p(first)]));
+  TABLE.def([fn], [first], (p) => call(op, [p(first)]));
 }
-def(['nn.silu', 'nn.swish'], ['features', 'beta'], (p) => (num(p('beta', 1)) === 1 ? call('nn.silu', [p('features')]) : 'with beta ≠ 1'));
-def(['nn.gelu'], ['features', 'approximate'], (p) => call('nn.gelu', [p('features')], { approximate: p('approximate', false) }));
-def(['nn.leaky_relu'], ['features', 'alpha'], (p) => call('nn.leakyrelu', [p('features')], { negative_slope: p('alpha', 0.2) }));
-def(['math.squared_difference'], ['x', 'y'], () => 'squared_difference (use tf.square(x - y))');
-def(['math.scalar_mul'], ['scalar', 'x'], (p) => call('numpy.multiply', [p('scalar'), p('x')]));
-def(['nn.bias_add'], ['value', 'bias', 'data_format'], (p) =>
+TABLE.def(['nn.silu', 'nn.swish'], ['features', 'beta'], (p) => (num(p('beta', 1)) === 1 ? call('nn.silu', [p('features')]) : 'with beta ≠ 1'));
+TABLE.def(['nn.gelu'], ['features', 'approximate'], (p) => call('nn.gelu', [p('features')], { approximate: p('approximate', false) }));
+TABLE.def(['nn.leaky_relu'], ['features', 'alpha'], (p) => call('nn.leakyrelu', [p('features')], { negative_slope: p('alpha', 0.2) }));
+TABLE.def(['math.squared_difference'], ['x', 'y'], () => 'squared_difference (use tf.square(x - y))');
+TABLE.def(['math.scalar_mul'], ['scalar', 'x'], (p) => call('numpy.multiply', [p('scalar'), p('x')]));
+TABLE.def(['nn.bias_add'], ['value', 'bias', 'data_format'], (p) =>
   p('data_format', null) === null || p('data_format') === 'NHWC' ? call('numpy.add', [p('value'), p('bias')]) : 'with data_format NCHW');
-def(['math.add_n'], ['inputs'], (p) => {
+TABLE.def(['math.add_n'], ['inputs'], (p) => {
   const list = p('inputs');
   return Array.isArray(list) && list.length === 2 ? call('numpy.add', [list[0], list[1]]) : 'with other than two inputs';
 });
 
 for (const [names, op] of [[['nn.softmax', 'math.softmax'], 'nn.softmax'], [['nn.log_softmax', 'math.log_softmax'], 'nn.logsoftmax']] as Array<[string[], string]>) {
-  def(names, ['logits', 'axis'], (p) => call(op, [p('logits')], { axis: p('axis', -1) ?? -1 }));
+  TABLE.def(names, ['logits', 'axis'], (p) => call(op, [p('logits')], { axis: p('axis', -1) ?? -1 }));
 }
-def(['cast', 'dtypes.cast'], ['x', 'dtype'], (p) => call('core.cast', [p('x')], { dtype: p('dtype') }));
-def(['clip_by_value'], ['t', 'clip_value_min', 'clip_value_max'], (p) => {
+TABLE.def(['cast', 'dtypes.cast'], ['x', 'dtype'], (p) => call('core.cast', [p('x')], { dtype: p('dtype') }));
+TABLE.def(['clip_by_value'], ['t', 'clip_value_min', 'clip_value_max'], (p) => {
   const lo = p('clip_value_min');
   const hi = p('clip_value_max');
   if (typeof lo !== 'number' || typeof hi !== 'number') return 'with tensor clip values';
   return call('numpy.clip', [p('t')], { x_min: lo, x_max: hi });
 });
-def(['where', 'where_v2'], ['condition', 'x', 'y'], (p) => call('numpy.where', [p('condition'), p('x', null), p('y', null)]));
-def(['ones_like'], ['input', 'dtype'], (p) => call('numpy.oneslike', [p('input')], { dtype: p('dtype', null) }));
-def(['zeros_like'], ['input', 'dtype'], (p) => call('numpy.zeroslike', [p('input')], { dtype: p('dtype', null) }));
+TABLE.def(['where', 'where_v2'], ['condition', 'x', 'y'], (p) => call('numpy.where', [p('condition'), p('x', null), p('y', null)]));
+TABLE.def(['ones_like'], ['input', 'dtype'], (p) => call('numpy.oneslike', [p('input')], { dtype: p('dtype', null) }));
+TABLE.def(['zeros_like'], ['input', 'dtype'], (p) => call('numpy.zeroslike', [p('input')], { dtype: p('dtype', null) }));
 
 // ------------------------------------------------------------------ reductions
 
@@ -102,25 +105,25 @@ const REDUCTIONS: Record<string, string> = {
   'math.reduce_any': 'numpy.any', 'math.reduce_all': 'numpy.all', 'math.reduce_logsumexp': 'math.logsumexp',
 };
 for (const [fn, op] of Object.entries(REDUCTIONS)) {
-  def([fn], ['input_tensor', 'axis', 'keepdims'], (p) => call(op, [p('input_tensor')], { axis: p('axis', null), keepdims: p('keepdims', false) ?? false }));
+  TABLE.def([fn], ['input_tensor', 'axis', 'keepdims'], (p) => call(op, [p('input_tensor')], { axis: p('axis', null), keepdims: p('keepdims', false) ?? false }));
 }
-def(['norm', 'linalg.norm', 'compat.v1.norm'], ['tensor', 'ord', 'axis', 'keepdims', 'keep_dims'], (p) => {
+TABLE.def(['norm', 'linalg.norm', 'compat.v1.norm'], ['tensor', 'ord', 'axis', 'keepdims', 'keep_dims'], (p) => {
   const ord = p('ord', 'euclidean');
   if (ord !== 'euclidean' && ord !== 'fro' && typeof ord !== 'number') return `with ord=${JSON.stringify(ord)}`;
   return call('linalg.norm', [p('tensor')], { ord: ord === 'euclidean' ? null : ord, axis: p('axis', null), keepdims: (p('keepdims', null) ?? p('keep_dims', null) ?? false) === true });
 });
-def(['math.reduce_euclidean_norm'], ['input_tensor', 'axis', 'keepdims'], (p) =>
+TABLE.def(['math.reduce_euclidean_norm'], ['input_tensor', 'axis', 'keepdims'], (p) =>
   call('linalg.norm', [p('input_tensor')], { ord: null, axis: p('axis', null), keepdims: p('keepdims', false) ?? false }));
 for (const [fn, op] of [['math.argmax', 'numpy.argmax'], ['math.argmin', 'numpy.argmin']]) {
   // TensorFlow's default axis is 0.
-  def([fn], ['input', 'axis', 'output_type'], (p) => call(op, [p('input')], { axis: p('axis', 0) ?? 0, keepdims: false }));
+  TABLE.def([fn], ['input', 'axis', 'output_type'], (p) => call(op, [p('input')], { axis: p('axis', 0) ?? 0, keepdims: false }));
 }
 for (const [fn, op] of [['math.cumsum', 'numpy.cumsum'], ['math.cumprod', 'numpy.cumprod']]) {
-  def([fn], ['x', 'axis', 'exclusive', 'reverse'], (p) =>
+  TABLE.def([fn], ['x', 'axis', 'exclusive', 'reverse'], (p) =>
     p('exclusive', false) || p('reverse', false) ? 'with exclusive or reverse' : call(op, [p('x')], { axis: p('axis', 0), dtype: null }));
 }
-def(['nn.moments'], ['x', 'axes', 'shift', 'keepdims'], (p) => call('nn.moments', [p('x')], { axes: p('axes'), keepdims: p('keepdims', false) ?? false, synchronized: false }));
-def(['math.l2_normalize', 'nn.l2_normalize', 'linalg.l2_normalize'], ['x', 'axis', 'epsilon', 'dim'], (p) => {
+TABLE.def(['nn.moments'], ['x', 'axes', 'shift', 'keepdims'], (p) => call('nn.moments', [p('x')], { axes: p('axes'), keepdims: p('keepdims', false) ?? false, synchronized: false }));
+TABLE.def(['math.l2_normalize', 'nn.l2_normalize', 'linalg.l2_normalize'], ['x', 'axis', 'epsilon', 'dim'], (p) => {
   // TensorFlow: x · rsqrt(max(Σx², ε)); Keras normalize: x · min(rsqrt(Σx²), 1/ε'): equal for ε' = √ε.
   const eps = num(p('epsilon', 1e-12));
   return call('nn.normalize', [p('x')], { axis: p('axis', null) ?? p('dim', null), order: 2, epsilon: Math.sqrt(eps) });
@@ -128,15 +131,15 @@ def(['math.l2_normalize', 'nn.l2_normalize', 'linalg.l2_normalize'], ['x', 'axis
 
 // ------------------------------------------------------------------ shapes
 
-def(['reshape'], ['tensor', 'shape'], (p) => call('numpy.reshape', [p('tensor')], { newshape: p('shape') }));
-def(['transpose', 'compat.v1.transpose'], ['a', 'perm', 'conjugate'], (p) => call('numpy.transpose', [p('a')], { axes: p('perm', null) }));
-def(['linalg.matrix_transpose'], ['a', 'conjugate'], () => 'matrix_transpose (use tf.transpose with perm)');
-def(['expand_dims'], ['input', 'axis'], (p) => call('numpy.expanddims', [p('input')], { axis: p('axis') }));
-def(['squeeze', 'compat.v1.squeeze'], ['input', 'axis', 'squeeze_dims'], (p) => call('numpy.squeeze', [p('input')], { axis: p('axis', null) ?? p('squeeze_dims', null) }));
-def(['concat'], ['values', 'axis'], (p) => call('numpy.concatenate', [p('values')], { axis: p('axis') }));
-def(['stack'], ['values', 'axis'], (p) => call('numpy.stack', [p('values')], { axis: p('axis', 0) ?? 0 }));
-def(['unstack'], ['value', 'num', 'axis'], (p) => call('core.unstack', [p('value')], { num: p('num', null), axis: p('axis', 0) ?? 0 }));
-def(['split'], ['value', 'num_or_size_splits', 'axis', 'num'], (p) => {
+TABLE.def(['reshape'], ['tensor', 'shape'], (p) => call('numpy.reshape', [p('tensor')], { newshape: p('shape') }));
+TABLE.def(['transpose', 'compat.v1.transpose'], ['a', 'perm', 'conjugate'], (p) => call('numpy.transpose', [p('a')], { axes: p('perm', null) }));
+TABLE.def(['linalg.matrix_transpose'], ['a', 'conjugate'], () => 'matrix_transpose (use tf.transpose with perm)');
+TABLE.def(['expand_dims'], ['input', 'axis'], (p) => call('numpy.expanddims', [p('input')], { axis: p('axis') }));
+TABLE.def(['squeeze', 'compat.v1.squeeze'], ['input', 'axis', 'squeeze_dims'], (p) => call('numpy.squeeze', [p('input')], { axis: p('axis', null) ?? p('squeeze_dims', null) }));
+TABLE.def(['concat'], ['values', 'axis'], (p) => call('numpy.concatenate', [p('values')], { axis: p('axis') }));
+TABLE.def(['stack'], ['values', 'axis'], (p) => call('numpy.stack', [p('values')], { axis: p('axis', 0) ?? 0 }));
+TABLE.def(['unstack'], ['value', 'num', 'axis'], (p) => call('core.unstack', [p('value')], { num: p('num', null), axis: p('axis', 0) ?? 0 }));
+TABLE.def(['split'], ['value', 'num_or_size_splits', 'axis', 'num'], (p) => {
   const spec = p('num_or_size_splits');
   if (typeof spec === 'number') return call('numpy.split', [p('value')], { indices_or_sections: spec, axis: p('axis', 0) ?? 0 });
   if (!Array.isArray(spec) || !spec.every((s) => typeof s === 'number' && s >= 0)) return 'with split sizes that are not numbers';
@@ -146,43 +149,43 @@ def(['split'], ['value', 'num_or_size_splits', 'axis', 'num'], (p) => {
   for (const s of (spec as number[]).slice(0, -1)) points.push((at += s));
   return call('numpy.split', [p('value')], { indices_or_sections: points, axis: p('axis', 0) ?? 0 });
 });
-def(['tile'], ['input', 'multiples'], (p) => call('numpy.tile', [p('input')], { repeats: p('multiples') }));
-def(['reverse'], ['tensor', 'axis'], (p) => call('numpy.flip', [p('tensor')], { axis: p('axis') }));
-def(['broadcast_to'], ['input', 'shape'], (p) => call('numpy.broadcastto', [p('input')], { shape: p('shape') }));
-def(['pad', 'compat.v1.pad'], ['tensor', 'paddings', 'mode', 'constant_values'], (p) => {
+TABLE.def(['tile'], ['input', 'multiples'], (p) => call('numpy.tile', [p('input')], { repeats: p('multiples') }));
+TABLE.def(['reverse'], ['tensor', 'axis'], (p) => call('numpy.flip', [p('tensor')], { axis: p('axis') }));
+TABLE.def(['broadcast_to'], ['input', 'shape'], (p) => call('numpy.broadcastto', [p('input')], { shape: p('shape') }));
+TABLE.def(['pad', 'compat.v1.pad'], ['tensor', 'paddings', 'mode', 'constant_values'], (p) => {
   const mode = String(p('mode', 'CONSTANT')).toLowerCase();
   if (!['constant', 'reflect', 'symmetric'].includes(mode)) return `with pad mode '${mode}'`;
   const value = p('constant_values', 0) ?? 0;
   return call('numpy.pad', [p('tensor')], { pad_width: p('paddings'), mode }, mode === 'constant' && value !== 0 ? { constant_values: value } : undefined);
 });
-def(['gather', 'compat.v1.gather'], ['params', 'indices', 'validate_indices', 'axis', 'batch_dims'], (p) =>
+TABLE.def(['gather', 'compat.v1.gather'], ['params', 'indices', 'validate_indices', 'axis', 'batch_dims'], (p) =>
   num(p('batch_dims', 0) ?? 0) !== 0 ? 'with batch_dims' : call('numpy.take', [p('params'), p('indices')], { axis: p('axis', 0) ?? 0 }));
-def(['one_hot'], ['indices', 'depth', 'on_value', 'off_value', 'axis', 'dtype'], (p) => {
+TABLE.def(['one_hot'], ['indices', 'depth', 'on_value', 'off_value', 'axis', 'dtype'], (p) => {
   if ((p('on_value', null) ?? 1) !== 1 || (p('off_value', null) ?? 0) !== 0) return 'with on_value/off_value other than 1/0';
   return call('nn.onehot', [p('indices')], { num_classes: p('depth'), axis: p('axis', -1) ?? -1, dtype: p('dtype', 'float32') ?? 'float32', sparse: false });
 });
-def(['__operators__.getitem'], ['tensor', 'slice_spec', 'var'], (p) => call('numpy.getitem', [p('tensor'), p('slice_spec')]));
-def(['nn.depth_to_space'], ['input', 'block_size', 'data_format'], (p) =>
+TABLE.def(['__operators__.getitem'], ['tensor', 'slice_spec', 'var'], (p) => call('numpy.getitem', [p('tensor'), p('slice_spec')]));
+TABLE.def(['nn.depth_to_space'], ['input', 'block_size', 'data_format'], (p) =>
   (p('data_format', 'NHWC') ?? 'NHWC') !== 'NHWC' ? 'with data_format NCHW' : call('nn.depthtospace', [p('input')], { block_size: p('block_size'), data_format: 'channels_last' }));
-def(['nn.space_to_depth'], ['input', 'block_size', 'data_format'], (p) =>
+TABLE.def(['nn.space_to_depth'], ['input', 'block_size', 'data_format'], (p) =>
   (p('data_format', 'NHWC') ?? 'NHWC') !== 'NHWC' ? 'with data_format NCHW' : call('nn.spacetodepth', [p('input')], { block_size: p('block_size'), data_format: 'channels_last' }));
-def(['math.top_k', 'nn.top_k'], ['input', 'k', 'sorted'], (p) => call('math.topk', [p('input')], { k: p('k', 1) ?? 1, sorted: p('sorted', true) ?? true }));
-def(['sort'], ['values', 'axis', 'direction'], (p) =>
+TABLE.def(['math.top_k', 'nn.top_k'], ['input', 'k', 'sorted'], (p) => call('math.topk', [p('input')], { k: p('k', 1) ?? 1, sorted: p('sorted', true) ?? true }));
+TABLE.def(['sort'], ['values', 'axis', 'direction'], (p) =>
   String(p('direction', 'ASCENDING')) !== 'ASCENDING' ? 'with direction DESCENDING' : call('numpy.sort', [p('values')], { axis: p('axis', -1) ?? -1 }));
-def(['argsort'], ['values', 'axis', 'direction', 'stable'], (p) =>
+TABLE.def(['argsort'], ['values', 'axis', 'direction', 'stable'], (p) =>
   String(p('direction', 'ASCENDING')) !== 'ASCENDING' ? 'with direction DESCENDING' : call('numpy.argsort', [p('values')], { axis: p('axis', -1) ?? -1 }));
 
 // ------------------------------------------------------------------ products
 
-def(['linalg.matmul', 'matmul'], ['a', 'b', 'transpose_a', 'transpose_b', 'adjoint_a', 'adjoint_b', 'a_is_sparse', 'b_is_sparse', 'output_type'], (p) => {
+TABLE.def(['linalg.matmul', 'matmul'], ['a', 'b', 'transpose_a', 'transpose_b', 'adjoint_a', 'adjoint_b', 'a_is_sparse', 'b_is_sparse', 'output_type'], (p) => {
   const flags = ['transpose_a', 'transpose_b', 'adjoint_a', 'adjoint_b'].filter((f) => p(f, false) === true);
   if (flags.length === 0) return call('numpy.matmul', [p('a'), p('b')]);
   const kwargs: Record<string, Stored> = {};
   for (const f of flags) kwargs[f] = true;
   return call('tf.linalg.matmul', [p('a'), p('b')], {}, kwargs);
 });
-def(['linalg.tensordot', 'tensordot'], ['a', 'b', 'axes'], (p) => call('numpy.tensordot', [p('a'), p('b')], { axes: p('axes') }));
-def(['shape', 'compat.v1.shape'], ['input', 'out_type'], (p) => call('tf.shape', [p('input')]));
+TABLE.def(['linalg.tensordot', 'tensordot'], ['a', 'b', 'axes'], (p) => call('numpy.tensordot', [p('a'), p('b')], { axes: p('axes') }));
+TABLE.def(['shape', 'compat.v1.shape'], ['input', 'out_type'], (p) => call('tf.shape', [p('input')]));
 
 /** Strings as tfjs keeps them (template.ts); markers and numbers as they are. */
 function encodeAll(v: Stored): Stored {

@@ -36,6 +36,7 @@ import './preprocessing/center_crop.js';
 import './preprocessing/discretization.js';
 import './preprocessing/integer_lookup.js';
 import './preprocessing/resizing.js';
+import './recurrent/reset_after_gru.js';
 import './recurrent/reset_after_gru_cell.js';
 import './recurrent/stacked_rnn_cells.js';
 import './reshaping/bilinear_upsampling2d.js';
