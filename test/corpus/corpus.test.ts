@@ -18,6 +18,7 @@ import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../../src/convert/convert.js';
 import { isRegisteredLayer } from '../../src/convert/normalize/layer_map.js';
+import { isTfOpLayer } from '../../src/convert/normalize/operations.js';
 import { Keras2TfjsError } from '../../src/errors.js';
 import { switchBackend } from '../helpers/backends.js';
 import { comparable, corpusEntries, corpusExpected, makeInput, type CorpusEntry } from './corpus_helpers.js';
@@ -45,7 +46,8 @@ function expectation(e: CorpusEntry): Expectation {
   if (e.classes.length === 0) {
     return { kind: 'refuse', code: 'BAD_CONFIG', mentions: ['subclassed', e.modelClass], why: 'subclassed model' };
   }
-  const missing = e.classes.filter((c) => c !== 'Lambda' && !KERAS1_TRANSLATED.has(c) && !isRegisteredLayer(c));
+  // tf.keras TFOpLambda / SlicingOpLambda layers become KerasOperation layers (normalize/operations.ts).
+  const missing = e.classes.filter((c) => c !== 'Lambda' && !KERAS1_TRANSLATED.has(c) && !isTfOpLayer({ class_name: c }) && !isRegisteredLayer(c));
   if (missing.length > 0) {
     const mentions = [...missing, 'registerClass', ...(e.hasLambda ? ['is a Lambda', '--lambda'] : [])];
     return { kind: 'refuse', code: 'UNKNOWN_LAYER', mentions, why: `custom class ${missing.join(', ')}` };
