@@ -1,1 +1,0 @@
-import { manualDropout } from 'keras2tfjs'; console.log(manualDropout);
